@@ -1,0 +1,55 @@
+"""Developer tasks: `nox -s validate` audits seeds/, `nox -s tests` runs the test suite."""
+
+from __future__ import annotations
+
+import nox
+
+nox.needs_version = ">=2024.4.15"
+nox.options.default_venv_backend = "uv|virtualenv"
+nox.options.reuse_venv = "yes"
+nox.options.sessions = ["lint", "typecheck", "tests", "validate"]
+
+PYPROJECT = nox.project.load_toml("pyproject.toml")
+
+
+def _install(session: nox.Session, *groups: str) -> None:
+    deps = [dep for group in groups for dep in nox.project.dependency_groups(PYPROJECT, group)]
+    session.install("-e", ".", *deps)
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """Run the test suite (pass pytest options after --)."""
+    _install(session, "test")
+    session.run("pytest", *session.posargs)
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """ruff: lint and formatting check."""
+    session.install(*nox.project.dependency_groups(PYPROJECT, "lint"))
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
+
+
+@nox.session
+def typecheck(session: nox.Session) -> None:
+    """mypy --strict on both packages."""
+    _install(session, "typing")
+    session.run("mypy")
+
+
+@nox.session
+def validate(session: nox.Session) -> None:
+    """The main job: audit seeds/ (fixity, manifest up to date)."""
+    _install(session)
+    corpus = session.posargs[0] if session.posargs else "seeds"
+    session.run("corpus-audit", "verify", corpus)
+    session.run("corpus-audit", "index", "--check", corpus)
+
+
+@nox.session(default=False)
+def bench(session: nox.Session) -> None:
+    """Benchmarks against named peers (slow; not part of the default run)."""
+    _install(session)
+    session.run("python", "-m", "benchmarks", *session.posargs)

@@ -1,0 +1,3 @@
+from provenance._cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,206 @@
+"""The corpus-audit command line: parse options, call the library, map outcomes to exit codes."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from provenance import __version__
+from provenance.errors import ManifestError, ProvenanceError, UsageError
+
+# The one exit-code table (README "Exit codes").
+EXIT_OK = 0  # clean
+EXIT_FINDINGS = 1  # the data has problems (findings), or --check found the manifest stale
+EXIT_USAGE = 2  # bad usage, or a missing/malformed INDEX.md or WAIVERS.md
+EXIT_INTERNAL = 3  # a bug or an environment failure: please report it
+EXIT_INTERRUPTED = 130  # Ctrl-C
+
+
+def _default_jobs() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+class Progress:
+    """A one-line counter on stderr, shown only when stderr is a terminal."""
+
+    def __init__(self, label: str, total: int | None = None, stream: TextIO | None = None) -> None:
+        self.stream = stream or sys.stderr
+        self.enabled = self.stream.isatty()
+        self.label, self.total, self.last = label, total, 0.0
+
+    def __call__(self, done: int) -> None:
+        now = time.monotonic()
+        if self.enabled and now - self.last > 0.1:
+            self.last = now
+            of = f"/{self.total}" if self.total else ""
+            self.stream.write(f"\r{self.label}: {done}{of}")
+            self.stream.flush()
+
+    def close(self) -> None:
+        if self.enabled and self.last:
+            self.stream.write("\r\033[K")
+            self.stream.flush()
+
+
+def _corpus_dir(value: str) -> Path:
+    path = Path(value)
+    if not path.is_dir():
+        raise UsageError(f"{value}: not a directory")
+    return path
+
+
+def _cmd_verify(args: argparse.Namespace) -> int:
+    from provenance.fixity import verify_fixity
+
+    corpus = _corpus_dir(args.dir)
+    progress = Progress("verify")
+    try:
+        report = verify_fixity(corpus, jobs=args.jobs, depth="size" if args.fast else "sha256", progress=progress)
+    finally:
+        progress.close()
+    pin = report.pin
+    if args.format == "json":
+        results = [f.as_dict() for f in report.results()]
+        document: dict[str, Any] = {
+            "schema_version": 1,
+            "ok": report.ok,
+            "corpus": {"path": str(corpus), "files": pin.files, "bytes": pin.bytes, "digest": pin.digest},
+            "summary": {
+                "passed": sum(r["status"] == "passed" for r in results),
+                "failed": sum(r["status"] == "failed" for r in results),
+            },
+            "results": results,
+        }
+        _print(json.dumps(document, ensure_ascii=False, indent=2, sort_keys=False))
+    else:
+        for finding in report.failures:
+            where = finding.file or str(corpus / "INDEX.md")
+            _print(f"{where}: {finding.check}: {finding.message}{_expected_found(finding.details)}")
+        verdict = "ok" if report.ok else f"{len(report.failures)} problem(s)"
+        _print(f"verify {corpus}: {pin.files} files, {pin.bytes} bytes, corpus sha256 {pin.digest[:16]}: {verdict}")
+    return EXIT_OK if report.ok else EXIT_FINDINGS
+
+
+def _expected_found(details: Any) -> str:
+    if "expected" in details and "found" in details:
+        return f" (expected {details['expected']}, found {details['found']})"
+    return ""
+
+
+def _cmd_index(args: argparse.Namespace) -> int:
+    from provenance.index import plan_index, write_index
+
+    corpus = _corpus_dir(args.dir)
+    progress = Progress("index")
+    try:
+        update = plan_index(corpus, jobs=args.jobs, progress=progress)
+    finally:
+        progress.close()
+    for entry in update.skipped:
+        _print(f"{entry.path}: skipped: {entry.error}", stream=sys.stderr)
+    changes = [
+        *(f"added {n}" for n in update.added),
+        *(f"changed {n}" for n in update.changed),
+        *(f"removed {n}" for n in update.removed),
+    ]
+    if args.check:
+        if update.up_to_date:
+            _print(f"{update.path}: up to date")
+            return EXIT_OK
+        for line in changes or ["table layout or corpus pin differs from what `corpus-audit index` writes"]:
+            _print(f"{update.path}: {line}")
+        _print(f"{update.path}: not up to date: run `corpus-audit index {corpus}`")
+        return EXIT_FINDINGS
+    wrote = write_index(update)
+    for line in changes:
+        _print(f"{update.path}: {line}")
+    _print(f"{update.path}: {'updated' if wrote else 'up to date'}")
+    return EXIT_OK
+
+
+def _print(text: str, *, stream: TextIO | None = None) -> None:
+    print(text, file=stream or sys.stdout)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="corpus-audit",
+        description="Provenance, parsing and invariants for corpora of scraped news articles.",
+        epilog="Exit codes: 0 clean, 1 findings, 2 usage or manifest error, 3 internal error, 130 interrupted.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    verify = sub.add_parser("verify", help="check every file against INDEX.md (size and SHA-256)")
+    verify.add_argument("dir", metavar="DIR", help="the corpus directory (holds INDEX.md)")
+    verify.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+    verify.add_argument("--fast", action="store_true", help="check presence and sizes only, no hashing")
+    _add_jobs(verify)
+    verify.set_defaults(run=_cmd_verify)
+
+    index = sub.add_parser("index", help="create or update DIR/INDEX.md from the files on disk")
+    index.add_argument("dir", metavar="DIR", help="the corpus directory")
+    index.add_argument("--check", action="store_true", help="change nothing; exit 1 when INDEX.md is not up to date")
+    _add_jobs(index)
+    index.set_defaults(run=_cmd_index)
+    return parser
+
+
+def _add_jobs(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--jobs",
+        "-j",
+        type=_positive_int,
+        default=_default_jobs(),
+        metavar="N",
+        help="worker processes (default: the number of cores)",
+    )
+
+
+def _positive_int(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return number
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run corpus-audit with `argv` (default: sys.argv[1:]) and return the exit code."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse exits 2 on bad usage, 0 after --help/--version
+        return int(exc.code) if isinstance(exc.code, int) else EXIT_USAGE
+    try:
+        code: int = args.run(args)
+        return code
+    except ManifestError as exc:
+        for line in exc.lines():
+            _print(f"corpus-audit: {line}", stream=sys.stderr)
+        return EXIT_USAGE
+    except ProvenanceError as exc:
+        _print(f"corpus-audit: {exc}", stream=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        _print("corpus-audit: interrupted", stream=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        sys.stderr.close()  # the reader went away (`| head`): not our error
+        return EXIT_OK
+    except Exception as exc:
+        if os.environ.get("CORPUS_AUDIT_DEBUG"):
+            raise
+        _print(
+            f"corpus-audit: internal error: {type(exc).__name__}: {exc} (set CORPUS_AUDIT_DEBUG=1 for a traceback)",
+            stream=sys.stderr,
+        )
+        return EXIT_INTERNAL

@@ -1,0 +1,156 @@
+"""Fixity: prove every corpus file is exactly the bytes INDEX.md records, none missing or unlisted."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from provenance.findings import Finding, failed, passed
+from provenance.manifest import Manifest, Pin, read_manifest
+from provenance.names import normalization_clashes
+from provenance.walk import Entry, walk_corpus
+
+Depth = Literal["size", "sha256"]
+
+
+@dataclass(frozen=True, slots=True)
+class FixityReport:
+    """What verify found: the manifest, every payload entry on disk and the failures.
+
+    Passed results are derived on demand (`results()`), so a 100,000-file corpus that is clean
+    costs no per-file result objects unless a report asks for them.
+    """
+
+    corpus: Path
+    manifest: Manifest
+    entries: dict[str, Entry]
+    failures: tuple[Finding, ...]
+    depth: Depth
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+    @property
+    def pin(self) -> Pin:
+        return self.manifest.expected_pin()
+
+    def results(self) -> Iterator[Finding]:
+        """Every result, passed and failed, ordered by file then check id."""
+        by_file: dict[str | None, dict[str, Finding]] = {}
+        for finding in self.failures:
+            by_file.setdefault(finding.file, {})[finding.check] = finding
+        corpus_wide = by_file.get(None, {})
+        corpus_wide.setdefault("manifest.pin", passed("manifest.pin", None, "the pin matches the rows"))
+        yield from (corpus_wide[c] for c in sorted(corpus_wide))
+        listed = self.manifest.by_file()
+        for name in sorted(listed.keys() | self.entries.keys()):
+            own = by_file.get(name, {})
+            for check in _checks_for(listed.get(name) is not None, self.entries.get(name), self.depth):
+                own.setdefault(check, passed(check, name, _PASS_MESSAGES[check]))
+            yield from (own[c] for c in sorted(own))
+
+
+_PASS_MESSAGES = {
+    "fixity.present": "listed and present",
+    "fixity.listed": "present and listed",
+    "fixity.regular_file": "a regular file",
+    "fixity.readable": "readable",
+    "fixity.bytes": "size matches",
+    "fixity.sha256": "sha256 matches",
+}
+
+
+def _checks_for(listed: bool, entry: Entry | None, depth: Depth) -> list[str]:
+    """The checks that ran on one name, given whether it is listed and what is on disk."""
+    checks = ["fixity.present"] if listed else []
+    if entry is None:
+        return checks
+    checks.append("fixity.listed")
+    if entry.kind != "file":
+        return [*checks, "fixity.readable" if entry.kind == "unreadable" else "fixity.regular_file"]
+    checks += ["fixity.regular_file", "fixity.readable"]
+    if listed:
+        checks += ["fixity.bytes", "fixity.sha256"] if depth == "sha256" else ["fixity.bytes"]
+    return checks
+
+
+def verify_fixity(
+    corpus: Path,
+    *,
+    jobs: int = 1,
+    depth: Depth = "sha256",
+    progress: Callable[[int], None] | None = None,
+) -> FixityReport:
+    """Check every file against INDEX.md; raises ManifestError when INDEX.md itself is unusable."""
+    manifest = read_manifest(corpus)
+    listed = manifest.by_file()
+    entries = {
+        e.path: e
+        for e in walk_corpus(corpus, listed=listed.keys(), hash_files=depth == "sha256", jobs=jobs, progress=progress)
+    }
+    failures: list[Finding] = []
+    expected_pin = manifest.expected_pin()
+    if manifest.pin != expected_pin:
+        failures.append(
+            failed(
+                "manifest.pin",
+                None,
+                "the pin under INDEX.md's table is missing or stale: run `corpus-audit index`",
+                expected=expected_pin.render(),
+                found=manifest.pin.render() if manifest.pin else None,
+                line=manifest.pin_line,
+            )
+        )
+    for name, row in listed.items():
+        entry = entries.get(name)
+        if entry is None:
+            failures.append(failed("fixity.present", name, "listed in INDEX.md but missing", line=row.line))
+            continue
+        if entry.kind != "file":
+            check = "fixity.readable" if entry.kind == "unreadable" else "fixity.regular_file"
+            failures.append(failed(check, name, entry.error, kind=entry.kind))
+            continue
+        if entry.size != row.bytes:
+            failures.append(
+                failed(
+                    "fixity.bytes",
+                    name,
+                    f"size {entry.size} bytes, INDEX.md says {row.bytes}",
+                    expected=row.bytes,
+                    found=entry.size,
+                    line=row.line,
+                )
+            )
+        if depth == "sha256" and entry.sha256 != row.sha256:
+            failures.append(
+                failed(
+                    "fixity.sha256",
+                    name,
+                    "sha256 differs from INDEX.md",
+                    expected=row.sha256,
+                    found=entry.sha256,
+                    line=row.line,
+                )
+            )
+    for name, entry in entries.items():
+        if name not in listed:
+            failures.append(
+                failed("fixity.listed", name, "on disk but not listed in INDEX.md: run `corpus-audit index`")
+            )
+            if entry.kind in ("symlink", "special", "unreadable"):
+                check = "fixity.readable" if entry.kind == "unreadable" else "fixity.regular_file"
+                failures.append(failed(check, name, entry.error, kind=entry.kind))
+    for nfc, names in normalization_clashes(set(listed) | set(entries)).items():
+        for name in names:
+            failures.append(
+                failed(
+                    "fixity.unicode_names",
+                    name,
+                    f"differs from {', '.join(repr(n) for n in names if n != name)} only by Unicode normalization",
+                    nfc=nfc,
+                )
+            )
+    return FixityReport(corpus, manifest, entries, tuple(sorted(failures, key=Finding.sort_key)), depth)

@@ -1,0 +1,30 @@
+"""Safe corpus-relative paths: what a manifest may name, so nothing outside the corpus is opened."""
+
+from __future__ import annotations
+
+import re
+
+_DRIVE = re.compile(r"^[A-Za-z]:")
+_PART = r"(?!\.{1,2}(?:/|$))(?!~)[^/\\\x00-\x1f\x7f]+"
+#: Matches exactly the paths path_problem accepts; the fast test for 100,000-row manifests.
+SAFE_PATH = re.compile(rf"^(?![A-Za-z]:)(?:{_PART}/)*{_PART}$")
+
+
+def path_problem(path: str) -> str | None:
+    """Why `path` is not a safe relative POSIX path inside the corpus, or None when it is."""
+    if not path:
+        return "empty file name"
+    if "\x00" in path:
+        return "file name contains a NUL byte"
+    if any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in path):
+        return f"file name {path!r} contains a control character"
+    if "\\" in path:
+        return f"file name {path!r} contains a backslash (use '/')"
+    if path.startswith("/") or _DRIVE.match(path):
+        return f"file name {path!r} is absolute (must be relative to the corpus)"
+    parts = path.split("/")
+    if any(part in ("", ".", "..") for part in parts):
+        return f"file name {path!r} has an empty, '.' or '..' component"
+    if any(part.startswith("~") for part in parts):
+        return f"file name {path!r} starts a component with '~'"
+    return None

@@ -1,0 +1,191 @@
+"""Walk a corpus directory and hash its payload: links never followed, parallel across folders.
+
+One pass does both jobs: each folder is opened once (O_NOFOLLOW), listed with os.listdir on its
+descriptor, and the files in it are opened relative to it, so a 100,000-file corpus costs little
+more than the open/read/close of each file. Memory per worker is one fixed read buffer.
+"""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import os
+import stat
+from collections.abc import Callable, Collection, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Literal, NamedTuple
+
+#: The corpus's own metadata files at its top level: never payload.
+METADATA_FILES = frozenset({"INDEX.md", "WAIVERS.md", "outlets.toml"})
+BUFFER = 1 << 18  # bytes read per call: bounded memory whatever the file size
+
+Kind = Literal["file", "symlink", "special", "unreadable"]
+_DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
+_FILE_FLAGS = os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK
+
+
+class Entry(NamedTuple):
+    """A payload path (relative, POSIX) with its size and SHA-256, or why it has none."""
+
+    path: str
+    kind: Kind
+    size: int = -1
+    sha256: str = ""
+    error: str = ""
+
+
+def walk_corpus(
+    root: Path,
+    *,
+    listed: Collection[str] = (),
+    hash_files: bool = True,
+    jobs: int = 1,
+    progress: Callable[[int], None] | None = None,
+) -> Iterator[Entry]:
+    """Every payload entry below `root` (hidden names and metadata files skipped).
+
+    Folders named by `listed` paths are audited as separate tasks spread over `jobs` processes;
+    `progress` is called with the number of entries done so far.
+    """
+    folders = sorted({p.rpartition("/")[0] for p in listed} | {""})
+    settings = (str(root), frozenset(folders), hash_files)
+    done = 0
+    if jobs <= 1 or len(folders) == 1:
+        _init_worker(*settings)
+        batches: Iterator[list[Entry]] = map(_audit_folder, folders)
+        pool = None
+    else:
+        # Settings travel once per worker (initargs), not once per folder.
+        pool = ProcessPoolExecutor(jobs, mp_context=get_context("fork"), initializer=_init_worker, initargs=settings)
+        batches = pool.map(_audit_folder, folders, chunksize=max(1, len(folders) // (jobs * 16)))
+    try:
+        for batch in batches:
+            yield from batch
+            done += len(batch)
+            if progress:
+                progress(done)
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+
+
+_settings: tuple[str, frozenset[str], bool] = ("", frozenset(), True)
+
+
+def _init_worker(root: str, task_folders: frozenset[str], hash_files: bool) -> None:
+    global _settings  # noqa: PLW0603 - per-worker settings, set once by the pool initializer
+    _settings = (root, task_folders, hash_files)
+
+
+def _audit_folder(folder: str) -> list[Entry]:
+    """Entries directly in `folder`, plus whole subtrees that no other task covers."""
+    root = _settings[0]
+    try:
+        fd = _open_folder(root, folder)
+    except OSError:
+        return []  # missing, a link or unreadable: its listed files are then reported missing
+    buffer = bytearray(BUFFER)
+    out: list[Entry] = []
+    try:
+        _scan(fd, folder, buffer, out)
+    finally:
+        os.close(fd)
+    return out
+
+
+def _open_folder(root: str, folder: str) -> int:
+    """Open root/folder one component at a time, refusing a link at every step."""
+    fd = os.open(root, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    for part in folder.split("/") if folder else ():
+        try:
+            child = os.open(part, _DIR_FLAGS, dir_fd=fd)
+        finally:
+            os.close(fd)
+        fd = child
+    return fd
+
+
+def _scan(fd: int, folder: str, buffer: bytearray, out: list[Entry]) -> None:
+    _, task_folders, hash_files = _settings
+    prefix = folder + "/" if folder else ""
+    for name in os.listdir(fd):
+        rel = prefix + name
+        if name.startswith(".") or (not folder and name in METADATA_FILES):
+            continue
+        if rel in task_folders:  # its own task walks it, unless it is not a real folder
+            mode = os.lstat(name, dir_fd=fd).st_mode
+            if not stat.S_ISDIR(mode):
+                out.append(_classify(fd, name, rel, OSError(errno.ENOTDIR, "not a folder")) or Entry(rel, "special"))
+            continue
+        entry = _open_entry(fd, name, rel, hash_files, buffer)
+        if entry is None:  # a folder no task covers: its whole subtree is walked here
+            try:
+                child = os.open(name, _DIR_FLAGS, dir_fd=fd)
+            except OSError as exc:
+                out.append(Entry(rel, "unreadable", error=exc.strerror or str(exc)))
+                continue
+            try:
+                _scan(child, rel, buffer, out)
+            finally:
+                os.close(child)
+        else:
+            out.append(entry)
+
+
+def _open_entry(fd: int, name: str, rel: str, hash_files: bool, buffer: bytearray) -> Entry | None:
+    """Hash one entry; None when it is a real folder (to be walked)."""
+    try:
+        file_fd = os.open(name, _FILE_FLAGS, dir_fd=fd)
+    except OSError as exc:
+        return _classify(fd, name, rel, exc)
+    try:
+        info = os.fstat(file_fd)
+        if stat.S_ISDIR(info.st_mode):
+            return None
+        special = _special(info.st_mode, rel)
+        if special or not hash_files:
+            return special or Entry(rel, "file", info.st_size)
+        view = memoryview(buffer)
+        count = os.readv(file_fd, [buffer])
+        digest = hashlib.sha256(view[:count])
+        size = count
+        while count == BUFFER:
+            count = os.readv(file_fd, [buffer])
+            digest.update(view[:count])
+            size += count
+        return Entry(rel, "file", size, digest.hexdigest())
+    except OSError as exc:
+        if exc.errno == errno.EISDIR:
+            return None
+        if exc.errno in (errno.EAGAIN, errno.ENXIO):
+            return Entry(rel, "special", error="not a regular file (FIFO, socket or device)")
+        return Entry(rel, "unreadable", error=exc.strerror or str(exc))
+    finally:
+        os.close(file_fd)
+
+
+def _classify(fd: int, name: str, rel: str, exc: OSError) -> Entry | None:
+    try:
+        mode = os.lstat(name, dir_fd=fd).st_mode
+    except OSError:
+        return Entry(rel, "unreadable", error=exc.strerror or str(exc))
+    if stat.S_ISLNK(mode):
+        return Entry(rel, "symlink", error="symbolic link, not followed")
+    if stat.S_ISDIR(mode):
+        return None
+    return _special(mode, rel) or Entry(rel, "unreadable", error=exc.strerror or str(exc))
+
+
+def _special(mode: int, rel: str) -> Entry | None:
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return Entry(rel, "special", error="a folder where a file was expected")
+    return Entry(rel, "special", error="not a regular file (FIFO, socket or device)")
+
+
+def files_in_order(entries: Sequence[Entry]) -> list[Entry]:
+    """Entries sorted by path, the order every report uses."""
+    return sorted(entries, key=lambda e: e.path)

@@ -1,0 +1,24 @@
+"""Shared fixtures: named corpora from tests/resources, copied into tmp_path before use."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+RESOURCES = Path(__file__).parent / "resources"
+REPO = Path(__file__).parent.parent
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Callable[[str], Path]:
+    """Copy the named corpus from tests/resources into tmp_path (so tests may break it)."""
+
+    def copy(name: str) -> Path:
+        target = tmp_path / name
+        shutil.copytree(RESOURCES / name, target, symlinks=True)
+        return target
+
+    return copy
