@@ -9,7 +9,6 @@ from pathlib import Path
 from provenance.manifest import Manifest, Row, render_manifest
 
 _LETTERS = "ابتثجحخدذرزسشصضطظعغفقكلمنهوي"
-_WORDS_PER_FILE = 500  # about 5 KB of UTF-8 Arabic
 
 
 def _words(rng: random.Random, count: int) -> list[str]:
@@ -20,10 +19,109 @@ def plain_corpus(root: Path, *, files: int, seed: int = 1) -> Path:
     """Write `files` files of ~5 KB each (100 per sub-directory) and their INDEX.md under root."""
     rng = random.Random(seed)
     vocabulary = _words(rng, 5000)
+    # Slices of one long random text: as varied as fresh text per file, far quicker to make.
+    blob = " ".join(rng.choices(vocabulary, k=200_000))
     rows = []
     for index in range(files):
         rel = f"{index // 100:04d}/{index:07d}.txt"
-        body = " ".join(rng.choices(vocabulary, k=_WORDS_PER_FILE)).encode()
+        start = rng.randrange(len(blob) - 6000)
+        body = blob[start : start + rng.randint(4000, 6000)].strip().encode()
+        target = root / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(body)
+        rows.append(Row(rel, hashlib.sha256(body).hexdigest(), len(body)))
+    (root / "INDEX.md").write_text(render_manifest(Manifest().with_rows(rows)), encoding="utf-8")
+    return root
+
+
+_MONTHS = [
+    ["يناير", "كانون الثاني", "جانفي"],
+    ["فبراير", "شباط", "فيفري"],
+    ["مارس", "آذار"],
+    ["أبريل", "نيسان", "ابريل", "أفريل"],
+    ["مايو", "أيار", "ماي"],
+    ["يونيو", "حزيران", "يونيه", "جوان"],
+    ["يوليو", "تموز", "يوليوز", "جويلية"],
+    ["أغسطس", "آب", "اغسطس", "غشت", "أوت"],
+    ["سبتمبر", "أيلول", "شتنبر"],
+    ["أكتوبر", "تشرين الأول", "اكتوبر"],
+    ["نوفمبر", "تشرين الثاني", "نونبر"],
+    ["ديسمبر", "كانون الأول", "دجنبر"],
+]
+_CITIES = ["لندن", "موسكو", "القاهرة", "دمشق", "بيروت", "الرباط", "الدوحة", "بغداد"]
+_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+
+
+def _paragraphs(rng: random.Random, vocabulary: list[str], count: int) -> list[str]:
+    return [" ".join(rng.choices(vocabulary, k=rng.randint(30, 70))) + "." for _ in range(count)]
+
+
+def _month_date(rng: random.Random, year: int, month: int, day: int) -> str:
+    names = _MONTHS[month - 1]
+    name = rng.choice(names)
+    if rng.random() < 0.2 and len(names) > 1:
+        name = f"{names[0]}/ {names[1]}"  # combined form: 24 فبراير/ شباط 2022
+    hour = rng.randint(1, 12)
+    text = f"{day} {name} {year} ، {hour}:{rng.randint(0, 59):02d} {rng.choice(['مساءً', 'م', 'صباحا', 'ص', 'مـ'])}"
+    return text.translate(_INDIC) if rng.random() < 0.15 else text
+
+
+def _sputnik(rng: random.Random, vocabulary: list[str], defect: str | None) -> str:
+    year, month, day = rng.randint(2015, 2024), rng.randint(1, 12), rng.randint(1, 28)
+    published = f"{rng.randint(0, 23):02d}:{rng.randint(0, 59):02d} GMT {day:02d}.{month:02d}.{year}"
+    upd_day = day - 1 if defect == "updated_before" and day > 1 else min(day + 1, 28)
+    updated = f"{rng.randint(0, 23):02d}:{rng.randint(0, 59):02d} GMT {upd_day:02d}.{month:02d}.{year}"
+    body = _paragraphs(rng, vocabulary, rng.randint(6, 10))
+    body[1] = f"{rng.choice(_CITIES)} - سبوتنيك. {body[1]}" if defect != "no_source" else body[1]
+    if defect == "duplicates":
+        body += body[2:5]
+    lines = [
+        " ".join(rng.choices(vocabulary, k=10)),
+        f"{published} (تم التحديث: {updated})" if defect != "no_date" else "",
+        "© Sputnik . مصور / الانتقال إلى بنك الصور" + " ".join(rng.choices(vocabulary, k=6)),
+        "",
+        "© Sputnik . مصور" if defect != "no_source" else "",
+        "/ " + body[0],
+        *body[1:],
+    ]
+    return "\n".join(lines)
+
+
+def _repost(rng: random.Random, vocabulary: list[str], defect: str | None) -> str:
+    year, month = rng.randint(2015, 2024), rng.randint(1, 12)
+    day = 30 if defect == "impossible_date" and month == 2 else rng.randint(1, 28)
+    body = _paragraphs(rng, vocabulary, rng.randint(6, 12))
+    if defect == "duplicates":
+        body += body[:3]
+    blocks = [
+        " ".join(rng.choices(vocabulary, k=9)) + " – RT EN",
+        _month_date(rng, year, month, day) if defect != "no_date" else "",
+        *body,
+        "في موسكو اليوم " + " ".join(rng.choices(vocabulary, k=12)) + " pic.twitter.com/abc123",
+        f"– وزارة الدفاع (DefenceHQ) {day} {_MONTHS[month - 1][0]} {year}",
+        "المزيد عن هذا الموضوع – " + " ".join(rng.choices(vocabulary, k=8)),
+        "\n\n\n",
+        "Source link" if defect != "no_source" else "",
+        "Facebook Comments Box",
+    ]
+    return "\n\n".join(b for b in blocks if b)
+
+
+DEFECTS = ("duplicates", "no_date", "no_source", "updated_before", "impossible_date", "bad_utf8")
+
+
+def article_corpus(root: Path, *, files: int, seed: int = 2, defect_rate: float = 0.02) -> Path:
+    """Realistic articles in both seed layouts, date and month variants, and planted defects."""
+    rng = random.Random(seed)
+    vocabulary = _words(rng, 8000)
+    rows = []
+    for index in range(files):
+        defect = rng.choice(DEFECTS) if rng.random() < defect_rate else None
+        text = (_sputnik if index % 2 else _repost)(rng, vocabulary, defect)
+        body = text.encode()
+        if defect == "bad_utf8":
+            body = body[:200] + b"\xff\xfe" + body[200:]
+        rel = f"{index // 1000:03d}/{index:07d}.txt"
         target = root / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(body)

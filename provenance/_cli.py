@@ -127,6 +127,35 @@ def _cmd_index(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_parse(args: argparse.Namespace) -> int:
+    from provenance.corpus import iter_parsed
+    from provenance.tables_io import write_tables
+
+    corpus = _corpus_dir(args.dir)
+    if args.out.exists() and not args.out.is_dir():
+        raise UsageError(f"{args.out}: exists and is not a directory")
+    progress = Progress("parse")
+    problems = 0
+
+    def counted(parsed: Any) -> Any:
+        nonlocal problems
+        for item in parsed:
+            problems += item.article["parse_error_count"] > 0
+            yield item
+
+    try:
+        written = write_tables(
+            counted(iter_parsed(corpus, jobs=args.jobs, progress=progress)), out=args.out, fmt=args.format
+        )
+    finally:
+        progress.close()
+    for path in written.values():
+        _print(str(path))
+    if problems:
+        _print(f"parse: {problems} article(s) with parse problems (see the parse_errors column)", stream=sys.stderr)
+    return EXIT_OK
+
+
 def _print(text: str, *, stream: TextIO | None = None) -> None:
     print(text, file=stream or sys.stdout)
 
@@ -152,6 +181,15 @@ def build_parser() -> argparse.ArgumentParser:
     index.add_argument("--check", action="store_true", help="change nothing; exit 1 when INDEX.md is not up to date")
     _add_jobs(index)
     index.set_defaults(run=_cmd_index)
+
+    parse = sub.add_parser("parse", help="parse the articles into the articles and paragraphs tables")
+    parse.add_argument("dir", metavar="DIR", help="the corpus directory")
+    parse.add_argument("--out", type=Path, required=True, metavar="OUTDIR", help="where to write the tables")
+    parse.add_argument(
+        "--format", choices=("parquet", "csv"), default="parquet", help="table format (default: parquet)"
+    )
+    _add_jobs(parse)
+    parse.set_defaults(run=_cmd_parse)
     return parser
 
 

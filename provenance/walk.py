@@ -12,10 +12,10 @@ import hashlib
 import os
 import stat
 from collections.abc import Callable, Collection, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from multiprocessing import get_context
 from pathlib import Path
 from typing import Literal, NamedTuple
+
+from provenance.parallel import ordered_map
 
 #: The corpus's own metadata files at its top level: never payload.
 METADATA_FILES = frozenset({"INDEX.md", "WAIVERS.md", "outlets.toml"})
@@ -50,25 +50,14 @@ def walk_corpus(
     `progress` is called with the number of entries done so far.
     """
     folders = sorted({p.rpartition("/")[0] for p in listed} | {""})
-    settings = (str(root), frozenset(folders), hash_files)
     done = 0
-    if jobs <= 1 or len(folders) == 1:
-        _init_worker(*settings)
-        batches: Iterator[list[Entry]] = map(_audit_folder, folders)
-        pool = None
-    else:
-        # Settings travel once per worker (initargs), not once per folder.
-        pool = ProcessPoolExecutor(jobs, mp_context=get_context("fork"), initializer=_init_worker, initargs=settings)
-        batches = pool.map(_audit_folder, folders, chunksize=max(1, len(folders) // (jobs * 16)))
-    try:
-        for batch in batches:
-            yield from batch
-            done += len(batch)
-            if progress:
-                progress(done)
-    finally:
-        if pool is not None:
-            pool.shutdown(cancel_futures=True)
+    # Settings travel once per worker (initargs), not once per folder.
+    settings = (str(root), frozenset(folders), hash_files)
+    for batch in ordered_map(_audit_folder, folders, jobs=jobs, initializer=_init_worker, initargs=settings, window=16):
+        yield from batch
+        done += len(batch)
+        if progress:
+            progress(done)
 
 
 _settings: tuple[str, frozenset[str], bool] = ("", frozenset(), True)

@@ -5,12 +5,13 @@ from __future__ import annotations
 from hypothesis import strategies as st
 
 from provenance.manifest import Manifest, Row
+from provenance.paths import path_problem
 
 _NAME_CHARS = st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp"), blacklist_characters="/\\|`\x00~")
 
 # One path component: never '.', '..', hidden names aside (they are legal in a manifest).
 component = st.text(_NAME_CHARS, min_size=1, max_size=12).filter(lambda s: s not in (".", "..") and s.strip() == s)
-relative_path = st.lists(component, min_size=1, max_size=3).map("/".join)
+relative_path = st.lists(component, min_size=1, max_size=3).map("/".join).filter(lambda p: path_problem(p) is None)
 sha256 = st.text("0123456789abcdef", min_size=64, max_size=64)
 steward_cell = st.text(st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp")), max_size=20).map(str.strip)
 

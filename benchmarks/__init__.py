@@ -1,0 +1,1 @@
+"""Benchmarks of corpus-audit against named peers (`nox -s bench`)."""

@@ -1,0 +1,89 @@
+"""Run the benchmarks: `python -m benchmarks [--files N] [--repeat R]`; prints a report to stdout."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from benchmarks.generate import plain_corpus
+from provenance.manifest import read_manifest
+
+
+def run(argv: Sequence[str], *, cwd: Path | None = None) -> tuple[float, int, int]:
+    """Wall seconds, exit code and peak RSS (KiB) of one command, measured for that child alone."""
+    start = time.perf_counter()
+    process = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.stderr:
+        process.stderr.close()
+    return wall, process.returncode, usage.ru_maxrss
+
+
+def best_of(argv: Sequence[str], repeat: int, *, cwd: Path | None = None) -> tuple[float, int]:
+    """Best wall time of `repeat` warm runs (after one warm-up), and the largest peak RSS seen."""
+    run(argv, cwd=cwd)
+    results = [run(argv, cwd=cwd) for _ in range(repeat)]
+    bad = [code for _, code, _ in results if code != 0]
+    if bad:
+        raise SystemExit(f"benchmark command failed with exit {bad[0]}: {' '.join(argv)}")
+    return min(wall for wall, _, _ in results), max(rss for _, _, rss in results)
+
+
+def row(label: str, seconds: float, count: int, unit: str, *, peer: float, rss: int | None = None) -> str:
+    """One report line: time, throughput, ratio to the peer and (optionally) peak memory."""
+    memory = f"  peak RSS {rss // 1024} MiB" if rss is not None else ""
+    return f"  {label:<28} {seconds:7.3f} s  {count / seconds:9.0f} {unit}/s  {seconds / peer:5.2f}x{memory}"
+
+
+def bench_fixity(workdir: Path, *, files: int, repeat: int) -> list[str]:
+    """corpus-audit verify (--jobs 1 and all cores) against `sha256sum -c` on the same files."""
+    corpus = plain_corpus(workdir / f"plain-{files}", files=files)
+    listing = workdir / f"plain-{files}.sha256"
+    listing.write_text("".join(f"{r.sha256}  {r.file}\n" for r in read_manifest(corpus).rows), encoding="utf-8")
+    cores = os.cpu_count() or 1
+    peer, _ = best_of(["sha256sum", "--quiet", "-c", str(listing)], repeat, cwd=corpus)
+    one, rss_one = best_of([*CLI, "verify", str(corpus), "--jobs", "1"], repeat)
+    many, rss_many = best_of([*CLI, "verify", str(corpus), "--jobs", str(cores)], repeat)
+    fast, _ = best_of([*CLI, "verify", str(corpus), "--fast"], repeat)
+    return [
+        f"fixity: {files} files of ~5 KB, best of {repeat} warm runs; peer: sha256sum -c",
+        row("sha256sum -c (peer)", peer, files, "files", peer=peer),
+        row("verify --jobs 1", one, files, "files", peer=peer, rss=rss_one),
+        row(f"verify --jobs {cores}", many, files, "files", peer=peer, rss=rss_many),
+        row("verify --fast (sizes only)", fast, files, "files", peer=peer),
+    ]
+
+
+CLI = [sys.executable, "-m", "provenance"]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
+    parser.add_argument("--files", type=int, default=100_000, help="corpus size (default 100,000)")
+    parser.add_argument("--repeat", type=int, default=3, help="timed runs per command (default 3)")
+    parser.add_argument("--keep", type=Path, help="generate into this folder and keep it")
+    args = parser.parse_args(argv)
+    workdir = args.keep or Path(tempfile.mkdtemp(prefix="corpus-audit-bench-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    try:
+        lines = bench_fixity(workdir, files=args.files, repeat=args.repeat)
+        small = bench_fixity(workdir, files=max(1, args.files // 10), repeat=args.repeat)
+        lines += ["", *small]
+    finally:
+        if args.keep is None:
+            shutil.rmtree(workdir, ignore_errors=True)
+    print("\n".join(lines))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

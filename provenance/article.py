@@ -1,0 +1,269 @@
+"""Parse one scraped article file into an article record and its line records; never raises."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, tzinfo
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from provenance.dates import FoundDate, find_dates
+from provenance.outlets import Registry
+from provenance.roles import BODY_ROLES, classify, find_dateline
+from provenance.textnorm import arabic_letter_fraction, normalize_key
+
+DATE_SEARCH_CHARS = 400  # dates sit in short header lines; never scan a 50 MB line for one
+HEADER_LINES = 4  # the date line is among the first lines after the title
+DATELINE_PARAGRAPHS = 3  # a dateline opens one of the first body paragraphs
+BINARY_CONTROL_SHARE = 0.10  # more control bytes than this: not text
+
+
+@dataclass(slots=True)
+class ParsedArticle:
+    """One article: `article` is a row of the articles table, `paragraphs` rows of the other."""
+
+    article: dict[str, Any]
+    paragraphs: list[dict[str, Any]] = field(default_factory=list)
+
+
+def decode(data: bytes, *, encoding: str | None) -> tuple[str, str, list[str]]:
+    """Text, the encoding used and decoding problems; invalid bytes become U+FFFD, never an error."""
+    problems: list[str] = []
+    name = (encoding or "utf-8").strip().lower() or "utf-8"
+    if name in ("utf-8", "utf8") and data.startswith(b"\xef\xbb\xbf"):
+        name = "utf-8-sig"
+    try:
+        text = data.decode(name)
+    except LookupError:
+        problems.append(f"text.encoding: unknown encoding {encoding!r} in INDEX.md; read as UTF-8")
+        name = "utf-8"
+        text = data.decode(name, errors="replace")
+    except UnicodeDecodeError as exc:
+        bad = data.decode(name, errors="replace").count("\ufffd") - data.decode(name, errors="ignore").count("\ufffd")
+        problems.append(f"text.utf8: {bad} invalid byte sequence(s) for {name}, first at byte {exc.start}; replaced")
+        text = data.decode(name, errors="replace")
+    if "\x00" in text:
+        problems.append(f"text.nul: {text.count(chr(0))} NUL byte(s)")
+    return text, name, problems
+
+
+_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f\ufffd]")
+
+
+def _looks_binary(text: str) -> bool:
+    """Mostly control bytes or undecodable sequences: not text."""
+    sample = text[:65536]
+    return bool(sample) and len(_CONTROL.findall(sample)) / len(sample) > BINARY_CONTROL_SHARE
+
+
+def _line_endings(text: str) -> str:
+    crlf = text.count("\r\n")
+    cr, lf = text.count("\r") - crlf, text.count("\n") - crlf
+    kinds = [name for name, count in (("crlf", crlf), ("lf", lf), ("cr", cr)) if count]
+    return kinds[0] if len(kinds) == 1 else ("mixed" if kinds else "none")
+
+
+def _zone(name: str | None) -> tzinfo | None:
+    if not name:
+        return None
+    try:
+        return UTC if name.upper() == "UTC" else ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+def _instant(found: FoundDate | None, default_tz: str | None) -> tuple[datetime | None, bool, bool]:
+    """(UTC instant, zone stated, zone assumed from the outlet's default)."""
+    if found is None or found.value is None:
+        return None, False, False
+    if found.tz_known:
+        return found.value.astimezone(UTC), True, False
+    zone = _zone(default_tz)
+    if zone is None:
+        return None, False, False
+    return found.value.replace(tzinfo=zone).astimezone(UTC), False, True
+
+
+def parse_article(data: bytes, *, file: str, registry: Registry, encoding: str | None = None) -> ParsedArticle:
+    """Parse the bytes of one article file. Problems are recorded in `parse_errors`, never raised."""
+    text, used, problems = decode(data, encoding=encoding)
+    article: dict[str, Any] = {
+        "file": file,
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "bytes": len(data),
+        "encoding": used,
+        "line_endings": _line_endings(text),
+    }
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if lines and lines[0].startswith("\ufeff"):
+        lines[0] = lines[0][1:]
+    if _looks_binary(text):
+        problems.append("text.binary: mostly control bytes; not parsed as an article")
+        lines = []
+    result = ParsedArticle(article)
+    numbered = [(n, line) for n, line in enumerate(lines, start=1) if line.strip()]
+    if not numbered and "text.binary" not in " ".join(problems):
+        problems.append("text.empty: no text")
+    _parse_lines(numbered, result, registry=registry, problems=problems)
+    article["parse_errors"] = "\n".join(problems)
+    article["parse_error_count"] = len(problems)
+    return result
+
+
+class _Walker:
+    """Walks an article's non-blank lines once, assigning roles and collecting what they reveal."""
+
+    def __init__(self, result: ParsedArticle, *, registry: Registry, problems: list[str]) -> None:
+        self.result, self.registry, self.problems = result, registry, problems
+        self.agencies = registry.dateline_agencies()
+        self.dates: list[FoundDate] = []
+        self.evidence: dict[str, str] = {}
+        self.dateline: str | None = None
+        self.source: tuple[str, str] | None = None  # (line as found, kind)
+        self.first_body: dict[str, int] = {}
+        self.body_keys: list[str] = []
+        self.body_seen = 0
+
+    def note(self, kind: str, outlet: str | None) -> None:
+        if outlet:
+            self.evidence.setdefault(kind, outlet)
+
+    def role_of(self, position: int, number: int, line: str, key: str) -> str:
+        if position == 0:
+            self.note("title", self.registry.by_title(key))
+            return "title"
+        if position <= HEADER_LINES and not self.dates and (found := _date_line(line)):
+            self.dates = found
+            return "date"
+        role, problem = classify(line, key)
+        if problem:
+            self.problems.append(f"{problem}: line {number}")
+        if role == "credit":
+            self.note("credit", self.registry.by_credit(key))
+        elif role == "source":
+            self.note("source", self.registry.by_source(key))
+            if self.source is None or self.source[1] != "source":
+                self.source = (line.strip(), "source")
+        elif role == "body" and self.dateline is None and self.body_seen < DATELINE_PARAGRAPHS:
+            role = self.check_dateline(number, line)
+        return role
+
+    def check_dateline(self, number: int, line: str) -> str:
+        found = find_dateline(line, agencies=self.agencies)
+        if found is None:
+            return "body"
+        self.dateline = found.city
+        self.note("dateline", self.registry.by_dateline(normalize_key(found.agency)))
+        if self.source is None:
+            self.source = (found.text, "dateline")
+        if found.text == line.strip():
+            return "dateline"  # a line of its own: not body text
+        if self.body_seen > 0:
+            where = f"body paragraph {self.body_seen + 1}, line {number}"
+            self.problems.append(f"layout.dateline_not_first: the dateline opens {where}")
+        return "body"
+
+    def walk(self, numbered: list[tuple[int, str]]) -> None:
+        file = self.result.article["file"]
+        for position, (number, line) in enumerate(numbered):
+            key = normalize_key(line)
+            role = self.role_of(position, number, line, key)
+            duplicate_of = None
+            if role in BODY_ROLES:
+                self.body_seen += 1
+                self.body_keys.append(key)
+                first = self.first_body.setdefault(key, position) if key else position
+                duplicate_of = None if first == position else first
+            self.result.paragraphs.append(
+                {
+                    "file": file,
+                    "index": position,
+                    "line": number,
+                    "role": role,
+                    "text": line,
+                    "norm_hash": hashlib.sha256(key.encode()).hexdigest()[:16],
+                    "duplicate_of": duplicate_of,
+                    "char_count": len(line),
+                }
+            )
+
+
+def _parse_lines(
+    numbered: list[tuple[int, str]], result: ParsedArticle, *, registry: Registry, problems: list[str]
+) -> None:
+    walker = _Walker(result, registry=registry, problems=problems)
+    walker.walk(numbered)
+    rows, article = result.paragraphs, result.article
+    if walker.source is None:
+        credit = next((r["text"] for r in rows if r["role"] == "credit"), None)
+        walker.source = (credit.strip(), "credit") if credit else None
+    kinds = [k for k in ("credit", "dateline", "source", "title") if k in walker.evidence]
+    outlet_id = walker.evidence[kinds[0]] if kinds else None
+    outlet = registry.outlets.get(outlet_id) if outlet_id else None
+    published = next((d for d in walker.dates if d.label != "updated"), None)
+    updated = next((d for d in walker.dates if d.label == "updated"), None)
+    for found in (published, updated):
+        if found is not None and found.problem:
+            problems.append(f"date.invalid: {found.problem} in {found.raw!r}")
+    if published is None and numbered:
+        problems.append("date.missing: no publication date in the first lines")
+    _add_dates(article, published, updated, outlet.default_tz if outlet else None)
+    body = [r for r in rows if r["role"] in BODY_ROLES]
+    body_text = "\n".join(r["text"] for r in body)
+    body_chars = sum(r["char_count"] for r in body)
+    duplicate_chars = sum(r["char_count"] for r in body if r["duplicate_of"] is not None)
+    fraction = arabic_letter_fraction(body_text)
+    article.update(
+        {
+            "outlet": outlet_id,
+            "outlet_evidence": ",".join(kinds) or None,
+            "title": numbered[0][1].strip() if numbered else None,
+            "dateline": walker.dateline,
+            "source_line": walker.source[0] if walker.source else None,
+            "source_kind": walker.source[1] if walker.source else None,
+            "paragraph_count": len(body),
+            "duplicate_paragraph_count": sum(r["duplicate_of"] is not None for r in body),
+            "duplicate_char_fraction": duplicate_chars / body_chars if body_chars else 0.0,
+            "char_count": len(body_text),
+            "word_count": len(body_text.split()),
+            "arabic_fraction": fraction,
+            "boilerplate_count": sum(r["role"] in ("boilerplate", "related") for r in rows),
+            "body_key": hashlib.sha256(" ".join(walker.body_keys).encode()).hexdigest() if body else None,
+            "language": "ar" if fraction >= 0.5 else ("other" if body_text.strip() else "und"),
+        }
+    )
+
+
+def _date_line(line: str) -> list[FoundDate] | None:
+    """The dates of a line that is (mostly) a date line, else None."""
+    head = line[:DATE_SEARCH_CHARS]
+    found = find_dates(head)
+    if not found:
+        return None
+    rest = head
+    for date in sorted(found, key=lambda d: d.start, reverse=True):
+        rest = rest[: date.start] + rest[date.end :]
+    return found if len(normalize_key(rest).replace("تم التحديث", "")) <= 24 else None
+
+
+def _add_dates(
+    article: dict[str, Any], published: FoundDate | None, updated: FoundDate | None, default_tz: str | None
+) -> None:
+    for prefix, found in (("published", published), ("updated", updated)):
+        instant, known, assumed = _instant(found, default_tz)
+        local = (
+            found.value.replace(tzinfo=None)
+            if found is not None and found.value is not None and not found.tz_known
+            else None
+        )
+        article.update(
+            {
+                f"{prefix}_at": instant,
+                f"{prefix}_raw": found.raw if found else None,
+                f"{prefix}_local": local,
+                f"{prefix}_tz_known": known,
+                f"{prefix}_tz_assumed": assumed,
+            }
+        )

@@ -1,0 +1,303 @@
+"""Find Gregorian dates, times, zones and update labels in scraped Arabic news lines."""
+
+from __future__ import annotations
+
+import bisect
+import calendar
+import functools
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
+from zoneinfo import ZoneInfo
+
+from provenance.textnorm import clean_line_spans, normalize_key
+
+__all__ = ["FoundDate", "find_dates", "parse_date"]
+
+
+@dataclass(frozen=True, slots=True)
+class FoundDate:
+    """One Gregorian date found in a line; ``raw`` is ``line[start:end]``."""
+
+    raw: str
+    start: int
+    end: int
+    value: datetime | None
+    tz_known: bool
+    has_time: bool
+    label: str | None
+    hijri: str | None
+    problem: str | None
+
+
+_MONTH_NAMES = (
+    "يناير جانفي كانون_الثاني january jan",
+    "فبراير فيفري شباط february feb",
+    "مارس آذار اذار march mar",
+    "أبريل ابريل إبريل أفريل افريل نيسان april apr",
+    "مايو ماي أيار ايار may",
+    "يونيو يونيه جوان حزيران june jun",
+    "يوليو يوليه يوليوز جويلية تموز july jul",
+    "أغسطس اغسطس غشت أوت اوت آب اب august aug",
+    "سبتمبر شتنبر أيلول ايلول september sept sep",
+    "أكتوبر اكتوبر تشرين_الأول تشرين_الاول october oct",
+    "نوفمبر نونبر تشرين_الثاني november nov",
+    "ديسمبر دجنبر كانون_الأول كانون_الاول december dec",
+)
+_HIJRI_NAMES = (
+    "محرم صفر ربيع_الأول ربيع_أول ربيع_الآخر ربيع_الثاني جمادى_الأولى جمادى_الآخرة جمادى_الثانية"
+    " رجب شعبان رمضان شوال ذو_القعدة ذي_القعدة ذو_الحجة ذي_الحجة"
+)
+_WEEKDAYS = (
+    "السبت الأحد الاثنين الإثنين الثلاثاء الأربعاء الخميس الجمعة"
+    " monday tuesday wednesday thursday friday saturday sunday"
+)
+# English names for problem messages (calendar.month_name follows the locale).
+_EN_MONTHS = ("", *(next(w for w in names.split() if w.isascii()).title() for names in _MONTH_NAMES))
+# Zones named in Arabic ("بتوقيت ..."): a fixed offset in hours or an IANA zone name.
+_ZONES: dict[str, float | str] = {
+    **dict.fromkeys(["غرينتش", "غرينيتش", "جرينتش", "جرينيتش"], 0),
+    **dict.fromkeys(["مكة_المكرمة", "مكة", "السعودية", "الرياض", "الدوحة", "بغداد"], 3),
+    **dict.fromkeys(["أبوظبي", "دبي", "الإمارات"], 4),
+    **dict.fromkeys(["القاهرة", "مصر"], "Africa/Cairo"),
+    **{"موسكو": "Europe/Moscow", "بيروت": "Asia/Beirut", "دمشق": "Asia/Damascus"},
+}
+# Used only when the system has no tz database.
+_ZONE_FALLBACK = {"Africa/Cairo": 2, "Europe/Moscow": 3, "Asia/Beirut": 2, "Asia/Damascus": 3}
+_UPDATE_WORDS = "تم_التحديث تم_تحديث آخر_تحديث اخر_تحديث محدث محدثة last_updated updated"
+_FLEX = {"ا": "[اأإآ]", "أ": "[اأإآ]", "إ": "[اأإآ]", "آ": "[اأإآ]", "ي": "[يى]", "ى": "[يى]", "ة": "[ةه]", "_": r"\s+"}
+
+
+def _flex(word: str) -> str:
+    """Regex for a word tolerant of alef/ya/ta-marbuta spelling variants; '_' is a space."""
+    return "".join(_FLEX.get(ch, re.escape(ch)) for ch in word)
+
+
+def _alternation(words: str) -> str:
+    # Longest first, so e.g. "كانون الثاني" wins over shorter names.
+    return "(?:" + "|".join(_flex(w) for w in sorted(words.split(), key=len, reverse=True)) + ")"
+
+
+_MONTH_BY_KEY = {normalize_key(w.replace("_", " ")): i for i, ws in enumerate(_MONTH_NAMES, 1) for w in ws.split()}
+_ZONE_BY_KEY = {normalize_key(k.replace("_", " ")): v for k, v in _ZONES.items()}
+_NOT_LETTER_BEFORE = r"(?<![^\W\d_])"
+_NOT_LETTER_AFTER = r"(?![^\W\d_])"
+_MONTH = _NOT_LETTER_BEFORE + _alternation(" ".join(_MONTH_NAMES)) + r"\.?" + _NOT_LETTER_AFTER
+# An era marker (2015 م = AD) belongs to the year; a year followed by هـ is Hijri, not Gregorian.
+_YEAR_END = rf"(?![0-9])(?:\s*(?:م|ميلادي[ةه]?){_NOT_LETTER_AFTER})?(?!\s*ه{_NOT_LETTER_AFTER})"
+_ORD = r"(?:st|nd|rd|th)?"
+_CORE = re.compile(
+    r"(?<![0-9./])(?:(?P<y1>[0-9]{4})(?P<s1>[-/.])(?P<m1>[0-9]{1,2})(?P=s1)(?P<d1>[0-9]{1,2})(?![0-9])"
+    r"|(?P<d2>[0-9]{1,2})(?P<s2>[-/.])(?P<m2>[0-9]{1,2})(?P=s2)(?P<y2>[0-9]{4})"
+    rf"|(?P<d3>[0-9]{{1,2}}){_ORD}[\s-]*(?P<n3>{_MONTH})"
+    rf"(?:\s*[/\-–]\s*(?P<n3b>{_MONTH})|\s*\(\s*(?P<n3c>{_MONTH})\s*\))?[\s,،-]*(?P<y3>[0-9]{{4}})"
+    rf"|(?P<n4>{_MONTH})\s*(?P<d4>[0-9]{{1,2}}){_ORD}[\s,،]+(?P<y4>[0-9]{{4}}))" + _YEAR_END,
+    re.IGNORECASE,
+)
+_TZ_WORD = (
+    r"(?:(?i:GMT|UTC)(?:(?:\s?\+|[\-−])[0-9]{1,2}(?::?[0-9]{2})?(?![0-9.]))?|(?i:MSK)|ت\s?\.\s?غ\.?"
+    rf"|\+[0-9]{{1,2}}:[0-9]{{2}}|(?:ب|ال)?توقيت\s+{_alternation(' '.join(_ZONES))})" + _NOT_LETTER_AFTER
+)
+_TIME = (
+    r"(?<![0-9:])(?P<h>[0-9]{1,2}):(?P<mi>[0-9]{2})(?::(?P<s>[0-9]{2})(?:\.[0-9]{1,9})?)?(?![0-9])"
+    r"(?:\s*(?P<ap>صباحا|صباح|ص|مساءا|مساء|م|[ap]\.?\s?m\.?)" + _NOT_LETTER_AFTER + ")?"
+    r"(?:(?P<tza>Z|(?(s)[+\-]|\+)[0-9]{2}(?::?[0-9]{2})?)(?![0-9A-Za-z])"
+    rf"|\s*\((?P<tzp>{_TZ_WORD})\)|\s*(?P<tzw>{_TZ_WORD}))?"
+)
+_SEP = r"[\s,،|\-–—]*"
+_TIME_AFTER = re.compile(rf"(?:T|{_SEP}(?:(?:(?:في|على|عند)\s+)?(?:تمام\s+)?(?:ال)?ساع[ةه]\s*)?){_TIME}", re.IGNORECASE)
+_TIME_BEFORE = re.compile(rf"{_TIME}{_SEP}\Z", re.IGNORECASE)
+_SEPARATORS = re.compile(_SEP)
+_TZ_OFFSET = re.compile(r"(?:GMT|UTC)?\s?([+\-−])([0-9]{1,2}):?([0-9]{2})?", re.IGNORECASE)
+_UPDATED = re.compile(
+    rf"{_NOT_LETTER_BEFORE}{_alternation(_UPDATE_WORDS)}[\s:：\-–—|,،]*(?:(?:في|on|at|بتاريخ|يوم)\s*)?"
+    rf"(?:{_alternation(_WEEKDAYS)}[\s,،]*)?\Z",
+    re.IGNORECASE,
+)
+_HIJRI_MARK = rf"\s*ه{_NOT_LETTER_AFTER}"  # هـ after a year (tatweel already dropped)
+_HIJRI = re.compile(
+    rf"(?<![0-9])(?:[0-9]{{1,2}}\s*{_NOT_LETTER_BEFORE}{_alternation(_HIJRI_NAMES)}{_NOT_LETTER_AFTER}"
+    rf"[\s,،]*[0-9]{{3,4}}(?:{_HIJRI_MARK})?"
+    rf"|(?:[0-9]{{1,2}}[-/.][0-9]{{1,2}}[-/.][0-9]{{4}}|[0-9]{{4}}[-/.][0-9]{{1,2}}[-/.][0-9]{{1,2}})"
+    rf"{_HIJRI_MARK})(?![0-9])"
+)
+_GAP_PUNCT = r"[\s,،\-–—/|()\[\]:]*"
+_HIJRI_GAP = re.compile(rf"{_GAP_PUNCT}(?:(?:ال)?موافق[ةه]?\s*(?:ل\s*)?|م{_NOT_LETTER_AFTER})?{_GAP_PUNCT}")
+_ANY_DIGIT = re.compile(r"\d")
+_Match = re.Match[str]
+_DateParts = tuple[int, int, int, str | None]  # year, month, day, problem
+_AM = frozenset(["ص", "صباح", "صباحا", "am"])
+_MAX_LOOKBACK = 80  # a time written before its date sits right next to it
+
+
+@functools.cache
+def _zone(spec: float | str) -> tzinfo:
+    """Turn a table entry into a tzinfo; fall back to a fixed offset without tz data."""
+    if isinstance(spec, str):
+        try:
+            return ZoneInfo(spec)
+        except (KeyError, ValueError, OSError):  # ZoneInfoNotFoundError is a KeyError
+            spec = _ZONE_FALLBACK.get(spec, 0.0)
+    return UTC if spec == 0 else timezone(timedelta(hours=spec))
+
+
+def _parse_tz(text: str) -> tuple[tzinfo | None, str | None]:
+    """Map a matched zone text to (tzinfo, problem)."""
+    word = text.strip()
+    upper = word.upper()
+    if "توقيت" in word:
+        name = normalize_key(word.split(maxsplit=1)[-1])
+        return _zone(_ZONE_BY_KEY.get(name, 0)), None
+    if upper in ("Z", "GMT", "UTC") or word.startswith("ت"):  # ت.غ = توقيت غرينتش
+        return UTC, None
+    if upper == "MSK":
+        return _zone("Europe/Moscow"), None
+    m = _TZ_OFFSET.fullmatch(word)
+    if m is None:
+        return None, f"unknown time zone: {word}"
+    hours, minutes = int(m.group(2)), int(m.group(3) or 0)
+    if hours > 14 or minutes > 59:
+        return None, f"offset {word} out of range"
+    sign = -1 if m.group(1) in "-−" else 1
+    return timezone(sign * timedelta(hours=hours, minutes=minutes)), None
+
+
+def _month_of(name: str | None) -> int | None:
+    return None if name is None else _MONTH_BY_KEY.get(normalize_key(name))
+
+
+def _date_parts(m: re.Match[str]) -> _DateParts:
+    """(year, month, day, problem) from a core match."""
+    if m.group("y1"):
+        return int(m.group("y1")), int(m.group("m1")), int(m.group("d1")), None
+    if m.group("y2"):
+        return int(m.group("y2")), int(m.group("m2")), int(m.group("d2")), None
+    if m.group("y4"):
+        return int(m.group("y4")), _month_of(m.group("n4")) or 0, int(m.group("d4")), None
+    month = _month_of(m.group("n3")) or 0
+    other = m.group("n3b") or m.group("n3c")
+    problem = None
+    if other is not None and _month_of(other) != month:
+        problem = f"month names disagree: {m.group('n3')} / {other}"
+    return int(m.group("y3")), month, int(m.group("d3")), problem
+
+
+def _build(date: _DateParts, *, time: re.Match[str] | None) -> tuple[datetime | None, bool, str | None]:
+    """Return (value, tz_known, problem) for a date and its optional time match."""
+    year, month, day, problem = date
+    hour = minute = second = 0
+    tz: tzinfo | None = None
+    tz_known = False
+    if time is not None:
+        hour, minute, second = int(time.group("h")), int(time.group("mi")), int(time.group("s") or 0)
+        tz_text = time.group("tza") or time.group("tzp") or time.group("tzw")
+        if tz_text:
+            tz_known = True
+            tz, tz_problem = _parse_tz(tz_text)
+            problem = problem or tz_problem
+        marker = (time.group("ap") or "").lower().replace(".", "").replace(" ", "")
+        if marker and 1 <= hour <= 12:
+            # 12 AM is midnight, 12 PM is noon; a PM marker on 13-23 is redundant.
+            hour = (hour % 12) if marker in _AM else (hour % 12) + 12
+    if problem is None:
+        problem = _check(year, month=month, day=day, hour=hour, minute=minute, second=second)
+    if problem is not None:
+        return None, tz_known, problem
+    value = datetime(year, month, day, hour, minute, second)
+    if tz is None:
+        return value, tz_known, None
+    try:
+        return value.replace(tzinfo=tz).astimezone(UTC), tz_known, None
+    except (OverflowError, ValueError):
+        return None, tz_known, f"date {value.isoformat()} out of range after time zone conversion"
+
+
+def _check(year: int, *, month: int, day: int, hour: int, minute: int, second: int) -> str | None:
+    """One-line description of the first impossible field, or None."""
+    if not 1 <= year <= 9999:
+        return f"year {year} out of range"
+    if not 1 <= month <= 12:
+        return f"month {month} out of range"
+    if not 1 <= day <= calendar.monthrange(year, month)[1]:
+        return f"impossible date: {day} {_EN_MONTHS[month]} {year}"
+    for name, number, limit in (("hour", hour, 23), ("minute", minute, 59), ("second", second, 59)):
+        if number > limit:
+            return f"{name} {number} out of range"
+    return None
+
+
+def _orig_end(line: str, *, index: list[int], end: int) -> int:
+    """End in ``line`` of cleaned span ending at ``end``, with trailing harakat/tatweel that were dropped."""
+    stop = index[end] if end < len(index) else len(line)
+    pos = index[end - 1] + 1
+    while pos < stop and (line[pos] == "\u0640" or unicodedata.category(line[pos])[0] == "M"):
+        pos += 1
+    return pos
+
+
+def _find_hijri(line: str, *, text: str, index: list[int], span: tuple[int, int], hijri: list[_Match]) -> str | None:
+    """Raw text of a Hijri date written right before or after ``span`` of the cleaned ``text``."""
+    lo, hi = span
+    # Only the nearest Hijri match on each side can be adjacent (matches are sorted, non-overlapping).
+    before = bisect.bisect_right(hijri, lo, key=lambda h: h.end()) - 1
+    after = bisect.bisect_left(hijri, hi, key=lambda h: h.start())
+    candidates = [(hijri[before], hijri[before].end(), lo)] if before >= 0 else []
+    if after < len(hijri):
+        candidates.append((hijri[after], hi, hijri[after].start()))
+    for h, gap_start, gap_end in candidates:
+        if gap_end - gap_start <= _MAX_LOOKBACK and _HIJRI_GAP.fullmatch(text, gap_start, gap_end):
+            return line[index[h.start()] : _orig_end(line, index=index, end=h.end())]
+    return None
+
+
+def find_dates(line: str) -> list[FoundDate]:
+    """All Gregorian dates in ``line``, in order; problems are reported in FoundDate.problem."""
+    if _ANY_DIGIT.search(line) is None:
+        return []
+    text, index = clean_line_spans(line)
+    cores = list(_CORE.finditer(text))
+    if not cores:
+        return []
+    hijri = list(_HIJRI.finditer(text))
+    found: list[FoundDate] = []
+    prev_end = 0
+    for n, core in enumerate(cores):
+        next_start = cores[n + 1].start() if n + 1 < len(cores) else len(text)
+        start, end = core.start(), core.end()
+        after = _TIME_AFTER.match(text, end)
+        before = _TIME_BEFORE.search(text, max(prev_end, start - _MAX_LOOKBACK), start)
+        if after is not None and after.end() > next_start:
+            after = None
+        # A time running straight into the next date is that date's leading time, unless this one has none.
+        if after is not None and before is not None and n + 1 < len(cores):
+            after = None if _SEPARATORS.fullmatch(text, after.end(), next_start) else after
+        time = after or before
+        if after is not None:
+            end = after.end()
+        elif before is not None:
+            start = before.start()
+        value, tz_known, problem = _build(_date_parts(core), time=time)
+        label = "updated" if _UPDATED.search(text, prev_end, start) else None
+        raw_start, raw_end = index[start], _orig_end(line, index=index, end=end)
+        found.append(
+            FoundDate(
+                raw=line[raw_start:raw_end],
+                start=raw_start,
+                end=raw_end,
+                value=value,
+                tz_known=tz_known,
+                has_time=time is not None,
+                label=label,
+                hijri=_find_hijri(line, text=text, index=index, span=(start, end), hijri=hijri),
+                problem=problem,
+            )
+        )
+        prev_end = end
+    return found
+
+
+def parse_date(text: str) -> FoundDate | None:
+    """The first Gregorian date in ``text``, or None."""
+    dates = find_dates(text)
+    return dates[0] if dates else None

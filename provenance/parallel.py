@@ -1,0 +1,46 @@
+"""Ordered parallel map over worker processes with a bounded number of tasks in flight."""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from multiprocessing import get_context
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def ordered_map(
+    function: Callable[[T], R],
+    items: Iterable[T],
+    *,
+    jobs: int,
+    initializer: Callable[..., None] | None = None,
+    initargs: tuple[Any, ...] = (),
+    window: int = 4,
+) -> Iterator[R]:
+    """`map(function, items)` over `jobs` processes, results in input order.
+
+    At most `jobs * window` tasks are in flight, so results waiting to be consumed stay bounded
+    whatever the input size. With jobs <= 1 everything runs in this process.
+    """
+    if jobs <= 1:
+        if initializer:
+            initializer(*initargs)
+        yield from map(function, items)
+        return
+    pending: deque[Future[R]] = deque()
+    limit = jobs * window
+    with ProcessPoolExecutor(jobs, mp_context=get_context("fork"), initializer=initializer, initargs=initargs) as pool:
+        try:
+            for item in items:
+                pending.append(pool.submit(function, item))
+                if len(pending) >= limit:
+                    yield pending.popleft().result()
+            while pending:
+                yield pending.popleft().result()
+        finally:
+            for future in pending:
+                future.cancel()

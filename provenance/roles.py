@@ -1,0 +1,117 @@
+"""What each line of a scraped article is: title, date, credit, caption, body, tweet, boilerplate..."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Final
+
+from provenance.textnorm import normalize_key
+
+ROLES: Final = (
+    "title",
+    "date",
+    "credit",
+    "caption",
+    "body",
+    "dateline",
+    "source",
+    "tweet",
+    "related",
+    "boilerplate",
+)
+# Roles whose lines are the article's own text: only these can be duplicate paragraphs.
+BODY_ROLES: Final = frozenset({"body"})
+
+_PHOTO_BANK = "الانتقال إلى بنك الصور"  # Sputnik's "go to photo bank" link text
+_GLUED = re.compile(re.escape(_PHOTO_BANK) + r"(?=\w)")
+_TWEET = re.compile(r"pic\.twitter\.com/|twitter\.com/\w+/status|تضمين التغريدة|x\.com/\w+/status")
+# "– Name (Handle) 11 فبراير 2022": the attribution under an embedded tweet.
+_TWEET_BYLINE = re.compile(r"^[–—-]\s*.{1,80}\((?:@)?[A-Za-z0-9_]{1,30}\)\s*.{0,12}\d{4}\s*$")
+_RELATED = tuple(
+    normalize_key(s)
+    for s in (
+        "المزيد عن هذا الموضوع",
+        "اقرأ أيضا",
+        "اقرأ المزيد",
+        "مواضيع ذات صلة",
+        "اخبار ذات صلة",
+        "Read more",
+        "Related",
+    )
+)
+_SOURCE = tuple(normalize_key(s) for s in ("المصدر", "Source link", "Source", "مصدر الخبر"))
+_BOILERPLATE = frozenset(
+    normalize_key(s)
+    for s in (
+        "Facebook Comments Box",
+        "Facebook Comments",
+        "Share",
+        "Share this",
+        "شارك",
+        "شارك الخبر",
+        "تابعونا",
+        "Advertisement",
+        "إعلان",
+        "Follow us",
+        "Print",
+        "طباعة",
+        "اشترك في النشرة",
+        "Comments",
+        "التعليقات",
+        "Tags",
+        "الوسوم",
+        "كلمات مفتاحية",
+        "Subscribe",
+        "Loading",
+        "جاري التحميل",
+    )
+)
+# "لندن - سبوتنيك." or "القاهرة (رويترز) -": a city, then the agency, at the start of a paragraph.
+_DATELINE = re.compile(
+    r"^\s*(?P<city>[^\W\d_][^\d\-–—(.:،,]{1,30}?)\s*"
+    r"(?:[-–—]\s*(?P<agency>[^\d\-–—.:،,()]{2,30}?)\s*[.:،,-]|\((?P<agency2>[^()]{2,30})\)\s*[-–—:])"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Dateline:
+    """A dateline found at the start of a paragraph: the city, the agency and the span as found."""
+
+    city: str
+    agency: str
+    text: str
+
+
+def classify(text: str, key: str) -> tuple[str, str | None]:
+    """The role of a non-title, non-date line, and a layout problem code if the line shows one.
+
+    `key` is normalize_key(text), computed once by the caller.
+    """
+    stripped = text.strip()
+    if _PHOTO_BANK in stripped:
+        return "caption", ("layout.glued_caption" if _GLUED.search(stripped) else None)
+    if stripped.startswith("©"):
+        return "credit", None
+    if _TWEET.search(stripped) or _TWEET_BYLINE.match(stripped):
+        return "tweet", None
+    if key in _BOILERPLATE:
+        return "boilerplate", None
+    if any(key == m or key.startswith(m + " ") for m in _RELATED):
+        return "related", None
+    if len(key) <= 80 and any(key == m or key.startswith(m + " ") for m in _SOURCE):
+        return "source", None
+    if stripped.startswith("/ "):
+        return "body", "layout.stray_slash"
+    return "body", None
+
+
+def find_dateline(text: str, *, agencies: set[str]) -> Dateline | None:
+    """A dateline naming a known agency at the start of `text`, or None."""
+    match = _DATELINE.match(text)
+    if not match:
+        return None
+    agency = (match["agency"] or match["agency2"] or "").strip()
+    if normalize_key(agency) not in agencies:
+        return None
+    return Dateline(match["city"].strip(), agency, match.group(0).strip())

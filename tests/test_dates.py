@@ -1,0 +1,365 @@
+"""Tests for provenance.dates: Gregorian dates, times, zones, labels and Hijri companions."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from provenance.dates import FoundDate, find_dates, parse_date
+
+
+def only(line: str) -> FoundDate:
+    """The single date in ``line``, after checking span invariants."""
+    found = find_dates(line)
+    assert len(found) == 1, found
+    check_spans(line, found)
+    return found[0]
+
+
+def check_spans(line: str, found: list[FoundDate]) -> None:
+    for date in found:
+        assert date.raw == line[date.start : date.end]
+        assert (date.value is None) == (date.problem is not None)
+    assert [d.start for d in found] == sorted(d.start for d in found)
+
+
+MONTH_SPELLINGS = [
+    *[(name, 1) for name in ("يناير", "جانفي", "كانون الثاني", "January", "Jan")],
+    *[(name, 2) for name in ("فبراير", "فيفري", "شباط", "February", "Feb")],
+    *[(name, 3) for name in ("مارس", "آذار", "اذار", "March", "Mar")],
+    *[(name, 4) for name in ("أبريل", "ابريل", "إبريل", "أفريل", "افريل", "نيسان", "April", "Apr")],
+    *[(name, 5) for name in ("مايو", "ماي", "أيار", "ايار", "May")],
+    *[(name, 6) for name in ("يونيو", "يونيه", "جوان", "حزيران", "June", "Jun")],
+    *[(name, 7) for name in ("يوليو", "يوليه", "يوليوز", "جويلية", "تموز", "July", "Jul")],
+    *[(name, 8) for name in ("أغسطس", "اغسطس", "غشت", "أوت", "اوت", "آب", "اب", "August", "Aug")],
+    *[(name, 9) for name in ("سبتمبر", "شتنبر", "أيلول", "ايلول", "September", "Sept", "Sep")],
+    *[(name, 10) for name in ("أكتوبر", "اكتوبر", "تشرين الأول", "تشرين الاول", "October", "Oct")],
+    *[(name, 11) for name in ("نوفمبر", "نونبر", "تشرين الثاني", "November", "Nov")],
+    *[(name, 12) for name in ("ديسمبر", "دجنبر", "كانون الأول", "كانون الاول", "December", "Dec")],
+]
+
+
+@pytest.mark.parametrize(("name", "month"), MONTH_SPELLINGS)
+def test_every_month_spelling_maps_to_its_number(name: str, month: int) -> None:
+    """Each Egyptian, Levantine, Maghreb, Algerian/Tunisian and English month name is recognised."""
+    line = f"نشر في 9 {name} 2021 ثم"
+    date = only(line)
+    assert date.value == datetime(2021, month, 9)
+    assert date.raw == f"9 {name} 2021"
+    assert (date.has_time, date.tz_known, date.problem) == (False, False, None)
+
+
+DATE_CASES = [
+    # numeric, day first, and ISO
+    ("17.01.2022", "17.01.2022", datetime(2022, 1, 17)),
+    ("في 17/01/2022 قال", "17/01/2022", datetime(2022, 1, 17)),
+    ("17-01-2022", "17-01-2022", datetime(2022, 1, 17)),
+    ("2022-01-17", "2022-01-17", datetime(2022, 1, 17)),
+    ("2022/1/7", "2022/1/7", datetime(2022, 1, 7)),
+    ("17.01.2022 18:53", "17.01.2022 18:53", datetime(2022, 1, 17, 18, 53)),
+    ("18:53 17.01.2022", "18:53 17.01.2022", datetime(2022, 1, 17, 18, 53)),
+    ("17.01.2022 18:53:07", "17.01.2022 18:53:07", datetime(2022, 1, 17, 18, 53, 7)),
+    ("2022-01-17T18:53:00", "2022-01-17T18:53:00", datetime(2022, 1, 17, 18, 53)),
+    # digit systems
+    ("١١ فبراير ٢٠٢٢", "١١ فبراير ٢٠٢٢", datetime(2022, 2, 11)),
+    ("۱۱ فبراير ۲۰۲۲ ۱۰:۵۰", "۱۱ فبراير ۲۰۲۲ ۱۰:۵۰", datetime(2022, 2, 11, 10, 50)),
+    ("١٧.٠١.٢٠٢٢", "١٧.٠١.٢٠٢٢", datetime(2022, 1, 17)),
+    # weekday, commas, English order
+    ("الجمعة، 11 فبراير 2022، 10:50", "11 فبراير 2022، 10:50", datetime(2022, 2, 11, 10, 50)),
+    ("الاثنين 17 يناير 2022", "17 يناير 2022", datetime(2022, 1, 17)),
+    ("الإثنين 17 يناير 2022", "17 يناير 2022", datetime(2022, 1, 17)),
+    ("Monday, January 17, 2022", "January 17, 2022", datetime(2022, 1, 17)),
+    ("17 Jan. 2022, 6:05 pm", "17 Jan. 2022, 6:05 pm", datetime(2022, 1, 17, 18, 5)),
+    ("11 فبراير 2022 الساعة 10:50", "11 فبراير 2022 الساعة 10:50", datetime(2022, 2, 11, 10, 50)),
+    ("3 غشت 2021 على الساعة 14:05", "3 غشت 2021 على الساعة 14:05", datetime(2021, 8, 3, 14, 5)),
+    # combined month forms
+    ("24 فبراير/ شباط 2022", "24 فبراير/ شباط 2022", datetime(2022, 2, 24)),
+    ("24 فبراير (شباط) 2022", "24 فبراير (شباط) 2022", datetime(2022, 2, 24)),
+    ("24 شباط/فبراير 2022", "24 شباط/فبراير 2022", datetime(2022, 2, 24)),
+    ("9 و10 يناير/كانون الثاني 2022", "10 يناير/كانون الثاني 2022", datetime(2022, 1, 10)),
+    # era marker: م right after a year means AD, never PM
+    ("11 فبراير 2015 م", "11 فبراير 2015 م", datetime(2015, 2, 11)),
+    ("11 فبراير 2015م", "11 فبراير 2015م", datetime(2015, 2, 11)),
+    ("11 فبراير 2015م، 10:50", "11 فبراير 2015م، 10:50", datetime(2015, 2, 11, 10, 50)),
+    ("10:50 11 فبراير 2015 م", "10:50 11 فبراير 2015 م", datetime(2015, 2, 11, 10, 50)),
+    ("17.01.2015 ميلادي", "17.01.2015 ميلادي", datetime(2015, 1, 17)),
+    # noise: bidi marks, tatweel, harakat, NBSP, BOM, CRLF
+    ("\u200f11\u200e فبراير 2022\u200f", "11\u200e فبراير 2022", datetime(2022, 2, 11)),
+    ("\u202b١١ فبـــراير ٢٠٢٢\u202c", "١١ فبـــراير ٢٠٢٢", datetime(2022, 2, 11)),
+    ("\u2067۱۷\u2069 \u061cيناير 2022", "۱۷\u2069 \u061cيناير 2022", datetime(2022, 1, 17)),
+    ("11 فِبْرَايِر 2022", "11 فِبْرَايِر 2022", datetime(2022, 2, 11)),
+    ("11\u00a0فبراير\u00a02022\u00a010:50", "11\u00a0فبراير\u00a02022\u00a010:50", datetime(2022, 2, 11, 10, 50)),
+    ("\ufeff17.01.2022 18:53\r\n", "17.01.2022 18:53", datetime(2022, 1, 17, 18, 53)),
+    ("11 فبراير 2022\r", "11 فبراير 2022", datetime(2022, 2, 11)),
+]
+
+
+@pytest.mark.parametrize(("line", "raw", "value"), DATE_CASES)
+def test_date_forms_parse_to_wall_time(line: str, raw: str, value: datetime) -> None:
+    """Numeric, ISO, month-name, combined, era-marked and noisy forms give the naive wall time."""
+    date = only(line)
+    assert (date.raw, date.value, date.tz_known) == (raw, value, False)
+    assert date.has_time == (":" in raw)
+
+
+AMPM_CASES = [
+    ("11 فبراير 2022 10:50 ص", 10),
+    ("11 فبراير 2022 10:50 صباحا", 10),
+    ("11 فبراير 2022 10:50 صباحًا", 10),
+    ("11 فبراير 2022 10:50 صباحاً", 10),
+    ("11 فبراير 2022 10:50 AM", 10),
+    ("11 فبراير 2022 10:50 am", 10),
+    ("11 فبراير 2022 10:50 a.m.", 10),
+    ("11 فبراير 2022 10:50 م", 22),
+    ("11 فبراير 2022 10:50 مـ", 22),
+    ("11 فبراير 2022 10:50 مساء", 22),
+    ("11 فبراير 2022 10:50 مساءً", 22),
+    ("11 فبراير 2022 10:50 مساءا", 22),
+    ("11 فبراير 2022 10:50 PM", 22),
+    ("11 فبراير 2022 10:50 pm", 22),
+    ("11 فبراير 2022 10:50 p.m.", 22),
+    ("11 فبراير 2022 12:50 ص", 0),  # 12 AM is midnight
+    ("11 فبراير 2022 12:50 AM", 0),
+    ("11 فبراير 2022 12:50 م", 12),  # 12 PM is noon
+    ("11 فبراير 2022 12:50 PM", 12),
+    ("11 فبراير 2022 13:50 م", 13),  # redundant PM on a 24-hour time
+    ("11 فبراير 2022 00:50 م", 0),  # hour 0 is already 24-hour
+    ("10:50 مساءً، 11 فبراير 2022", 22),  # time before the date
+]
+
+
+@pytest.mark.parametrize(("line", "hour"), AMPM_CASES)
+def test_am_pm_markers(line: str, hour: int) -> None:
+    """Every AM/PM marker shifts the hour; 12 AM is 00 and 12 PM is 12; raw includes the marker."""
+    date = only(line)
+    assert (date.raw, date.value) == (line, datetime(2022, 2, 11, hour, 50))
+
+
+TZ_CASES = [
+    ("17.01.2022 18:53 GMT", datetime(2022, 1, 17, 18, 53, tzinfo=UTC)),
+    ("17.01.2022 18:53 UTC", datetime(2022, 1, 17, 18, 53, tzinfo=UTC)),
+    ("18:53 ت.غ 17.01.2022", datetime(2022, 1, 17, 18, 53, tzinfo=UTC)),
+    ("17.01.2022 18:53 (ت.غ)", datetime(2022, 1, 17, 18, 53, tzinfo=UTC)),
+    ("17.01.2022 18:53 بتوقيت غرينتش", datetime(2022, 1, 17, 18, 53, tzinfo=UTC)),
+    ("17.01.2022 18:53 UTC+3", datetime(2022, 1, 17, 15, 53, tzinfo=UTC)),
+    ("17.01.2022 18:53 GMT+03:00", datetime(2022, 1, 17, 15, 53, tzinfo=UTC)),
+    ("17.01.2022 18:53 GMT-5", datetime(2022, 1, 17, 23, 53, tzinfo=UTC)),
+    ("17.01.2022 18:53 +03:00", datetime(2022, 1, 17, 15, 53, tzinfo=UTC)),
+    ("2022-01-17T18:53:00Z", datetime(2022, 1, 17, 18, 53, tzinfo=UTC)),
+    ("2022-01-17T18:53:00+03:00", datetime(2022, 1, 17, 15, 53, tzinfo=UTC)),
+    ("2022-01-17T18:53:00-05:00", datetime(2022, 1, 17, 23, 53, tzinfo=UTC)),
+    ("11 فبراير 2022 10:50 مساءً بتوقيت مكة", datetime(2022, 2, 11, 19, 50, tzinfo=UTC)),
+    ("11 فبراير 2022 10:50 بتوقيت مكة المكرمة", datetime(2022, 2, 11, 7, 50, tzinfo=UTC)),
+    ("11 فبراير 2022 10:50 بتوقيت السعودية", datetime(2022, 2, 11, 7, 50, tzinfo=UTC)),
+    ("11 فبراير 2022 10:50 بتوقيت القاهرة", datetime(2022, 2, 11, 8, 50, tzinfo=UTC)),
+    ("11 فبراير 2022 10:50 بتوقيت موسكو", datetime(2022, 2, 11, 7, 50, tzinfo=UTC)),
+]
+
+
+@pytest.mark.parametrize(("line", "value"), TZ_CASES)
+def test_time_zones_convert_to_utc(line: str, value: datetime) -> None:
+    """A stated zone or offset makes the value UTC-aware and sets tz_known."""
+    date = only(line)
+    assert date.value == value
+    assert date.value is not None and date.value.tzinfo is UTC
+    assert (date.tz_known, date.has_time) == (True, True)
+
+
+SPUTNIK = "18:53 GMT 17.01.2022 (تم التحديث: 09:02 GMT 27.01.2022)"
+SEED_CASES = [
+    (
+        SPUTNIK,
+        [
+            FoundDate(
+                "18:53 GMT 17.01.2022", 0, 20, datetime(2022, 1, 17, 18, 53, tzinfo=UTC), True, True, None, None, None
+            ),
+            FoundDate(
+                "09:02 GMT 27.01.2022",
+                34,
+                54,
+                datetime(2022, 1, 27, 9, 2, tzinfo=UTC),
+                True,
+                True,
+                "updated",
+                None,
+                None,
+            ),
+        ],
+    ),
+    (
+        "11 فبراير 2022 ، 10:50 مساءً",
+        [FoundDate("11 فبراير 2022 ، 10:50 مساءً", 0, 28, datetime(2022, 2, 11, 22, 50), False, True, None, None, None)],
+    ),
+    (
+        "– وزارة الدفاع 🇬🇧 (DefenceHQ) 11 فبراير 2022",
+        [FoundDate("11 فبراير 2022", 30, 44, datetime(2022, 2, 11), False, False, None, None, None)],
+    ),
+]
+
+
+@pytest.mark.parametrize(("line", "expected"), SEED_CASES)
+def test_seed_lines_exactly(line: str, expected: list[FoundDate]) -> None:
+    """The real Sputnik, RT and tweet lines give exact dates, spans and labels."""
+    found = find_dates(line)
+    check_spans(line, found)
+    assert found == expected
+
+
+LABEL_CASES = [
+    ("نشر: 17.01.2022 | آخر تحديث: 27.01.2022", [None, "updated"]),
+    ("17.01.2022 محدث 27.01.2022 10:00", [None, "updated"]),
+    ("Published 17.01.2022, Updated: 27.01.2022", [None, "updated"]),
+    ("last updated on January 27, 2022", ["updated"]),
+    ("آخر تحديث: الخميس 27 يناير 2022", ["updated"]),
+    ("المحدث 27.01.2022", [None]),  # marker must be a word of its own
+]
+
+
+@pytest.mark.parametrize(("line", "labels"), LABEL_CASES)
+def test_update_labels(line: str, labels: list[str | None]) -> None:
+    """Dates right after an update marker are labelled "updated"; others are unlabelled."""
+    found = find_dates(line)
+    check_spans(line, found)
+    assert [d.label for d in found] == labels
+
+
+HIJRI_CASES = [
+    ("15 رجب 1443 هـ الموافق 17 فبراير 2022", "15 رجب 1443 هـ", datetime(2022, 2, 17)),
+    ("17 فبراير 2022 م الموافق 15 رجب 1443هـ", "15 رجب 1443هـ", datetime(2022, 2, 17)),
+    ("17 فبراير 2022 (15 رجب 1443 هـ)", "15 رجب 1443 هـ", datetime(2022, 2, 17)),
+    ("1 محرم 1443 - 9 أغسطس 2021", "1 محرم 1443", datetime(2021, 8, 9)),
+    ("12 ربيع الأول 1443 هـ الموافق لـ 18 أكتوبر 2021", "12 ربيع الأول 1443 هـ", datetime(2021, 10, 18)),
+    ("1 ذو الحجة 1442 الموافق 11 يوليو 2021", "1 ذو الحجة 1442", datetime(2021, 7, 11)),
+    ("15/07/1443 هـ الموافق 17/02/2022", "15/07/1443 هـ", datetime(2022, 2, 17)),
+    ("17 فبراير 2022 وفي خبر آخر 15 رجب 1443 هـ", None, datetime(2022, 2, 17)),  # not adjacent
+]
+
+
+@pytest.mark.parametrize(("line", "hijri", "value"), HIJRI_CASES)
+def test_hijri_beside_gregorian_is_kept_raw(line: str, hijri: str | None, value: datetime) -> None:
+    """A Hijri date next to a Gregorian one is attached as raw text; only the Gregorian is a date."""
+    date = only(line)
+    assert (date.hijri, date.value) == (hijri, value)
+
+
+PROBLEM_CASES = [
+    ("30 فبراير 2022", "impossible date: 30 February 2022"),
+    ("29.02.2022", "impossible date: 29 February 2022"),
+    ("31.04.2022", "impossible date: 31 April 2022"),
+    ("17.13.2022", "month 13 out of range"),
+    ("17.01.2022 24:00", "hour 24 out of range"),
+    ("17.01.2022 25:10", "hour 25 out of range"),
+    ("17.01.2022 10:60", "minute 60 out of range"),
+    ("17.01.2022 10:59:61", "second 61 out of range"),
+    ("00.01.2022", "impossible date: 0 January 2022"),
+    ("17.01.0000", "year 0 out of range"),
+    ("2022-01-17T10:00+15:00", "offset +15:00 out of range"),
+]
+
+
+@pytest.mark.parametrize(("line", "problem"), PROBLEM_CASES)
+def test_impossible_dates_are_reported_not_skipped(line: str, problem: str) -> None:
+    """Impossible fields give value None and a one-line problem instead of raising or skipping."""
+    date = only(line)
+    assert (date.value, date.problem) == (None, problem)
+
+
+NO_DATE_CASES = [
+    "9 و10 يناير/كانون الثاني الجاري",  # a day range without a year
+    "15 رجب 1443 هـ",  # Hijri alone is not converted
+    "15/07/1443 هـ",
+    "في نهاية عام 2021",
+    "11 فبراير",
+    "الساعة 10:50 مساءً",
+    "رقم 12.345.6789",
+    "مايو2022 ماي",
+    "",
+    "\ufeff\u200f\r\n",
+]
+
+
+@pytest.mark.parametrize("line", NO_DATE_CASES)
+def test_lines_without_a_gregorian_date(line: str) -> None:
+    """Lines with no full Gregorian date (year required) give an empty list and parse_date None."""
+    assert find_dates(line) == []
+    assert parse_date(line) is None
+
+
+TIME_ATTRIBUTION_CASES = [
+    ("18:53 GMT 17.01.2022 - 09:02 GMT 27.01.2022", ["18:53 GMT 17.01.2022", "09:02 GMT 27.01.2022"]),
+    ("17.01.2022 09:02 - 18.01.2022 10:00", ["17.01.2022 09:02", "18.01.2022 10:00"]),
+    ("18:53 17.01.2022 09:02 27.01.2022", ["18:53 17.01.2022", "09:02 27.01.2022"]),
+    ("17.01.2022 09:02 27.01.2022", ["17.01.2022 09:02", "27.01.2022"]),
+]
+
+
+@pytest.mark.parametrize(("line", "raws"), TIME_ATTRIBUTION_CASES)
+def test_time_between_two_dates_goes_to_the_right_one(line: str, raws: list[str]) -> None:
+    """A time leading into the next date belongs to it when the current date already has a time."""
+    found = find_dates(line)
+    check_spans(line, found)
+    assert [d.raw for d in found] == raws
+
+
+def test_several_dates_in_order() -> None:
+    """find_dates returns every date in line order; parse_date returns the first."""
+    line = "من 9 يناير 2022 إلى 2022-02-01 ثم 03/03/2022"
+    found = find_dates(line)
+    check_spans(line, found)
+    assert [d.value for d in found] == [datetime(2022, 1, 9), datetime(2022, 2, 1), datetime(2022, 3, 3)]
+    assert parse_date(line) == found[0]
+
+
+FRAGMENTS = [
+    "17",
+    "01",
+    "2022",
+    "١١",
+    "۲۰۲۲",
+    ".",
+    "/",
+    "-",
+    ":",
+    " ",
+    "،",
+    "(",
+    ")",
+    "ـ",
+    "\u200f",
+    "\u064b",
+    "فبراير",
+    "كانون الثاني",
+    "ماي",
+    "رجب",
+    "هـ",
+    "م",
+    "ص",
+    "مساءً",
+    "GMT",
+    "UTC+",
+    "+03:00",
+    "T",
+    "Z",
+    "بتوقيت القاهرة",
+    "ت.غ",
+    "تم التحديث:",
+    "الموافق",
+    "10:50",
+    "25:61",
+    "\r\n",
+    "\ufeff",
+]
+
+
+@settings(max_examples=400)
+@given(st.text() | st.lists(st.sampled_from(FRAGMENTS), max_size=25).map("".join))
+def test_find_dates_never_raises(line: str) -> None:
+    """find_dates/parse_date accept arbitrary text; raw always equals line[start:end]."""
+    found = find_dates(line)
+    check_spans(line, found)
+    assert parse_date(line) == (found[0] if found else None)
+    for date in found:
+        assert date.value is None or date.tz_known == (date.value.tzinfo is not None)

@@ -1,0 +1,99 @@
+"""`corpus-audit parse` and parse_corpus: both tables, deterministic bytes, one bad file never stops the rest."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+
+from expectations.columns import ARTICLES, PANDAS_DTYPES, PARAGRAPHS
+from provenance import tables_io
+from provenance._cli import main
+from provenance.corpus import parse_corpus
+
+REPO = Path(__file__).parent.parent
+
+
+def test_library_returns_typed_frames_without_writing(tmp_path: Path) -> None:
+    """parse_corpus returns both DataFrames with the catalogue's columns and dtypes."""
+    tables = parse_corpus(REPO / "seeds")
+    assert list(tables.articles.columns) == [c.name for c in ARTICLES]
+    assert list(tables.paragraphs.columns) == [c.name for c in PARAGRAPHS]
+    for column in ARTICLES:
+        assert str(tables.articles[column.name].dtype) == PANDAS_DTYPES[column.kind], column.name
+    assert tables.articles["sha256"].tolist() == [
+        "23d0a303badedb3964ffc29899a7c82227eaba79c817ea2fc80e2638f26fbe64",
+        "807ac301b462bdbb74416c0c151382b9549ce7187ae68fdb9684c7a652641542",
+    ]
+    assert tables.articles["index_outlet"].tolist() == ["sputnik", "rt"]
+    assert len(tables.paragraphs) == 14 + 20
+
+
+def test_one_bad_file_never_stops_the_others(corpus: Callable[[str], Path]) -> None:
+    """Every file of the bad-input corpus, and a listed file that vanished, gets its row."""
+    root = corpus("parse-bad")
+    (root / "nul.txt").unlink()
+    articles = parse_corpus(root, jobs=2).articles
+    assert len(articles) == 8
+    vanished = articles.set_index("file").loc["nul.txt"]
+    assert vanished["parse_errors"].startswith("text.unreadable:")
+
+
+@pytest.mark.parametrize("fmt", ["parquet", "csv"])
+def test_output_is_byte_identical_whatever_the_jobs(tmp_path: Path, fmt: str) -> None:
+    """The same corpus gives byte-identical files with one worker or two, run after run."""
+    outputs = []
+    for run, jobs in enumerate([1, 2, 2]):
+        out = tmp_path / f"run{run}"
+        assert (
+            main(
+                [
+                    "parse",
+                    str(REPO / "tests" / "resources" / "parse-layouts"),
+                    "--out",
+                    str(out),
+                    "--format",
+                    fmt,
+                    "--jobs",
+                    str(jobs),
+                ]
+            )
+            == 0
+        )
+        outputs.append({p.name: p.read_bytes() for p in sorted(out.iterdir())})
+    assert sorted(outputs[0]) == [f"articles.{fmt}", f"paragraphs.{fmt}"]
+    assert outputs[0] == outputs[1] == outputs[2]
+
+
+def test_parquet_round_trips_the_frames(tmp_path: Path) -> None:
+    """What parse writes reads back as the frames parse_corpus returns."""
+    assert main(["parse", str(REPO / "seeds"), "--out", str(tmp_path)]) == 0
+    expected = parse_corpus(REPO / "seeds")
+    for name, frame in (("articles", expected.articles), ("paragraphs", expected.paragraphs)):
+        table = pq.read_table(tmp_path / f"{name}.parquet")
+        read = table.to_pandas(types_mapper=pd.ArrowDtype).astype({c: str(t) for c, t in frame.dtypes.items()})
+        pd.testing.assert_frame_equal(read, frame, check_dtype=True)
+
+
+def test_failed_write_leaves_old_outputs_and_no_temp_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A crash half-way leaves the previous tables intact and no temporary files behind."""
+    assert main(["parse", str(REPO / "seeds"), "--out", str(tmp_path)]) == 0
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+
+    def boom(self: object, rows: object) -> None:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(tables_io._Sink, "write", boom)
+    assert main(["parse", str(REPO / "seeds"), "--out", str(tmp_path)]) == 3
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
+
+
+def test_parse_cli_prints_paths_only_on_stdout(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """stdout carries the written paths; the note about parse problems goes to stderr."""
+    assert main(["parse", str(REPO / "seeds"), "--out", str(tmp_path)]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.splitlines() == [str(tmp_path / "articles.parquet"), str(tmp_path / "paragraphs.parquet")]
+    assert "parse problems" in captured.err
