@@ -13,6 +13,10 @@ PYPROJECT = nox.project.load_toml("pyproject.toml")
 
 
 def _install(session: nox.Session, *groups: str) -> None:
+    # Compiled bytecode in the venv, and permission to cache our own: without it every run
+    # re-compiles pandas, pyarrow and GX from source (PYTHONDONTWRITEBYTECODE may be set).
+    session.env["UV_COMPILE_BYTECODE"] = "1"
+    session.env["PYTHONDONTWRITEBYTECODE"] = ""
     deps = [dep for group in groups for dep in nox.project.dependency_groups(PYPROJECT, group)]
     session.install("-e", ".", *deps)
 

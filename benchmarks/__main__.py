@@ -12,7 +12,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from benchmarks.generate import plain_corpus
+from benchmarks.generate import article_corpus, plain_corpus
 from provenance.manifest import read_manifest
 
 
@@ -64,6 +64,28 @@ def bench_fixity(workdir: Path, *, files: int, repeat: int) -> list[str]:
 
 
 CLI = [sys.executable, "-m", "provenance"]
+# The floor any Python parser pays: read, decode and split every file, in one process.
+READ_FLOOR = (
+    "import sys, pathlib\n"
+    "for p in sorted(pathlib.Path(sys.argv[1]).rglob('*.txt')): p.read_bytes().decode('utf-8', 'replace').splitlines()"
+)
+
+
+def bench_parse(workdir: Path, *, files: int, repeat: int) -> list[str]:
+    """corpus-audit parse on realistic articles, against the read-decode-split floor."""
+    corpus = article_corpus(workdir / f"articles-{files}", files=files)
+    cores = os.cpu_count() or 1
+    out = workdir / "parsed"
+    peer, _ = best_of([sys.executable, "-c", READ_FLOOR, str(corpus)], repeat)
+    one, rss_one = best_of([*CLI, "parse", str(corpus), "--out", str(out), "--jobs", "1"], repeat)
+    many, rss_many = best_of([*CLI, "parse", str(corpus), "--out", str(out), "--jobs", str(cores)], repeat)
+    return [
+        f"parse: {files} articles (both seed layouts, 2% planted defects), best of {repeat}; peer: read+decode+split",
+        row("read+decode+split (peer)", peer, files, "articles", peer=peer),
+        row("parse --jobs 1", one, files, "articles", peer=peer, rss=rss_one),
+        row(f"parse --jobs {cores}", many, files, "articles", peer=peer, rss=rss_many),
+        f"  per core with all cores busy: {files / many / cores:.0f} articles/s",
+    ]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -71,13 +93,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--files", type=int, default=100_000, help="corpus size (default 100,000)")
     parser.add_argument("--repeat", type=int, default=3, help="timed runs per command (default 3)")
     parser.add_argument("--keep", type=Path, help="generate into this folder and keep it")
+    parser.add_argument("--only", action="append", choices=("fixity", "parse"), help="run only these benchmarks")
     args = parser.parse_args(argv)
     workdir = args.keep or Path(tempfile.mkdtemp(prefix="corpus-audit-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
+    benches = {"fixity": bench_fixity, "parse": bench_parse}
+    lines: list[str] = []
     try:
-        lines = bench_fixity(workdir, files=args.files, repeat=args.repeat)
-        small = bench_fixity(workdir, files=max(1, args.files // 10), repeat=args.repeat)
-        lines += ["", *small]
+        for name in args.only or list(benches):
+            for files in (args.files, max(1, args.files // 10)):
+                lines += [*benches[name](workdir, files=files, repeat=args.repeat), ""]
+                print("\n".join(lines[-6:]), file=sys.stderr, flush=True)
     finally:
         if args.keep is None:
             shutil.rmtree(workdir, ignore_errors=True)

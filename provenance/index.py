@@ -50,6 +50,9 @@ def plan_index(corpus: Path, *, jobs: int = 1, progress: Callable[[int], None] |
             if (previous.sha256, previous.bytes) != (entry.sha256, entry.size):
                 changed.append(entry.path)
             rows.append(previous._replace(sha256=entry.sha256, bytes=entry.size))
+    column = manifest.column("outlet")
+    if column is not None:
+        rows = _fill_outlets(corpus, rows, column)
     present = {row.file for row in rows}
     removed = sorted(name for name in old if name not in present)
     text = render_manifest(manifest.with_rows(rows))
@@ -62,6 +65,28 @@ def plan_index(corpus: Path, *, jobs: int = 1, progress: Callable[[int], None] |
         tuple(removed),
         tuple(sorted(skipped, key=lambda e: e.path)),
     )
+
+
+def _fill_outlets(corpus: Path, rows: list[Row], column: str) -> list[Row]:
+    """Fill empty cells of the steward's outlet column with the outlet the parser recognises."""
+    empty = [row for row in rows if not row.extra.get(column, "").strip()]
+    if not empty:
+        return rows
+    from provenance.article import parse_article  # only when there is something to fill
+    from provenance.outlets import load_registry
+
+    registry = load_registry(corpus)
+    filled: dict[str, str] = {}
+    for row in empty:
+        encoding = next((v for k, v in row.extra.items() if k.lower() == "encoding"), None) or None
+        try:
+            data = (corpus / row.file).read_bytes()
+        except OSError:
+            continue
+        outlet = parse_article(data, file=row.file, registry=registry, encoding=encoding).article["outlet"]
+        if outlet:
+            filled[row.file] = outlet
+    return [row._replace(extra={**row.extra, column: filled[row.file]}) if row.file in filled else row for row in rows]
 
 
 def write_index(update: IndexUpdate) -> bool:

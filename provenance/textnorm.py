@@ -153,16 +153,23 @@ def clean_line_spans(text: str) -> tuple[str, list[int]]:
     return "".join(kept_chars), kept_index
 
 
-_NOT_LETTER = re.compile(r"[\W\d_]+")
-_NOT_ARABIC = re.compile("[^" + "".join(f"\\u{lo:04x}-\\u{hi:04x}" for lo, hi in _ARABIC_RANGES) + "]+")
+def _script_table() -> list[str | None]:
+    """BMP table: Arabic-script letters -> 'a', other letters -> 'l', everything else dropped."""
+    table: list[str | None] = [None] * 0x10000
+    for cp in range(0x10000):
+        if chr(cp).isalpha():
+            table[cp] = "a" if any(lo <= cp <= hi for lo, hi in _ARABIC_RANGES) else "l"
+    return table
 
 
-def arabic_letter_fraction(text: str, *, sample: int = 4000) -> float:
+_SCRIPT_TABLE = _script_table()
+
+
+def arabic_letter_fraction(text: str, *, sample: int = 2000) -> float:
     """Share of letters (str.isalpha) that are Arabic script among the first `sample` characters.
 
     0.0 when there are no letters. A sample is enough to tell the script of an article body and
-    keeps the cost flat whatever the article's length.
+    keeps the cost flat whatever the article's length; letters beyond the BMP are not counted.
     """
-    # Two regex passes in C instead of a Python loop per character: this runs on every article.
-    letters = _NOT_LETTER.sub("", text[:sample])
-    return len(_NOT_ARABIC.sub("", letters)) / len(letters) if letters else 0.0
+    letters = text[:sample].translate(_SCRIPT_TABLE)  # one pass in C, not a Python loop per character
+    return letters.count("a") / len(letters) if letters else 0.0

@@ -107,3 +107,26 @@ def test_index_refuses_a_malformed_manifest(corpus: Callable[[str], Path], capsy
     assert main(["index", str(root)]) == 2
     assert ":8: bad size '-95'" in capsys.readouterr().err
     assert index.read_text(encoding="utf-8") == broken
+
+
+def test_index_fills_empty_outlet_cells_from_the_parser(corpus: Callable[[str], Path]) -> None:
+    """With an outlet column, index fills empty cells with the parsed outlet and keeps filled ones."""
+    root = corpus("parse-layouts")
+    index = root / "INDEX.md"
+    text = index.read_text(encoding="utf-8").replace(
+        "| file | sha256 | bytes |\n|---|---|---|", "| file | sha256 | bytes | outlet |\n|---|---|---|---|"
+    )
+    lines = [
+        line + (" steward-set |" if "`levantine.txt`" in line else "  |") if line.startswith("| `") else line
+        for line in text.splitlines()
+    ]
+    index.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert main(["index", str(root)]) == 0
+    outlets = {r.file: r.extra["outlet"] for r in read_manifest(root).rows}
+    assert outlets == {
+        "bom-crlf-hijri.txt": "afp",
+        "levantine.txt": "steward-set",
+        "maghreb.txt": "anadolu",
+        "rt-aggregator.txt": "rt",
+        "sputnik-style.txt": "sputnik",
+    }
