@@ -45,11 +45,19 @@ def typecheck(session: nox.Session) -> None:
 
 @nox.session
 def validate(session: nox.Session) -> None:
-    """The main job: audit seeds/ (fixity, manifest up to date)."""
+    """The main job: audit seeds/ (manifest up to date, fixity, parse, pandera + GX, waivers)."""
     _install(session)
     corpus = session.posargs[0] if session.posargs else "seeds"
-    session.run("corpus-audit", "verify", corpus)
     session.run("corpus-audit", "index", "--check", corpus)
+    session.run("corpus-audit", "validate", corpus, "--report-dir", "reports")
+
+
+@nox.session(default=False)
+def fixtures(session: nox.Session) -> None:
+    """Regenerate checked-in generated files (GX suites JSON, invariant test corpora)."""
+    _install(session)
+    session.run("corpus-audit", "suites", "--out", "expectations/suites")
+    session.run("python", "tests/resources/make_invariants.py")
 
 
 @nox.session(default=False)

@@ -156,6 +156,69 @@ def _cmd_parse(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from provenance.atomic import write_atomic
+    from provenance.validate import validate_corpus
+
+    corpus = _corpus_dir(args.dir)
+    if args.report_dir.exists() and not args.report_dir.is_dir():
+        raise UsageError(f"{args.report_dir}: exists and is not a directory")
+    engines: tuple[Any, ...] = ("pandera", "gx") if args.engine == "both" else (args.engine,)
+    stage = Progress("validate")
+
+    def progress(name: str) -> None:
+        if stage.enabled:
+            stage.stream.write(f"\rvalidate: {name} done\033[K")
+            stage.stream.flush()
+            stage.last = 1.0
+
+    try:
+        audit = validate_corpus(corpus, engines=engines, jobs=args.jobs, fail_on=args.fail_on, progress=progress)
+    finally:
+        stage.close()
+    path = args.report_dir / "audit.json"
+    write_atomic(path, json.dumps(audit.report, ensure_ascii=False, indent=2) + "\n")
+    if args.format == "json":
+        _print(json.dumps(audit.report, ensure_ascii=False, indent=2))
+        return EXIT_OK if audit.ok else EXIT_FINDINGS
+    for result in audit.results:
+        if result.status == "waived":
+            _print(f"  waived   {result.file or '-'}: {result.check}: {result.details['waiver']['reason']}")
+    for result in audit.results:
+        if result.status == "failed":
+            label = "FAILED " if result.severity == "error" else "warning"
+            _print(f"  {label}  {result.file or '-'}: {result.check}: {result.message}")
+    summary = audit.report["summary"]
+    corpus_info = audit.report["corpus"]
+    _print(
+        f"validate {corpus}: {corpus_info['files']} files, corpus sha256 {corpus_info['digest'][:16]}: "
+        f"{summary['passed']} passed, {summary['failed']} failed, {summary['waived']} waived, "
+        f"{summary['warnings']} warning(s): {'ok' if audit.ok else 'FAILED'}"
+    )
+    _print(f"report: {path}")
+    return EXIT_OK if audit.ok else EXIT_FINDINGS
+
+
+def _cmd_suites(args: argparse.Namespace) -> int:
+    from expectations.engine_gx import suites_as_json
+    from provenance.atomic import write_atomic
+    from provenance.outlets import load_registry
+
+    registry = load_registry(_corpus_dir(args.corpus) if args.corpus else None)
+    stale = []
+    for name, text in suites_as_json(params={"registry outlet ids": sorted(registry.outlets)}).items():
+        path = args.out / name
+        current = path.read_text(encoding="utf-8") if path.exists() else None
+        if current == text:
+            continue
+        stale.append(path)
+        if not args.check:
+            write_atomic(path, text)
+    for path in stale:
+        _print(f"{path}: {'stale' if args.check else 'written'}")
+    return EXIT_FINDINGS if args.check and stale else EXIT_OK
+
+
 def _print(text: str, *, stream: TextIO | None = None) -> None:
     print(text, file=stream or sys.stdout)
 
@@ -190,6 +253,45 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_jobs(parse)
     parse.set_defaults(run=_cmd_parse)
+
+    validate = sub.add_parser("validate", help="fixity, parsing, pandera and GX invariants, waivers: the gate")
+    validate.add_argument("dir", metavar="DIR", help="the corpus directory")
+    validate.add_argument(
+        "--report-dir",
+        type=Path,
+        default=Path("reports"),
+        metavar="DIR2",
+        help="where audit.json goes (default: reports)",
+    )
+    validate.add_argument(
+        "--engine",
+        choices=("pandera", "gx", "both"),
+        default="both",
+        help="which engines enforce the invariants (default: both)",
+    )
+    validate.add_argument(
+        "--fail-on",
+        choices=("error", "warning"),
+        default="error",
+        help="the lowest severity that fails the run (default: error)",
+    )
+    validate.add_argument(
+        "--format", choices=("text", "json"), default="text", help="what to print (audit.json is always written)"
+    )
+    _add_jobs(validate)
+    validate.set_defaults(run=_cmd_validate)
+
+    suites = sub.add_parser("suites", help="export the GX expectation suites built from the check catalogue as JSON")
+    suites.add_argument(
+        "--out",
+        type=Path,
+        default=Path("expectations/suites"),
+        metavar="DIR",
+        help="where to write (default: expectations/suites)",
+    )
+    suites.add_argument("--corpus", metavar="DIR", help="include this corpus's outlets.toml in the outlet value set")
+    suites.add_argument("--check", action="store_true", help="write nothing; exit 1 when the files are stale")
+    suites.set_defaults(run=_cmd_suites)
     return parser
 
 

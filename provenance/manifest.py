@@ -11,14 +11,16 @@ from types import MappingProxyType
 from typing import NamedTuple
 
 from provenance.errors import ManifestError, Problem
+from provenance.mdtable import cells as _cells
+from provenance.mdtable import find_tables as _find_tables
+from provenance.mdtable import is_delimiter as _is_delimiter
+from provenance.mdtable import unquote as _unquote
 from provenance.paths import SAFE_PATH, path_problem
 
 INDEX_NAME = "INDEX.md"
 REQUIRED = ("file", "sha256", "bytes")
 DEFAULT_HEADER = ("file", "sha256", "bytes")
 _HEX64 = re.compile(r"^[0-9a-fA-F]{64}$")
-_DELIMITER_CELL = re.compile(r"^:?-+:?$")
-_FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 _PIN = re.compile(
     r"^\*\*Corpus pin:\*\* (?P<files>\d+) files?, (?P<bytes>\d+) bytes, sha256 `(?P<digest>[0-9a-f]{64})`$"
 )
@@ -201,42 +203,6 @@ def _split_pin(rest: list[str], offset: int) -> tuple[Pin | None, int | None, tu
             pin = Pin(int(match["files"]), int(match["bytes"]), match["digest"])
             return pin, offset + index + 1, tuple(rest[:index] + rest[index + 1 :])
     return None, None, tuple(rest)
-
-
-def _find_tables(lines: list[str]) -> list[tuple[int, int]]:
-    """(start, end) line ranges of pipe tables outside fenced code blocks; end is exclusive."""
-    tables: list[tuple[int, int]] = []
-    fenced = False
-    start: int | None = None
-    for index, line in enumerate([*lines, ""]):
-        if _FENCE.match(line):
-            fenced = not fenced
-        in_table = not fenced and line.lstrip().startswith("|")
-        if in_table and start is None:
-            start = index
-        elif not in_table and start is not None:
-            tables.append((start, index))
-            start = None
-    return tables
-
-
-def _cells(line: str) -> list[str]:
-    """Split a table row on unescaped pipes; `\\|` stays a literal pipe."""
-    body = line.strip()
-    body = body[1:] if body.startswith("|") else body
-    body = body[:-1] if body.endswith("|") and not body.endswith("\\|") else body
-    if "\\" not in body:  # the common case, without a regex
-        return [cell.strip() for cell in body.split("|")]
-    return [cell.strip().replace("\\|", "|") for cell in re.split(r"(?<!\\)\|", body)]
-
-
-def _is_delimiter(line: str, width: int) -> bool:
-    cells = _cells(line)
-    return len(cells) == width and all(_DELIMITER_CELL.match(c.replace(" ", "")) for c in cells)
-
-
-def _unquote(cell: str) -> str:
-    return cell[1:-1] if len(cell) >= 2 and cell[0] == cell[-1] == "`" else cell
 
 
 def render_manifest(manifest: Manifest) -> str:

@@ -1,0 +1,184 @@
+"""Run the catalogue's rules with Great Expectations 1.x: one suite per table, built from the rules.
+
+Each rule becomes one of GX's own expectations, tagged in `meta` with its check id and rule number.
+Suites run through a ValidationDefinition in an ephemeral context on the in-memory DataFrames; the
+unexpected rows come back as index labels and are mapped to their `file`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import warnings
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import great_expectations as gx
+import great_expectations.expectations as gxe
+import pandas as pd
+from great_expectations.data_context.types.base import (
+    DataContextConfig,
+    InMemoryStoreBackendDefaults,
+    ProgressBarsConfig,
+)
+from great_expectations.expectations.row_conditions import Column
+
+from expectations.catalogue import INVARIANTS, CheckSpec
+from expectations.columns import TABLES
+from expectations.rules import (
+    Between,
+    InSet,
+    LengthBetween,
+    NotMatch,
+    NotNull,
+    PairAtLeast,
+    PairEqual,
+    Rule,
+)
+
+Failures = dict[str, dict[str | None, int]]  # {check id: {file: first failing rule}}
+SUITES_DIR = Path(__file__).parent / "suites"
+
+
+def _quiet() -> None:
+    """GX logs and warns freely; the report is the one place findings are told."""
+    logging.getLogger("great_expectations").setLevel(logging.CRITICAL)
+
+
+def _expectation(rule: Rule, meta: dict[str, Any], params: Mapping[str, Any]) -> Any:
+    expectation = _gx_expectation(rule, meta, params)
+    # GX's own severity field mirrors the catalogue's, so Data Docs show it too.
+    expectation.severity = "critical" if meta["severity"] == "error" else "warning"
+    return expectation
+
+
+def _gx_expectation(rule: Rule, meta: dict[str, Any], params: Mapping[str, Any]) -> Any:
+
+    if isinstance(rule, NotNull):
+        return gxe.ExpectColumnValuesToNotBeNull(column=rule.column, meta=meta)
+    if isinstance(rule, InSet):
+        values = list(rule.values if rule.values is not None else params[rule.parameter or ""])
+        return gxe.ExpectColumnValuesToBeInSet(column=rule.column, value_set=sorted(values), meta=meta)
+    if isinstance(rule, Between):
+        return gxe.ExpectColumnValuesToBeBetween(
+            column=rule.column, min_value=rule.min_value, max_value=rule.max_value, meta=meta
+        )
+    if isinstance(rule, LengthBetween):
+        return gxe.ExpectColumnValueLengthsToBeBetween(
+            column=rule.column, min_value=rule.min_value, max_value=rule.max_value, meta=meta
+        )
+    if isinstance(rule, NotMatch):
+        return gxe.ExpectColumnValuesToNotMatchRegex(column=rule.column, regex=rule.pattern, meta=meta)
+    if isinstance(rule, PairAtLeast):
+        return gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+            column_A=rule.column_a,
+            column_B=rule.column_b,
+            or_equal=True,
+            ignore_row_if="either_value_is_missing",
+            meta=meta,
+        )
+    if isinstance(rule, PairEqual):
+        return gxe.ExpectColumnPairValuesToBeEqual(
+            column_A=rule.column_a, column_B=rule.column_b, ignore_row_if="either_value_is_missing", meta=meta
+        )
+    condition = Column(rule.where[0]) == rule.where[1] if rule.where else None
+    if len(rule.columns) == 1:
+        return gxe.ExpectColumnValuesToBeUnique(column=rule.columns[0], row_condition=condition, meta=meta)
+    return gxe.ExpectCompoundColumnsToBeUnique(column_list=list(rule.columns), row_condition=condition, meta=meta)
+
+
+def build_suites(checks: Iterable[CheckSpec], *, params: Mapping[str, Any]) -> dict[str, Any]:
+    """One ExpectationSuite per table (not yet added to any context)."""
+
+    _quiet()
+    checks = [c for c in checks if c.table and "gx" in c.engines]
+    suites = {}
+    for table in TABLES:
+        expectations = [
+            _expectation(rule, {"check_id": check.id, "rule": number, "severity": check.severity}, params)
+            for check in checks
+            if check.table == table
+            for number, rule in enumerate(check.rules)
+        ]
+        suites[table] = gx.ExpectationSuite(name=f"corpus-audit.{table}", expectations=expectations)
+    return suites
+
+
+def suites_as_json(*, params: Mapping[str, Any]) -> dict[str, str]:
+    """{file name: JSON text} of the suites built from the catalogue, for review and export."""
+    return {f"{table}.json": suite_json(suite) for table, suite in build_suites(INVARIANTS, params=params).items()}
+
+
+def suite_json(suite: Any) -> str:
+    """A suite as deterministic JSON: no ids, no GX version, keys sorted."""
+    data = suite.to_json_dict()
+    data.pop("id", None)
+    data.get("meta", {}).pop("great_expectations_version", None)
+    for expectation in data.get("expectations", []):
+        expectation.pop("id", None)
+    return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+def _exception_message(info: Any) -> str | None:
+    """GX reports an exception either flat or keyed by metric id; None when nothing was raised."""
+    if not isinstance(info, dict):
+        return None
+    entries = [info] if "raised_exception" in info else [v for v in info.values() if isinstance(v, dict)]
+    messages = [str(e.get("exception_message")) for e in entries if e.get("raised_exception")]
+    return "; ".join(messages) or None
+
+
+def _ephemeral_context() -> Any:
+    """An in-memory context that, unlike GX's default, creates no temporary Data Docs folder."""
+
+    config = DataContextConfig(store_backend_defaults=InMemoryStoreBackendDefaults(init_temp_docs_sites=False))
+    return gx.get_context(mode="ephemeral", project_config=config)
+
+
+def run_gx(
+    frames: Mapping[str, pd.DataFrame],
+    checks: Iterable[CheckSpec],
+    *,
+    params: Mapping[str, Any],
+    docs_dir: Path | None = None,
+) -> tuple[Failures, dict[str, Any]]:
+    """Validate every table; returns the failures and GX's own validation results (as JSON dicts).
+
+    With `docs_dir`, GX also builds its Data Docs there (a file-backed context in that folder).
+    """
+
+    _quiet()
+    checks = list(checks)
+    context = gx.get_context(mode="file", project_root_dir=str(docs_dir)) if docs_dir else _ephemeral_context()
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    source = context.data_sources.add_or_update_pandas("corpus-audit")
+    failures: Failures = {}
+    raw: dict[str, Any] = {}
+    by_id = {c.id: c for c in checks}
+    for table, built in build_suites(checks, params=params).items():
+        frame = frames[table]
+        asset = source.add_dataframe_asset(name=table)
+        batch = asset.add_batch_definition_whole_dataframe(f"{table}-all")
+        suite = context.suites.add_or_update(built)
+        definition = context.validation_definitions.add_or_update(
+            gx.ValidationDefinition(name=f"validate-{table}", data=batch, suite=suite)
+        )
+        with warnings.catch_warnings():  # pandas deprecations inside GX: its noise, not our findings
+            warnings.simplefilter("ignore")
+            result = definition.run(batch_parameters={"dataframe": frame}, result_format={"result_format": "COMPLETE"})
+        raw[table] = result.to_json_dict()
+        files = frame["file"]
+        for item in result.results:
+            meta = (item.expectation_config.meta if item.expectation_config else None) or {}
+            check = by_id[meta["check_id"]]
+            number = int(meta["rule"])
+            rule = check.rules[number]
+            if message := _exception_message(item.exception_info):
+                raise RuntimeError(f"GX could not evaluate {check.id} ({rule.describe()}): {message}")
+            if item.success:
+                continue
+            labels = item.result.get("unexpected_index_list") or []
+            for file in files.loc[list(dict.fromkeys(labels))].astype(str):
+                failures.setdefault(check.id, {}).setdefault(file, number)
+    return failures, raw

@@ -1,0 +1,35 @@
+"""The validation view: the articles table plus the derived columns the rules compare.
+
+Derived columns (documented in the README):
+- published_when / updated_when: the UTC instant, or, when the text states no zone and the outlet
+  has no default, the local wall time read as UTC (date checks are days apart, not hours);
+- outlet_started_at: when the article's outlet started publishing (registry), as UTC midnight;
+- run_at: the time of the run, the same on every row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import Any
+
+import pandas as pd
+
+DERIVED = ("published_when", "updated_when", "outlet_started_at", "run_at")
+UTC_DTYPE: Any = "datetime64[us, UTC]"  # Any: pandas-stubs lists no string alias for it
+
+
+def articles_view(
+    articles: pd.DataFrame, *, outlet_started: Mapping[str, date | None], run_at: datetime
+) -> pd.DataFrame:
+    """A copy of `articles` with the derived columns appended (original columns untouched)."""
+    view = articles.copy()
+    for prefix in ("published", "updated"):
+        local = view[f"{prefix}_local"].dt.tz_localize("UTC")
+        view[f"{prefix}_when"] = view[f"{prefix}_at"].fillna(local).astype(UTC_DTYPE)
+    started = {k: pd.Timestamp(v, tz="UTC") for k, v in outlet_started.items() if v is not None}
+    view["outlet_started_at"] = pd.array(
+        [started.get(o) if isinstance(o, str) else None for o in view["outlet"]], dtype=UTC_DTYPE
+    )
+    view["run_at"] = pd.array([pd.Timestamp(run_at).tz_convert("UTC")] * len(view), dtype=UTC_DTYPE)
+    return view

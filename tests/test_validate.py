@@ -1,0 +1,182 @@
+"""`corpus-audit validate`: each check fails exactly where it should, with either engine or both."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from provenance._cli import main
+from provenance.validate import validate_corpus
+
+REPO = Path(__file__).parent.parent
+RESOURCES = REPO / "tests" / "resources"
+NOW = datetime(2026, 11, 23, 12, tzinfo=UTC)
+
+# Every file of tests/resources/invariants and the one check it breaks (make_invariants.py).
+EXPECTED = {
+    ("after-retrieved.txt", "article.published_valid"),
+    ("bad-utf8.txt", "text.utf8"),
+    ("before-outlet.txt", "article.published_valid"),
+    ("boilerplate.txt", "article.boilerplate"),
+    ("duplicate-a.txt", "corpus.no_duplicate_articles"),
+    ("duplicate-b.txt", "corpus.no_duplicate_articles"),
+    ("future-date.txt", "article.published_valid"),
+    ("impossible-date.txt", "article.published_valid"),
+    ("index-mismatch.txt", "article.outlet_matches_index"),
+    ("latin-body.txt", "article.language"),
+    ("no-source.txt", "article.source_line"),
+    ("nul-byte.txt", "text.utf8"),
+    ("repeated-paragraph.txt", "article.no_duplicate_paragraphs"),
+    ("short-body.txt", "article.body_length"),
+    ("short-title.txt", "article.title"),
+    ("stray-slash.txt", "article.layout"),
+    ("unknown-outlet.txt", "article.outlet_known"),
+    ("updated-before.txt", "article.updated_after_published"),
+}
+
+
+@pytest.fixture(scope="module")
+def invariant_audits() -> dict[str, object]:
+    """One validation of the invariants corpus per engine choice (GX is slow to start: share them)."""
+    corpus = RESOURCES / "invariants"
+    return {
+        name: validate_corpus(corpus, engines=engines, now=NOW)
+        for name, engines in (("pandera", ("pandera",)), ("gx", ("gx",)), ("both", ("pandera", "gx")))
+    }
+
+
+@pytest.mark.parametrize("engine", ["pandera", "gx", "both"])
+def test_each_check_fails_exactly_where_broken(invariant_audits: dict[str, object], engine: str) -> None:
+    """Each broken file fails only its check; clean.txt and every other (check, file) pass."""
+    audit = invariant_audits[engine]
+    failed = {(r.file, r.check) for r in audit.results if r.status == "failed"}  # type: ignore[attr-defined]
+    assert failed == EXPECTED
+    checks = {r.check for r in audit.results}  # type: ignore[attr-defined]
+    for check in {c for _, c in EXPECTED}:
+        assert check in checks
+    clean = [r for r in audit.results if r.file == "clean.txt"]  # type: ignore[attr-defined]
+    assert clean and all(r.status == "passed" for r in clean)
+
+
+def test_engines_agree_on_every_result(invariant_audits: dict[str, object]) -> None:
+    """pandera and GX give the same verdict on every (check, file); the report shows both."""
+    for result in invariant_audits["both"].results:  # type: ignore[attr-defined]
+        verdicts = {v for k, v in result.engines.items() if not v.startswith("unsupported")}
+        assert len(verdicts) <= 1, result
+
+
+def test_messages_name_the_rule_and_values(invariant_audits: dict[str, object]) -> None:
+    """A failure says which rule failed and the values it read."""
+    by_key = {(r.file, r.check): r for r in invariant_audits["both"].results}  # type: ignore[attr-defined]
+    future = by_key["future-date.txt", "article.published_valid"]
+    assert "run_at >= published_when" in future.message
+    assert future.details["published_when"] == "2099-01-17T18:53:00+00:00"
+    repeated = by_key["repeated-paragraph.txt", "article.no_duplicate_paragraphs"]
+    assert repeated.details["repeated_lines"] == [7]
+    assert "lines 7 repeat" in repeated.message
+
+
+def test_seeds_verdict() -> None:
+    """The seeds pass, with seed 000's repeated paragraphs and layout and 001's boilerplate waived."""
+    audit = validate_corpus(REPO / "seeds", now=NOW)
+    assert audit.ok
+    waived = {(r.file, r.check) for r in audit.results if r.status == "waived"}
+    assert waived == {
+        ("000_351c3a7ca37fd0ed.txt", "article.no_duplicate_paragraphs"),
+        ("000_351c3a7ca37fd0ed.txt", "article.layout"),
+        ("001_da717efd77834096.txt", "article.boilerplate"),
+    }
+    assert {r.status for r in audit.results} == {"passed", "waived"}
+    assert audit.report["summary"] == {"passed": len(audit.results) - 3, "failed": 0, "waived": 3, "warnings": 0}
+
+
+def test_report_is_deterministic_apart_from_run(tmp_path: Path) -> None:
+    """Two runs write the same audit.json except for the run block."""
+    documents = []
+    for name in ("a", "b"):
+        assert main(["validate", str(REPO / "seeds"), "--report-dir", str(tmp_path / name), "--engine", "pandera"]) == 0
+        text = (tmp_path / name / "audit.json").read_text(encoding="utf-8")
+        document = json.loads(text)
+        assert set(document) == {"schema_version", "ok", "corpus", "summary", "checks", "results", "run"}
+        document.pop("run")
+        documents.append(json.dumps(document, sort_keys=True))
+    assert documents[0] == documents[1]
+
+
+@pytest.mark.parametrize(
+    ("corpus_name", "argv", "code"),
+    [
+        ("seeds", [], 0),
+        ("invariants", [], 1),
+        ("parse-bad", [], 1),
+        ("invariants", ["--fail-on", "warning"], 1),
+    ],
+)
+def test_exit_codes(tmp_path: Path, corpus_name: str, argv: list[str], code: int) -> None:
+    """0 when every error passes or is waived, 1 on findings; --fail-on warning counts warnings."""
+    corpus = REPO / "seeds" if corpus_name == "seeds" else RESOURCES / corpus_name
+    assert main(["validate", str(corpus), "--report-dir", str(tmp_path), "--engine", "pandera", *argv]) == code
+    assert json.loads((tmp_path / "audit.json").read_text(encoding="utf-8"))["ok"] is (code == 0)
+
+
+def test_fail_on_warning_makes_warnings_count(corpus: Callable[[str], Path], tmp_path: Path) -> None:
+    """A corpus whose only failure is a warning passes by default and fails with --fail-on warning."""
+    root = corpus("invariants")
+    for path in root.glob("*.txt"):
+        if path.name not in ("clean.txt", "boilerplate.txt"):
+            path.unlink()
+    assert main(["index", str(root)]) == 0
+    assert main(["validate", str(root), "--report-dir", str(tmp_path), "--engine", "pandera"]) == 0
+    assert (
+        main(["validate", str(root), "--report-dir", str(tmp_path), "--engine", "pandera", "--fail-on", "warning"]) == 1
+    )
+
+
+@pytest.mark.parametrize("content", [b"", "نص عربي\n".encode("utf-16"), bytes(range(256)) * 8])
+def test_a_single_bad_file_still_gets_a_full_report(
+    corpus: Callable[[str], Path], tmp_path: Path, content: bytes
+) -> None:
+    """A corpus of one empty, invalid-UTF-8 or binary file yields a complete report and exit 1."""
+    root = corpus("fixity-clean")
+    shutil.rmtree(root / "2022")
+    (root / "a.txt").write_bytes(content)
+    assert main(["index", str(root)]) == 0
+    assert main(["validate", str(root), "--report-dir", str(tmp_path), "--engine", "pandera"]) == 1
+    report = json.loads((tmp_path / "audit.json").read_text(encoding="utf-8"))
+    checks = {r["check"] for r in report["results"] if r["file"] == "a.txt"}
+    assert {"fixity.sha256", "text.utf8", "article.title", "article.published_valid"} <= checks
+
+
+def test_stdout_is_clean_and_gx_is_quiet(tmp_path: Path) -> None:
+    """With both engines, stdout carries only corpus-audit's own lines and stderr nothing (no TTY)."""
+    result = subprocess.run(
+        [sys.executable, "-m", "provenance", "validate", str(REPO / "seeds"), "--report-dir", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    lines = result.stdout.splitlines()
+    assert all(line.startswith(("  waived ", "validate ", "report: ")) for line in lines), lines
+    assert lines[-1] == f"report: {tmp_path / 'audit.json'}"
+
+
+def test_json_format_prints_the_report(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """--format json prints audit.json's content, and only that, on stdout."""
+    assert (
+        main(
+            ["validate", str(REPO / "seeds"), "--report-dir", str(tmp_path), "--engine", "pandera", "--format", "json"]
+        )
+        == 0
+    )
+    printed = json.loads(capsys.readouterr().out)
+    written = json.loads((tmp_path / "audit.json").read_text(encoding="utf-8"))
+    assert printed == written

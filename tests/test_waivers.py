@@ -1,0 +1,124 @@
+"""WAIVERS.md: waived failures are `waived`, never `passed`; stale, expired and unused waivers are findings."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from provenance._cli import main
+from provenance.errors import ManifestError
+from provenance.validate import validate_corpus
+from provenance.waivers import parse_waivers
+
+SHA = "23d0a303badedb3964ffc29899a7c82227eaba79c817ea2fc80e2638f26fbe64"
+HEADER = "| file | check | sha256 | expires | reason |\n|---|---|---|---|---|\n"
+ROW = f"| `000_351c3a7ca37fd0ed.txt` | article.no_duplicate_paragraphs | {SHA} | 2027-11-30 | repeated on the page |\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "fragment"),
+    [
+        ("no table\n", None, "exactly one table"),
+        ("| file | check |\n|---|---|\n", 1, "lacks the column 'sha256'"),
+        (
+            HEADER + ROW.replace("no_duplicate_paragraphs", "no_such_check"),
+            3,
+            "unknown check id 'article.no_such_check'",
+        ),
+        (HEADER + ROW.replace(SHA, "abc"), 3, "bad sha256 'abc'"),
+        (HEADER + ROW.replace("2027-11-30", "next year"), 3, "bad expiry 'next year'"),
+        (HEADER + ROW.replace("repeated on the page", " "), 3, "needs a reason"),
+        (HEADER + ROW.replace("`000_351c3a7ca37fd0ed.txt`", "../x.txt"), 3, "'..' component"),
+        (HEADER + ROW + ROW, 4, "a second waiver"),
+        (HEADER + "| a | b |\n", 3, "row has 2 cells"),
+    ],
+)
+def test_malformed_waivers_name_the_line(text: str, line: int | None, fragment: str) -> None:
+    """Each malformation raises ManifestError with WAIVERS.md's line number."""
+    with pytest.raises(ManifestError) as caught:
+        parse_waivers(text, path="WAIVERS.md")
+    assert caught.value.line == line
+    assert fragment in caught.value.lines()[0]
+
+
+def test_malformed_waivers_exit_2(
+    corpus: Callable[[str], Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """validate stops with exit 2 and `WAIVERS.md:line:` before doing any work."""
+    root = _seeds(corpus, tmp_path)
+    (root / "WAIVERS.md").write_text(HEADER + ROW.replace(SHA, "abc"), encoding="utf-8")
+    assert main(["validate", str(root), "--report-dir", str(tmp_path / "r"), "--engine", "pandera"]) == 2
+    assert f"{root / 'WAIVERS.md'}:3: bad sha256 'abc'" in capsys.readouterr().err
+    assert not (tmp_path / "r" / "audit.json").exists()
+
+
+def _seeds(corpus: Callable[[str], Path], tmp_path: Path) -> Path:
+    import shutil
+
+    root = tmp_path / "seeds"
+    shutil.copytree(Path(__file__).parent.parent / "seeds", root)
+    return root
+
+
+def _statuses(root: Path, now: datetime) -> dict[tuple[str | None, str], str]:
+    audit = validate_corpus(root, engines=("pandera",), now=now)
+    return {(r.file, r.check): r.status for r in audit.results}
+
+
+NOW = datetime(2026, 11, 23, tzinfo=UTC)
+
+
+def test_waived_failure_is_waived_not_passed(corpus: Callable[[str], Path], tmp_path: Path) -> None:
+    """A waived failure shows as waived with its reason, and does not fail the run."""
+    root = _seeds(corpus, tmp_path)
+    audit = validate_corpus(root, engines=("pandera",), now=NOW)
+    result = next(
+        r
+        for r in audit.results
+        if r.check == "article.no_duplicate_paragraphs" and r.file == "000_351c3a7ca37fd0ed.txt"
+    )
+    assert result.status == "waived"
+    assert "repeats its last four paragraphs" in result.details["waiver"]["reason"]
+    assert audit.ok
+
+
+def test_removing_the_waiver_fails_the_run(corpus: Callable[[str], Path], tmp_path: Path) -> None:
+    """Without its waiver, seed 000's repeated paragraphs fail the gate (exit 1)."""
+    root = _seeds(corpus, tmp_path)
+    (root / "WAIVERS.md").unlink()
+    assert main(["validate", str(root), "--report-dir", str(tmp_path / "r"), "--engine", "pandera"]) == 1
+
+
+def test_expired_waiver(corpus: Callable[[str], Path], tmp_path: Path) -> None:
+    """After its expiry date a waiver is waiver.expired and the failure it covered fails again."""
+    root = _seeds(corpus, tmp_path)
+    statuses = _statuses(root, datetime(2027, 12, 1, tzinfo=UTC))
+    assert statuses["000_351c3a7ca37fd0ed.txt", "waiver.expired"] == "failed"
+    assert statuses["000_351c3a7ca37fd0ed.txt", "article.no_duplicate_paragraphs"] == "failed"
+
+
+def test_stale_waiver(corpus: Callable[[str], Path], tmp_path: Path) -> None:
+    """A waiver granted for other bytes is waiver.stale, even when INDEX.md was updated too."""
+    root = _seeds(corpus, tmp_path)
+    with (root / "000_351c3a7ca37fd0ed.txt").open("ab") as handle:
+        handle.write("\nفقرة جديدة.".encode())
+    assert main(["index", str(root)]) == 0
+    statuses = _statuses(root, NOW)
+    assert statuses["000_351c3a7ca37fd0ed.txt", "waiver.stale"] == "failed"
+    assert statuses["000_351c3a7ca37fd0ed.txt", "article.no_duplicate_paragraphs"] == "failed"
+
+
+def test_unused_waiver(corpus: Callable[[str], Path], tmp_path: Path) -> None:
+    """A waiver that matches no failure is waiver.unused (a warning)."""
+    root = _seeds(corpus, tmp_path)
+    extra = f"| `000_351c3a7ca37fd0ed.txt` | article.title | {SHA} | 2027-11-30 | not needed |\n"
+    (root / "WAIVERS.md").write_text((root / "WAIVERS.md").read_text(encoding="utf-8") + extra, encoding="utf-8")
+    audit = validate_corpus(root, engines=("pandera",), now=NOW)
+    unused = [r for r in audit.results if r.check == "waiver.unused"]
+    assert [(r.file, r.status, r.severity, r.details["waived_check"]) for r in unused] == [
+        ("000_351c3a7ca37fd0ed.txt", "failed", "warning", "article.title")
+    ]
+    assert audit.ok  # a warning
