@@ -10,7 +10,7 @@ import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
 from expectations.catalogue import CheckSpec
-from expectations.columns import PANDAS_DTYPES, TABLES
+from expectations.columns import PANDAS_DTYPES, VALIDATED
 from expectations.rules import (
     Between,
     InSet,
@@ -80,7 +80,7 @@ def build_schemas(
     """Per table: (the column schema with one-column rules, the schema of multi-column rules)."""
     by_table: dict[str, tuple[pa.DataFrameSchema, pa.DataFrameSchema]] = {}
     checks = [c for c in checks if c.table and "pandera" in c.engines]
-    for table, columns in TABLES.items():
+    for table, columns in VALIDATED.items():
         column_checks: dict[str, list[pa.Check]] = {c.name: [] for c in columns}
         frame_checks: list[pa.Check] = []
         for check in (c for c in checks if c.table == table):
@@ -100,7 +100,7 @@ def build_schemas(
                 for name, (dtype, nullable) in declared.items()
             },
             name=table,
-            strict=True,
+            strict=False,  # extra columns (the paragraph text) may be present; declared ones must be
             ordered=False,
         )
         by_table[table] = (schema, pa.DataFrameSchema(checks=frame_checks, name=f"{table} (row rules)"))

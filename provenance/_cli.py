@@ -156,14 +156,18 @@ def _cmd_parse(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+MAX_LINES = 40  # failure lines printed; the rest is in audit.json
+
+
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from provenance.atomic import write_atomic
+    from provenance.report import write_report
     from provenance.validate import validate_corpus
 
     corpus = _corpus_dir(args.dir)
     if args.report_dir.exists() and not args.report_dir.is_dir():
         raise UsageError(f"{args.report_dir}: exists and is not a directory")
     engines: tuple[Any, ...] = ("pandera", "gx") if args.engine == "both" else (args.engine,)
+    clock = time.perf_counter()
     stage = Progress("validate")
 
     def progress(name: str) -> None:
@@ -174,24 +178,26 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
     try:
         audit = validate_corpus(corpus, engines=engines, jobs=args.jobs, fail_on=args.fail_on, progress=progress)
+        path, summary = write_report(audit, directory=args.report_dir, started=clock)
     finally:
         stage.close()
-    path = args.report_dir / "audit.json"
-    write_atomic(path, json.dumps(audit.report, ensure_ascii=False, indent=2) + "\n")
     if args.format == "json":
-        _print(json.dumps(audit.report, ensure_ascii=False, indent=2))
+        _print(path.read_text(encoding="utf-8").rstrip("\n"))
         return EXIT_OK if audit.ok else EXIT_FINDINGS
-    for result in audit.results:
+    notable = audit.notable()
+    order = {"waived": 0, "failed": 1}
+    shown = sorted(notable, key=lambda r: (order[r.status], r.severity == "warning", r.file or "", r.check))
+    for result in shown[:MAX_LINES]:
         if result.status == "waived":
             _print(f"  waived   {result.file or '-'}: {result.check}: {result.details['waiver']['reason']}")
-    for result in audit.results:
-        if result.status == "failed":
+        else:
             label = "FAILED " if result.severity == "error" else "warning"
             _print(f"  {label}  {result.file or '-'}: {result.check}: {result.message}")
-    summary = audit.report["summary"]
-    corpus_info = audit.report["corpus"]
+    if len(shown) > MAX_LINES:
+        _print(f"  ... and {len(shown) - MAX_LINES} more (all in {path})")
+    info = audit.head["corpus"]
     _print(
-        f"validate {corpus}: {corpus_info['files']} files, corpus sha256 {corpus_info['digest'][:16]}: "
+        f"validate {corpus}: {info['files']} files, corpus sha256 {info['digest'][:16]}: "
         f"{summary['passed']} passed, {summary['failed']} failed, {summary['waived']} waived, "
         f"{summary['warnings']} warning(s): {'ok' if audit.ok else 'FAILED'}"
     )

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from expectations.columns import ARTICLES, PANDAS_DTYPES, PARAGRAPHS, Column
+from expectations.columns import ARTICLES, PANDAS_DTYPES, PARAGRAPHS, VALIDATED, Column
 from provenance.article import ParsedArticle, parse_article
 from provenance.manifest import INDEX_NAME, Row, read_manifest
 from provenance.outlets import Registry, load_registry
@@ -56,12 +56,12 @@ def _source(row: Row) -> Source:
     return Source(row.file, extra.get("encoding"), extra.get("outlet"), extra.get("url"), extra.get("retrieved"))
 
 
-_worker: tuple[Path, Registry] | None = None
+_worker: tuple[Path, Registry, bool] | None = None
 
 
-def _init(corpus: Path, registry: Registry) -> None:
+def _init(corpus: Path, registry: Registry, lean: bool) -> None:
     global _worker  # noqa: PLW0603 - per-process state set once by the pool initializer
-    _worker = (corpus, registry)
+    _worker = (corpus, registry, lean)
 
 
 @contextmanager
@@ -82,9 +82,14 @@ def _bulk() -> Iterator[None]:
 
 def _parse_batch(batch: Sequence[Source]) -> list[ParsedArticle]:
     assert _worker is not None
-    corpus, registry = _worker
+    corpus, registry, lean = _worker
     with _bulk():
-        return [_parse_one(corpus, source, registry) for source in batch]
+        parsed = [_parse_one(corpus, source, registry) for source in batch]
+        if lean:  # dropped in the worker: the text never crosses to the parent process
+            for item in parsed:
+                for row in item.paragraphs:
+                    del row["text"]
+        return parsed
 
 
 def _parse_one(corpus: Path, source: Source, registry: Registry) -> ParsedArticle:
@@ -135,6 +140,7 @@ def iter_parsed(
     sources: Sequence[Source] | None = None,
     registry: Registry | None = None,
     jobs: int = 1,
+    lean: bool = False,
     progress: Callable[[int], None] | None = None,
 ) -> Iterator[ParsedArticle]:
     """Parsed articles in file order; at most a few batches of file texts are in memory at once."""
@@ -143,7 +149,7 @@ def iter_parsed(
     ordered = sorted(sources, key=lambda s: s.file)
     batches = [ordered[i : i + BATCH] for i in range(0, len(ordered), BATCH)]
     done = 0
-    for parsed in ordered_map(_parse_batch, batches, jobs=jobs, initializer=_init, initargs=(corpus, registry)):
+    for parsed in ordered_map(_parse_batch, batches, jobs=jobs, initializer=_init, initargs=(corpus, registry, lean)):
         yield from parsed
         done += len(parsed)
         if progress:
@@ -160,13 +166,23 @@ def frame(rows: list[dict[str, Any]], columns: Sequence[Column]) -> pd.DataFrame
 
 
 def parse_corpus(
-    corpus: Path, *, jobs: int = 1, registry: Registry | None = None, progress: Callable[[int], None] | None = None
+    corpus: Path,
+    *,
+    jobs: int = 1,
+    registry: Registry | None = None,
+    lean: bool = False,
+    progress: Callable[[int], None] | None = None,
 ) -> CorpusTables:
-    """Parse every article of `corpus` into DataFrames, without touching disk beyond reading."""
+    """Parse every article of `corpus` into DataFrames, without touching disk beyond reading.
+
+    `lean` leaves the paragraph text out (validation needs only its normalized hash), which keeps
+    a large corpus's tables a fraction of the size.
+    """
     articles: list[dict[str, Any]] = []
     paragraphs: list[dict[str, Any]] = []
     with _bulk():
-        for parsed in iter_parsed(corpus, registry=registry, jobs=jobs, progress=progress):
+        for parsed in iter_parsed(corpus, registry=registry, jobs=jobs, lean=lean, progress=progress):
             articles.append(parsed.article)
             paragraphs.extend(parsed.paragraphs)
-        return CorpusTables(frame(articles, ARTICLES), frame(paragraphs, PARAGRAPHS))
+        columns = VALIDATED["paragraphs"] if lean else PARAGRAPHS
+        return CorpusTables(frame(articles, ARTICLES), frame(paragraphs, columns))

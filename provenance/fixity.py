@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
@@ -28,6 +28,7 @@ class FixityReport:
     entries: dict[str, Entry]
     failures: tuple[Finding, ...]
     depth: Depth
+    failures_by_file: dict[str | None, list[Finding]] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -37,20 +38,27 @@ class FixityReport:
     def pin(self) -> Pin:
         return self.manifest.expected_pin()
 
+    def names(self) -> list[str]:
+        """Every file name the manifest lists or the disk holds, sorted."""
+        return sorted(self.manifest.by_file().keys() | self.entries.keys())
+
+    def results_for(self, name: str | None, *, listed: dict[str, object] | None = None) -> list[Finding]:
+        """The results of one name (None: the corpus-wide checks), passed and failed, by check id."""
+        own = {f.check: f for f in self.failures_by_file.get(name, [])}
+        if name is None:
+            own.setdefault("manifest.pin", passed("manifest.pin", None, "the pin matches the rows"))
+        else:
+            rows = listed if listed is not None else self.manifest.by_file()
+            for check in _checks_for(name in rows, self.entries.get(name), self.depth):
+                own.setdefault(check, passed(check, name, _PASS_MESSAGES[check]))
+        return [own[c] for c in sorted(own)]
+
     def results(self) -> Iterator[Finding]:
         """Every result, passed and failed, ordered by file then check id."""
-        by_file: dict[str | None, dict[str, Finding]] = {}
-        for finding in self.failures:
-            by_file.setdefault(finding.file, {})[finding.check] = finding
-        corpus_wide = by_file.get(None, {})
-        corpus_wide.setdefault("manifest.pin", passed("manifest.pin", None, "the pin matches the rows"))
-        yield from (corpus_wide[c] for c in sorted(corpus_wide))
-        listed = self.manifest.by_file()
-        for name in sorted(listed.keys() | self.entries.keys()):
-            own = by_file.get(name, {})
-            for check in _checks_for(listed.get(name) is not None, self.entries.get(name), self.depth):
-                own.setdefault(check, passed(check, name, _PASS_MESSAGES[check]))
-            yield from (own[c] for c in sorted(own))
+        listed: dict[str, object] = dict(self.manifest.by_file())
+        yield from self.results_for(None)
+        for name in self.names():
+            yield from self.results_for(name, listed=listed)
 
 
 _PASS_MESSAGES = {
@@ -153,4 +161,7 @@ def verify_fixity(
                     nfc=nfc,
                 )
             )
-    return FixityReport(corpus, manifest, entries, tuple(sorted(failures, key=Finding.sort_key)), depth)
+    grouped: dict[str | None, list[Finding]] = {}
+    for finding in failures:
+        grouped.setdefault(finding.file, []).append(finding)
+    return FixityReport(corpus, manifest, entries, tuple(sorted(failures, key=Finding.sort_key)), depth, grouped)

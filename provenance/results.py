@@ -1,8 +1,14 @@
-"""Audit results: one per (check, file), with severity, engine verdicts and waivers applied."""
+"""Audit results: one per (check, file), with severity, engine verdicts and waivers applied.
+
+A 100,000-article corpus has millions of results, nearly all passed. Only the failed, waived and
+waiver results are held in memory; passed ones are produced on demand, file by file, in the one
+order every report uses (file, then check id).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import json
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
@@ -10,6 +16,7 @@ from typing import Any
 from expectations.catalogue import CATALOGUE, CheckSpec
 from expectations.rules import rule_columns
 from provenance.findings import Finding, Status
+from provenance.fixity import FixityReport
 from provenance.waivers import Waiver
 
 
@@ -39,39 +46,52 @@ class Result:
             "details": dict(self.details),
         }
 
+    def to_json(self) -> str:
+        """One compact JSON object; passed results reuse a per-check template (they are most)."""
+        if self.status == "passed" and not self.details:
+            key = (self.check, self.message, tuple(self.engines.items()))
+            template = _TEMPLATES.get(key)
+            if template is None:
+                text = json.dumps({**self.as_dict(), "file": "\0"}, ensure_ascii=False)
+                template = _TEMPLATES[key] = tuple(text.split('"\\u0000"'))
+            return json.dumps(self.file, ensure_ascii=False).join(template)
+        return json.dumps(self.as_dict(), ensure_ascii=False)
+
+
+_TEMPLATES: dict[tuple[str, str, tuple[tuple[str, str], ...]], tuple[str, ...]] = {}
+
 
 def from_finding(finding: Finding) -> Result:
     """A fixity finding as a result: computed by corpus-audit itself, not by either engine."""
     return Result(finding.check, finding.file, finding.status, finding.message, {}, finding.details)
 
 
-def engine_results(
-    check: CheckSpec,
-    files: Iterable[str],
-    verdicts: Mapping[str, Mapping[str | None, int]],
-    *,
-    details: Mapping[str | None, Mapping[str, Any]] | None = None,
-    notes: Iterable[str] = (),
-) -> list[Result]:
-    """Results of one engine-enforced check from each engine's failures ({file: failing rule}).
+@dataclass(frozen=True, slots=True)
+class EngineVerdict:
+    """What the engines said about one check: failing files (first failing rule) per engine."""
 
-    A result fails when any engine that ran failed it; `engines` shows each engine's verdict and
-    the message names the rule that failed and the values it read.
-    """
-    failing = sorted({f for failures in verdicts.values() for f in failures}, key=lambda f: f or "")
-    targets: list[str | None] = list(files) if check.scope == "article" else (failing or [None])
-    unsupported = dict(check.unsupported)
-    results = []
-    for file in targets:
-        engines = {e: ("failed" if file in verdicts[e] else "passed") for e in verdicts}
-        engines.update({e: f"unsupported: {why}" for e, why in unsupported.items()})
-        numbers = [verdicts[e][file] for e in sorted(verdicts) if file in verdicts[e]]
-        extra = dict((details or {}).get(file, {}))
-        if numbers:
-            results.append(Result(check.id, file, "failed", _message(check, numbers[0], extra, notes), engines, extra))
-        else:
-            results.append(Result(check.id, file, "passed", check.title, engines))
-    return results
+    check: CheckSpec
+    failures: Mapping[str, Mapping[str | None, int]]  # {engine: {file: rule number}}
+    details: Mapping[str | None, Mapping[str, Any]] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+
+    def engines_for(self, file: str | None) -> dict[str, str]:
+        engines = {e: ("failed" if file in f else "passed") for e, f in self.failures.items()}
+        engines.update({e: f"unsupported: {why}" for e, why in self.check.unsupported})
+        return engines
+
+    def failing(self) -> list[str | None]:
+        return sorted({f for files in self.failures.values() for f in files}, key=lambda f: f or "")
+
+    def result(self, file: str | None) -> Result:
+        numbers = [self.failures[e][file] for e in sorted(self.failures) if file in self.failures[e]]
+        engines = self.engines_for(file)
+        if not numbers:
+            return Result(self.check.id, file, "passed", self.check.title, engines)
+        extra = dict(self.details.get(file, {}))
+        return Result(
+            self.check.id, file, "failed", _message(self.check, numbers[0], extra, self.notes), engines, extra
+        )
 
 
 def _message(check: CheckSpec, number: int, details: Mapping[str, Any], notes: Iterable[str]) -> str:
@@ -85,60 +105,102 @@ def _message(check: CheckSpec, number: int, details: Mapping[str, Any], notes: I
     return f"{check.title}: failed: expected {rule.describe()}" + (f" ({values})" if values else "")
 
 
-def apply_waivers(
-    results: list[Result], waivers: Iterable[Waiver], *, digests: Mapping[str, str], today: date
-) -> list[Result]:
-    """Waived failures become `waived`; a stale, expired or unused waiver is a result of its own."""
-    index = {(r.check, r.file): i for i, r in enumerate(results)}
-    out = list(results)
-    for waiver in waivers:
-        where = {"waived_check": waiver.check, "waiver_line": waiver.line}
-        current = digests.get(waiver.file)
-        if current != waiver.sha256:
-            found = current or "no such file"
-            out.append(
-                Result(
-                    "waiver.stale",
-                    waiver.file,
-                    "failed",
-                    f"waiver for {waiver.check} was granted for sha256 {waiver.sha256[:12]}…, "
-                    f"the file is now {found[:12]}…",
-                    {},
-                    where,
-                )
-            )
-            continue
-        if waiver.expires < today:
-            out.append(
-                Result(
-                    "waiver.expired",
-                    waiver.file,
-                    "failed",
-                    f"waiver for {waiver.check} expired on {waiver.expires.isoformat()}",
-                    {},
-                    where,
-                )
-            )
-            continue
-        position = index.get((waiver.check, waiver.file))
-        if position is None or out[position].status != "failed":
-            out.append(
-                Result(
-                    "waiver.unused",
-                    waiver.file,
-                    "failed",
-                    f"waiver for {waiver.check} matches no failure: remove it",
-                    {},
-                    where,
-                )
-            )
-            continue
-        waived = out[position]
+class ResultSet:
+    """Every result of a run: fixity, both engines' checks and waivers, produced in report order."""
+
+    def __init__(
+        self,
+        *,
+        fixity: FixityReport,
+        verdicts: Iterable[EngineVerdict],
+        articles: Iterable[str],
+        waivers: Iterable[Waiver],
+        digests: Mapping[str, str],
+        today: date,
+    ) -> None:
+        self.fixity = fixity
+        self.verdicts = list(verdicts)
+        self.articles = set(articles)
+        self.per_file = [v for v in self.verdicts if v.check.scope == "article"]
+        self.corpus_wide = [v for v in self.verdicts if v.check.scope != "article"]
+        failing = {(r.check, r.file) for r in self._notable_before_waivers()}
+        self.applied: dict[tuple[str, str | None], Waiver] = {}
+        self.waiver_results: list[Result] = []
+        for waiver in waivers:
+            outcome = _judge(waiver, digests=digests, today=today, failing=failing)
+            if outcome is None:
+                self.applied[waiver.check, waiver.file] = waiver
+            else:
+                self.waiver_results.append(outcome)
+
+    def _notable_before_waivers(self) -> Iterator[Result]:
+        yield from (from_finding(f) for f in self.fixity.failures)
+        for verdict in self.verdicts:
+            yield from (verdict.result(f) for f in verdict.failing())
+
+    def notable(self) -> list[Result]:
+        """The failed and waived results and the waiver findings, in report order."""
+        out = [self._waive(r) for r in self._notable_before_waivers()] + self.waiver_results
+        return sorted(out, key=lambda r: (r.file or "", r.check))
+
+    def _waive(self, result: Result) -> Result:
+        waiver = self.applied.get((result.check, result.file))
+        if waiver is None or result.status != "failed":
+            return result
         details = {
-            **waived.details,
+            **result.details,
             "waiver": {"reason": waiver.reason, "expires": waiver.expires.isoformat(), "line": waiver.line},
         }
-        out[position] = replace(
-            waived, status="waived", message=f"{waived.message} (waived: {waiver.reason})", details=details
+        return replace(result, status="waived", message=f"{result.message} (waived: {waiver.reason})", details=details)
+
+    def __iter__(self) -> Iterator[Result]:
+        """Every result, ordered by file then check id; passed ones made on the fly."""
+        extra: dict[str | None, list[Result]] = {}
+        for result in self.waiver_results:
+            extra.setdefault(result.file, []).append(result)
+        for verdict in self.corpus_wide:
+            for file in verdict.failing() or [None]:
+                extra.setdefault(file, []).append(verdict.result(file))
+        listed: dict[str, object] = dict(self.fixity.manifest.by_file())
+        names = sorted(set(self.fixity.names()) | self.articles)
+        for name in [None, *names]:
+            row = (
+                [from_finding(f) for f in self.fixity.results_for(name, listed=listed)]
+                if name is None or name in listed or name in self.fixity.entries
+                else []
+            )
+            if name is not None and name in self.articles:
+                row += [v.result(name) for v in self.per_file]
+            row += extra.get(name, [])
+            yield from sorted((self._waive(r) for r in row), key=lambda r: r.check)
+
+
+def _judge(
+    waiver: Waiver, *, digests: Mapping[str, str], today: date, failing: set[tuple[str, str | None]]
+) -> Result | None:
+    """None when the waiver applies; else the waiver's own finding (stale, expired or unused)."""
+    where = {"waived_check": waiver.check, "waiver_line": waiver.line}
+    current = digests.get(waiver.file)
+    if current != waiver.sha256:
+        found = current[:12] + "…" if current else "no such file"
+        message = f"waiver for {waiver.check} was granted for sha256 {waiver.sha256[:12]}…, the file is now {found}"
+        return Result("waiver.stale", waiver.file, "failed", message, {}, where)
+    if waiver.expires < today:
+        return Result(
+            "waiver.expired",
+            waiver.file,
+            "failed",
+            f"waiver for {waiver.check} expired on {waiver.expires.isoformat()}",
+            {},
+            where,
         )
-    return sorted(out, key=lambda r: (r.file or "", r.check))
+    if (waiver.check, waiver.file) not in failing:
+        return Result(
+            "waiver.unused",
+            waiver.file,
+            "failed",
+            f"waiver for {waiver.check} matches no failure: remove it",
+            {},
+            where,
+        )
+    return None

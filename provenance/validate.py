@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import platform
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import metadata
@@ -17,7 +17,7 @@ from provenance import __version__
 from provenance.corpus import parse_corpus
 from provenance.fixity import verify_fixity
 from provenance.outlets import load_registry
-from provenance.results import Result, apply_waivers, engine_results, from_finding
+from provenance.results import EngineVerdict, Result, ResultSet
 from provenance.waivers import read_waivers
 
 Engine = Literal["pandera", "gx"]
@@ -27,11 +27,39 @@ SCHEMA_VERSION = 1
 
 @dataclass(frozen=True, slots=True)
 class Audit:
-    """The outcome of a validation run: the report (audit.json's content) and the gate's verdict."""
+    """A validation run: every result (streamed), the gate's verdict and the report's parts."""
 
-    report: dict[str, Any]
+    results: ResultSet
     ok: bool
-    results: tuple[Result, ...]
+    head: dict[str, Any]  # schema_version, ok, corpus
+    checks: list[dict[str, Any]]
+    run: dict[str, Any]
+
+    def notable(self) -> list[Result]:
+        """Failed and waived results and waiver findings: what a steward reads first."""
+        return self.results.notable()
+
+    def report(self) -> dict[str, Any]:
+        """The whole report as one dict (small corpora, tests); report.write_report streams it."""
+        results = list(self.results)
+        return {
+            **self.head,
+            "summary": summarize(results),
+            "checks": self.checks,
+            "results": [r.as_dict() for r in results],
+            "run": self.run,
+        }
+
+
+def summarize(results: Iterable[Result]) -> dict[str, int]:
+    """passed, failed (errors), waived, warnings (failed warnings)."""
+    counts = {"passed": 0, "failed": 0, "waived": 0, "warnings": 0}
+    for result in results:
+        if result.status == "failed":
+            counts["failed" if result.severity == "error" else "warnings"] += 1
+        else:
+            counts[result.status] += 1
+    return counts
 
 
 def _json_value(value: Any) -> Any:
@@ -94,110 +122,87 @@ def validate_corpus(
     fixity = verify_fixity(corpus, jobs=jobs)
     stage("fixity")
     registry = load_registry(corpus)
-    tables = parse_corpus(corpus, jobs=jobs, registry=registry)
+    tables = parse_corpus(corpus, jobs=jobs, registry=registry, lean=True)
     stage("parse")
 
     from expectations.view import articles_view
 
+    started_by_outlet = {k: o.started for k, o in registry.outlets.items()}
     frames = {
-        "articles": articles_view(
-            tables.articles, outlet_started={k: o.started for k, o in registry.outlets.items()}, run_at=started
-        ),
+        "articles": articles_view(tables.articles, outlet_started=started_by_outlet, run_at=started),
         "paragraphs": tables.paragraphs,
     }
     params = {"registry outlet ids": sorted(registry.outlets)}
-    verdicts: dict[str, dict[str, dict[str | None, int]]] = {}
-    notes: list[str] = []
+    failures: dict[str, dict[str, dict[str | None, int]]] = {}
+    notes: tuple[str, ...] = ()
     if "pandera" in engines:
         from expectations.engine_pandera import run_pandera
 
-        verdicts["pandera"], notes = run_pandera(frames, INVARIANTS, params=params)
+        failures["pandera"], structure = run_pandera(frames, INVARIANTS, params=params)
+        notes = tuple(structure)
         stage("pandera")
     if "gx" in engines:
         from expectations.engine_gx import run_gx
 
-        verdicts["gx"], _ = run_gx(frames, INVARIANTS, params=params, docs_dir=gx_dir)
+        failures["gx"], _ = run_gx(frames, INVARIANTS, params=params, docs_dir=gx_dir)
         stage("gx")
 
-    files = [str(f) for f in tables.articles["file"]]
-    results = [from_finding(f) for f in fixity.results()]
+    verdicts = []
     for check in INVARIANTS:
-        ran = {e: verdicts[e].get(check.id, {}) for e in verdicts if e in check.engines}
-        if not ran:
-            continue
-        failing = {f for failures in ran.values() for f in failures}
-        details = _details(check, frames, failing) if failing else {}
-        results += engine_results(check, files, ran, details=details, notes=notes)
-    digests = {str(f): str(s) for f, s in zip(tables.articles["file"], tables.articles["sha256"], strict=True)}
-    results = apply_waivers(results, waivers, digests=digests, today=started.date())
-    stage("gate")
+        ran = {e: failures[e].get(check.id, {}) for e in failures if e in check.engines}
+        if ran:
+            failing = {f for files in ran.values() for f in files}
+            details = _details(check, frames, failing) if failing else {}
+            verdicts.append(EngineVerdict(check, ran, details, notes))
+    digests = dict(zip(tables.articles["file"].astype(str), tables.articles["sha256"].astype(str), strict=True))
+    articles = [str(f) for f in tables.articles["file"]]
+    results = ResultSet(
+        fixity=fixity, verdicts=verdicts, articles=articles, waivers=waivers, digests=digests, today=started.date()
+    )
     counted = ("error", "warning") if fail_on == "warning" else ("error",)
-    ok = not any(r.status == "failed" and r.severity in counted for r in results)
-    report = build_report(
-        corpus=corpus,
-        fixity_pin=fixity.pin,
+    notable = results.notable()
+    ok = not any(r.status == "failed" and r.severity in counted for r in notable)
+    stage("gate")
+    used = {r.check for r in notable} | {v.check.id for v in verdicts} | {f.check for f in fixity.results_for(None)}
+    used |= {
+        "fixity.present",
+        "fixity.listed",
+        "fixity.bytes",
+        "fixity.sha256",
+        "fixity.regular_file",
+        "fixity.readable",
+    }
+    pin = fixity.pin
+    return Audit(
         results=results,
         ok=ok,
-        started=started,
-        stages=stages,
-        engines=engines,
-        fail_on=fail_on,
-    )
-    return Audit(report, ok, tuple(results))
-
-
-def build_report(
-    *,
-    corpus: Path,
-    fixity_pin: Any,
-    results: Sequence[Result],
-    ok: bool,
-    started: datetime,
-    stages: Mapping[str, float],
-    engines: Sequence[str],
-    fail_on: str,
-) -> dict[str, Any]:
-    """audit.json, schema_version 1: deterministic apart from the `run` block."""
-    summary = {
-        "passed": sum(r.status == "passed" for r in results),
-        "failed": sum(r.status == "failed" and r.severity == "error" for r in results),
-        "waived": sum(r.status == "waived" for r in results),
-        "warnings": sum(r.status == "failed" and r.severity == "warning" for r in results),
-    }
-    used = {r.check for r in results}
-    return {
-        "schema_version": SCHEMA_VERSION,
-        "ok": ok,
-        "corpus": {
-            "path": str(corpus),
-            "files": fixity_pin.files,
-            "bytes": fixity_pin.bytes,
-            "digest": fixity_pin.digest,
+        head={
+            "schema_version": SCHEMA_VERSION,
+            "ok": ok,
+            "corpus": {"path": str(corpus), "files": pin.files, "bytes": pin.bytes, "digest": pin.digest},
         },
-        "summary": summary,
-        "checks": [
-            {
-                "id": spec.id,
-                "title": spec.title,
-                "description": spec.description,
-                "severity": spec.severity,
-                "engines": list(spec.engines),
-                "unsupported": dict(spec.unsupported),
-            }
-            for spec in CATALOGUE.values()
-            if spec.id in used
-        ],
-        "results": [r.as_dict() for r in results],
-        "run": {
+        checks=[_check_entry(spec) for spec in CATALOGUE.values() if spec.id in used],
+        run={
             "tool_version": __version__,
             "started": started.isoformat(timespec="seconds"),
-            "seconds": round(sum(stages.values()), 3),
-            "stages": dict(stages),
+            "stages": stages,
             "engines": list(engines),
             "fail_on": fail_on,
+            "jobs": jobs,
             "python": platform.python_version(),
             "libraries": {name: _version(name) for name in ("pandas", "pandera", "great-expectations", "pyarrow")},
         },
+    )
+
+
+def _check_entry(spec: CheckSpec) -> dict[str, Any]:
+    return {
+        "id": spec.id,
+        "title": spec.title,
+        "description": spec.description,
+        "severity": spec.severity,
+        "engines": list(spec.engines),
+        "unsupported": dict(spec.unsupported),
     }
 
 

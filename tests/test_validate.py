@@ -94,7 +94,12 @@ def test_seeds_verdict() -> None:
         ("001_da717efd77834096.txt", "article.boilerplate"),
     }
     assert {r.status for r in audit.results} == {"passed", "waived"}
-    assert audit.report["summary"] == {"passed": len(audit.results) - 3, "failed": 0, "waived": 3, "warnings": 0}
+    assert audit.report()["summary"] == {
+        "passed": len(list(audit.results)) - 3,
+        "failed": 0,
+        "waived": 3,
+        "warnings": 0,
+    }
 
 
 def test_report_is_deterministic_apart_from_run(tmp_path: Path) -> None:
@@ -180,3 +185,17 @@ def test_json_format_prints_the_report(tmp_path: Path, capsys: pytest.CaptureFix
     printed = json.loads(capsys.readouterr().out)
     written = json.loads((tmp_path / "audit.json").read_text(encoding="utf-8"))
     assert printed == written
+
+
+def test_streamed_report_equals_the_whole_report(tmp_path: Path) -> None:
+    """audit.json written result by result holds exactly what Audit.report() builds in memory."""
+    from provenance.report import write_report
+
+    audit = validate_corpus(RESOURCES / "invariants", engines=("pandera",), now=NOW)
+    path, summary = write_report(audit, directory=tmp_path)
+    written = json.loads(path.read_text(encoding="utf-8"))
+    whole = audit.report()
+    assert written["summary"] == whole["summary"] == summary
+    assert written["results"] == whole["results"]
+    assert {k: v for k, v in written.items() if k != "run"} == {k: v for k, v in whole.items() if k != "run"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["audit.json"]
