@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import subprocess
@@ -88,16 +89,40 @@ def bench_parse(workdir: Path, *, files: int, repeat: int) -> list[str]:
     ]
 
 
+def bench_validate(workdir: Path, *, files: int, repeat: int) -> list[str]:
+    """corpus-audit validate end to end (both engines), with each stage's share; peer: parse alone."""
+    corpus = workdir / f"articles-{files}"
+    if not corpus.exists():
+        article_corpus(corpus, files=files)
+    reports = workdir / "reports"
+    peer, _ = best_of([*CLI, "parse", str(corpus), "--out", str(workdir / "parsed")], 1)
+    wall, code, rss = run([*CLI, "validate", str(corpus), "--report-dir", str(reports)])
+    if code not in (0, 1):
+        raise SystemExit(f"validate failed with exit {code}")
+    report_run = json.loads((reports / "audit.json").read_text(encoding="utf-8"))["run"]
+    stages = report_run["stages"]
+    shares = ", ".join(f"{name} {seconds:.1f} s ({seconds / wall:.0%})" for name, seconds in stages.items())
+    outside = wall - sum(stages.values())
+    return [
+        f"validate: {files} articles, both engines, one run; peer: parse alone",
+        row("parse (peer)", peer, files, "articles", peer=peer),
+        row("validate", wall, files, "articles", peer=peer, rss=rss),
+        f"  stages: {shares}; start-up, imports and report writing {outside:.1f} s ({outside / wall:.0%})",
+    ]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument("--files", type=int, default=100_000, help="corpus size (default 100,000)")
     parser.add_argument("--repeat", type=int, default=3, help="timed runs per command (default 3)")
     parser.add_argument("--keep", type=Path, help="generate into this folder and keep it")
-    parser.add_argument("--only", action="append", choices=("fixity", "parse"), help="run only these benchmarks")
+    parser.add_argument(
+        "--only", action="append", choices=("fixity", "parse", "validate"), help="run only these benchmarks"
+    )
     args = parser.parse_args(argv)
     workdir = args.keep or Path(tempfile.mkdtemp(prefix="corpus-audit-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
-    benches = {"fixity": bench_fixity, "parse": bench_parse}
+    benches = {"fixity": bench_fixity, "parse": bench_parse, "validate": bench_validate}
     lines: list[str] = []
     try:
         for name in args.only or list(benches):
