@@ -63,6 +63,13 @@ FIXITY: tuple[CheckSpec, ...] = (
         "manifest",
     ),
     CheckSpec(
+        "manifest.current",
+        "INDEX.md up to date",
+        "INDEX.md is exactly what `corpus-audit index` would write (verify --strict; the pre-commit hook).",
+        "error",
+        "manifest",
+    ),
+    CheckSpec(
         "fixity.present",
         "Listed file exists",
         "A file listed in INDEX.md exists in the corpus directory.",

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import logging
+import shutil
+import tempfile
 import warnings
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -17,6 +19,7 @@ from typing import Any
 import great_expectations as gx
 import great_expectations.expectations as gxe
 import pandas as pd
+from great_expectations.checkpoint import UpdateDataDocsAction
 from great_expectations.data_context.types.base import (
     DataContextConfig,
     InMemoryStoreBackendDefaults,
@@ -136,6 +139,9 @@ def _ephemeral_context() -> Any:
     return gx.get_context(mode="ephemeral", project_config=config)
 
 
+DOCS_SITE = "corpus-audit"
+
+
 def run_gx(
     frames: Mapping[str, pd.DataFrame],
     checks: Iterable[CheckSpec],
@@ -145,12 +151,60 @@ def run_gx(
 ) -> tuple[Failures, dict[str, Any]]:
     """Validate every table; returns the failures and GX's own validation results (as JSON dicts).
 
-    With `docs_dir`, GX also builds its Data Docs there (a file-backed context in that folder).
+    With `docs_dir`, GX also builds its Data Docs for this run there, from a file-backed context
+    in a temporary folder that is removed afterwards (nothing is written anywhere else).
     """
-
     _quiet()
+    if docs_dir is None:
+        return _run(_ephemeral_context(), frames, checks, params=params, docs=False)
+    with tempfile.TemporaryDirectory(prefix="corpus-audit-gx-") as project:
+        context = gx.get_context(mode="file", project_root_dir=project)
+        for site in list(context.get_site_names()):
+            context.delete_data_docs_site(site)
+        shutil.rmtree(docs_dir, ignore_errors=True)  # the docs of this run only
+        context.add_data_docs_site(
+            site_name=DOCS_SITE,
+            site_config={
+                "class_name": "SiteBuilder",
+                "show_how_to_buttons": False,
+                "store_backend": {
+                    "class_name": "TupleFilesystemStoreBackend",
+                    "base_directory": str(docs_dir.resolve()),
+                },
+                "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+            },
+        )
+        return _run(context, frames, checks, params=params, docs=True)
+
+
+def _validate(context: Any, definition: Any, table: str, frame: pd.DataFrame, *, docs: bool) -> Any:
+    """Run one validation (through a Checkpoint that updates Data Docs when `docs`)."""
+    result_format = {"result_format": "COMPLETE"}
+    with warnings.catch_warnings():  # pandas deprecations inside GX: its noise, not our findings
+        warnings.simplefilter("ignore")
+        if not docs:
+            return definition.run(batch_parameters={"dataframe": frame}, result_format=result_format)
+        checkpoint = context.checkpoints.add_or_update(
+            gx.Checkpoint(
+                name=f"corpus-audit-{table}",
+                validation_definitions=[definition],
+                result_format=result_format,
+                actions=[UpdateDataDocsAction(name="data-docs", site_names=[DOCS_SITE])],
+            )
+        )
+        outcome = checkpoint.run(batch_parameters={"dataframe": frame})
+        return next(iter(outcome.run_results.values()))
+
+
+def _run(
+    context: Any,
+    frames: Mapping[str, pd.DataFrame],
+    checks: Iterable[CheckSpec],
+    *,
+    params: Mapping[str, Any],
+    docs: bool,
+) -> tuple[Failures, dict[str, Any]]:
     checks = list(checks)
-    context = gx.get_context(mode="file", project_root_dir=str(docs_dir)) if docs_dir else _ephemeral_context()
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
     source = context.data_sources.add_or_update_pandas("corpus-audit")
     failures: Failures = {}
@@ -158,24 +212,20 @@ def run_gx(
     by_id = {c.id: c for c in checks}
     for table, built in build_suites(checks, params=params).items():
         frame = frames[table]
-        asset = source.add_dataframe_asset(name=table)
-        batch = asset.add_batch_definition_whole_dataframe(f"{table}-all")
+        batch = source.add_dataframe_asset(name=table).add_batch_definition_whole_dataframe(f"{table}-all")
         suite = context.suites.add_or_update(built)
         definition = context.validation_definitions.add_or_update(
             gx.ValidationDefinition(name=f"validate-{table}", data=batch, suite=suite)
         )
-        with warnings.catch_warnings():  # pandas deprecations inside GX: its noise, not our findings
-            warnings.simplefilter("ignore")
-            result = definition.run(batch_parameters={"dataframe": frame}, result_format={"result_format": "COMPLETE"})
+        result = _validate(context, definition, table, frame, docs=docs)
         raw[table] = result.to_json_dict()
         files = frame["file"]
         for item in result.results:
             meta = (item.expectation_config.meta if item.expectation_config else None) or {}
             check = by_id[meta["check_id"]]
             number = int(meta["rule"])
-            rule = check.rules[number]
             if message := _exception_message(item.exception_info):
-                raise RuntimeError(f"GX could not evaluate {check.id} ({rule.describe()}): {message}")
+                raise RuntimeError(f"GX could not evaluate {check.id} ({check.rules[number].describe()}): {message}")
             if item.success:
                 continue
             labels = item.result.get("unexpected_index_list") or []

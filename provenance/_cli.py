@@ -64,7 +64,9 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     corpus = _corpus_dir(args.dir)
     progress = Progress("verify")
     try:
-        report = verify_fixity(corpus, jobs=args.jobs, depth="size" if args.fast else "sha256", progress=progress)
+        report = verify_fixity(
+            corpus, jobs=args.jobs, depth="size" if args.fast else "sha256", strict=args.strict, progress=progress
+        )
     finally:
         progress.close()
     pin = report.pin
@@ -157,6 +159,7 @@ def _cmd_parse(args: argparse.Namespace) -> int:
 
 
 MAX_LINES = 40  # failure lines printed; the rest is in audit.json
+SMALL_REPORT = 64 << 20  # bytes of audit.json that renderings load whole
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
@@ -176,12 +179,19 @@ def _cmd_validate(args: argparse.Namespace) -> int:
             stage.stream.flush()
             stage.last = 1.0
 
+    gx_docs = args.report_dir / "gx" if not args.no_report and "gx" in engines and not args.no_gx_docs else None
     try:
-        audit = validate_corpus(corpus, engines=engines, jobs=args.jobs, fail_on=args.fail_on, progress=progress)
-        path, summary = write_report(audit, directory=args.report_dir, started=clock)
+        audit = validate_corpus(
+            corpus, engines=engines, jobs=args.jobs, fail_on=args.fail_on, progress=progress, gx_docs=gx_docs
+        )
+        if args.no_report:
+            path, summary = None, _summary_of(audit)
+        else:
+            path, summary = write_report(audit, directory=args.report_dir, started=clock)
+            _write_renderings(audit, corpus=corpus, directory=args.report_dir, summary=summary)
     finally:
         stage.close()
-    if args.format == "json":
+    if args.format == "json" and path is not None:
         _print(path.read_text(encoding="utf-8").rstrip("\n"))
         return EXIT_OK if audit.ok else EXIT_FINDINGS
     notable = audit.notable()
@@ -194,15 +204,53 @@ def _cmd_validate(args: argparse.Namespace) -> int:
             label = "FAILED " if result.severity == "error" else "warning"
             _print(f"  {label}  {result.file or '-'}: {result.check}: {result.message}")
     if len(shown) > MAX_LINES:
-        _print(f"  ... and {len(shown) - MAX_LINES} more (all in {path})")
+        _print(f"  ... and {len(shown) - MAX_LINES} more (all in {path or 'the report'})")
     info = audit.head["corpus"]
     _print(
         f"validate {corpus}: {info['files']} files, corpus sha256 {info['digest'][:16]}: "
         f"{summary['passed']} passed, {summary['failed']} failed, {summary['waived']} waived, "
         f"{summary['warnings']} warning(s): {'ok' if audit.ok else 'FAILED'}"
     )
-    _print(f"report: {path}")
+    if path is not None:
+        _print(f"report: {path}")
     return EXIT_OK if audit.ok else EXIT_FINDINGS
+
+
+def _summary_of(audit: Any) -> dict[str, int]:
+    from provenance.validate import summarize
+
+    return summarize(audit.results)
+
+
+def _write_renderings(audit: Any, *, corpus: Path, directory: Path, summary: dict[str, int]) -> None:
+    from provenance.render.data import ReportData
+    from provenance.render.markdown import render_markdown
+    from provenance.render.outputs import append_step_summary, github_annotations, write_reports
+
+    # Rendered from audit.json itself; past SMALL_REPORT bytes from the same data as it streams,
+    # so a 100,000-article run never holds the whole JSON document in memory.
+    saved = directory / "audit.json"
+    if saved.stat().st_size <= SMALL_REPORT:
+        data = ReportData.from_file(saved)
+    else:
+        data = ReportData.from_audit(audit, summary=summary, run=audit.run)
+    write_reports(data, directory=directory)
+    append_step_summary(render_markdown(data))
+    if os.environ.get("GITHUB_ACTIONS") == "true":
+        for line in github_annotations(data, corpus=corpus):
+            _print(line)
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from provenance.render.data import ReportData
+    from provenance.render.outputs import FORMATS, write_format
+
+    data = ReportData.from_file(args.report)
+    target = args.out or args.report.parent / FORMATS[args.format]
+    if target.exists() and target.is_dir():
+        raise UsageError(f"{target}: is a directory")
+    _print(str(write_format(data, args.format, target)))
+    return EXIT_OK if data.ok else EXIT_FINDINGS
 
 
 def _cmd_suites(args: argparse.Namespace) -> int:
@@ -242,6 +290,9 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument("dir", metavar="DIR", help="the corpus directory (holds INDEX.md)")
     verify.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
     verify.add_argument("--fast", action="store_true", help="check presence and sizes only, no hashing")
+    verify.add_argument(
+        "--strict", action="store_true", help="also fail when INDEX.md is not what `corpus-audit index` writes"
+    )
     _add_jobs(verify)
     verify.set_defaults(run=_cmd_verify)
 
@@ -282,10 +333,22 @@ def build_parser() -> argparse.ArgumentParser:
         help="the lowest severity that fails the run (default: error)",
     )
     validate.add_argument(
-        "--format", choices=("text", "json"), default="text", help="what to print (audit.json is always written)"
+        "--format", choices=("text", "json"), default="text", help="what to print (the reports are always written)"
     )
+    validate.add_argument(
+        "--no-report", action="store_true", help="write no report files, only print the summary (for pre-commit)"
+    )
+    validate.add_argument("--no-gx-docs", action="store_true", help="skip building GX Data Docs into DIR2/gx")
     _add_jobs(validate)
     validate.set_defaults(run=_cmd_validate)
+
+    report = sub.add_parser("report", help="re-render a saved audit.json as html, md or junit")
+    report.add_argument("report", type=Path, metavar="AUDIT_JSON", help="a report written by validate")
+    report.add_argument("--format", choices=("html", "md", "junit"), required=True, help="the rendering to write")
+    report.add_argument(
+        "--out", type=Path, metavar="FILE", help="where (default: beside AUDIT_JSON, audit.html, audit.md or junit.xml)"
+    )
+    report.set_defaults(run=_cmd_report)
 
     suites = sub.add_parser("suites", help="export the GX expectation suites built from the check catalogue as JSON")
     suites.add_argument(

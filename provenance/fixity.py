@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Literal
 
 from provenance.findings import Finding, failed, passed
-from provenance.manifest import Manifest, Pin, read_manifest
+from provenance.manifest import Manifest, Pin, Row, read_manifest
 from provenance.names import normalization_clashes
 from provenance.walk import Entry, walk_corpus
 
@@ -29,6 +29,7 @@ class FixityReport:
     failures: tuple[Finding, ...]
     depth: Depth
     failures_by_file: dict[str | None, list[Finding]] = field(default_factory=dict)
+    strict: bool = False
 
     @property
     def ok(self) -> bool:
@@ -47,6 +48,8 @@ class FixityReport:
         own = {f.check: f for f in self.failures_by_file.get(name, [])}
         if name is None:
             own.setdefault("manifest.pin", passed("manifest.pin", None, "the pin matches the rows"))
+            if self.strict:
+                own.setdefault("manifest.current", passed("manifest.current", None, "INDEX.md is up to date"))
         else:
             rows = listed if listed is not None else self.manifest.by_file()
             for check in _checks_for(name in rows, self.entries.get(name), self.depth):
@@ -85,33 +88,24 @@ def _checks_for(listed: bool, entry: Entry | None, depth: Depth) -> list[str]:
     return checks
 
 
-def verify_fixity(
-    corpus: Path,
-    *,
-    jobs: int = 1,
-    depth: Depth = "sha256",
-    progress: Callable[[int], None] | None = None,
-) -> FixityReport:
-    """Check every file against INDEX.md; raises ManifestError when INDEX.md itself is unusable."""
-    manifest = read_manifest(corpus)
-    listed = manifest.by_file()
-    entries = {
-        e.path: e
-        for e in walk_corpus(corpus, listed=listed.keys(), hash_files=depth == "sha256", jobs=jobs, progress=progress)
-    }
+def _stale_index(corpus: Path, manifest: Manifest, entries: dict[str, Entry]) -> Finding | None:
+    """manifest.current: a failure when INDEX.md is not what `corpus-audit index` would write."""
+    from provenance.index import plan_index
+
+    update = plan_index(corpus, manifest=manifest, entries=entries.values())
+    if update.up_to_date:
+        return None
+    changes = [*(f"added {n}" for n in update.added), *(f"changed {n}" for n in update.changed)]
+    changes += [f"removed {n}" for n in update.removed]
+    shown = f" ({', '.join(changes[:3])}{', …' if len(changes) > 3 else ''})" if changes else " (layout or pin)"
+    return failed(
+        "manifest.current", None, f"INDEX.md is not what `corpus-audit index {corpus}` writes{shown}", changes=changes
+    )
+
+
+def _row_failures(listed: dict[str, Row], entries: dict[str, Entry], depth: Depth) -> list[Finding]:
+    """Failures of the files INDEX.md lists: missing, not regular, unreadable, other size or digest."""
     failures: list[Finding] = []
-    expected_pin = manifest.expected_pin()
-    if manifest.pin != expected_pin:
-        failures.append(
-            failed(
-                "manifest.pin",
-                None,
-                "the pin under INDEX.md's table is missing or stale: run `corpus-audit index`",
-                expected=expected_pin.render(),
-                found=manifest.pin.render() if manifest.pin else None,
-                line=manifest.pin_line,
-            )
-        )
     for name, row in listed.items():
         entry = entries.get(name)
         if entry is None:
@@ -143,6 +137,42 @@ def verify_fixity(
                     line=row.line,
                 )
             )
+    return failures
+
+
+def verify_fixity(
+    corpus: Path,
+    *,
+    jobs: int = 1,
+    depth: Depth = "sha256",
+    strict: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> FixityReport:
+    """Check every file against INDEX.md; raises ManifestError when INDEX.md itself is unusable.
+
+    `strict` also checks that INDEX.md is exactly what `corpus-audit index` would write
+    (manifest.current), from the same walk: what a pre-commit hook wants.
+    """
+    manifest = read_manifest(corpus)
+    listed = manifest.by_file()
+    entries = {
+        e.path: e
+        for e in walk_corpus(corpus, listed=listed.keys(), hash_files=depth == "sha256", jobs=jobs, progress=progress)
+    }
+    failures: list[Finding] = []
+    expected_pin = manifest.expected_pin()
+    if manifest.pin != expected_pin:
+        failures.append(
+            failed(
+                "manifest.pin",
+                None,
+                "the pin under INDEX.md's table is missing or stale: run `corpus-audit index`",
+                expected=expected_pin.render(),
+                found=manifest.pin.render() if manifest.pin else None,
+                line=manifest.pin_line,
+            )
+        )
+    failures += _row_failures(listed, entries, depth)
     for name, entry in entries.items():
         if name not in listed:
             failures.append(
@@ -161,7 +191,11 @@ def verify_fixity(
                     nfc=nfc,
                 )
             )
+    if strict and depth == "sha256" and (stale := _stale_index(corpus, manifest, entries)):
+        failures.append(stale)
     grouped: dict[str | None, list[Finding]] = {}
     for finding in failures:
         grouped.setdefault(finding.file, []).append(finding)
-    return FixityReport(corpus, manifest, entries, tuple(sorted(failures, key=Finding.sort_key)), depth, grouped)
+    return FixityReport(
+        corpus, manifest, entries, tuple(sorted(failures, key=Finding.sort_key)), depth, grouped, strict
+    )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,17 +28,31 @@ class IndexUpdate:
         return self.text == self.current
 
 
-def plan_index(corpus: Path, *, jobs: int = 1, progress: Callable[[int], None] | None = None) -> IndexUpdate:
-    """Work out the up-to-date INDEX.md for `corpus` without writing anything."""
+def plan_index(
+    corpus: Path,
+    *,
+    jobs: int = 1,
+    progress: Callable[[int], None] | None = None,
+    manifest: Manifest | None = None,
+    entries: Iterable[Entry] | None = None,
+) -> IndexUpdate:
+    """Work out the up-to-date INDEX.md for `corpus` without writing anything.
+
+    `manifest` and `entries` let a caller that already read INDEX.md and walked the corpus
+    (verify --strict) reuse that work instead of doing it twice.
+    """
     path = corpus / INDEX_NAME
-    manifest = read_manifest(corpus) if path.exists() else Manifest()
+    if manifest is None:
+        manifest = read_manifest(corpus) if path.exists() else Manifest()
     current = path.read_text(encoding="utf-8-sig") if path.exists() else None
     old = manifest.by_file()
+    if entries is None:
+        entries = walk_corpus(corpus, listed=old.keys(), jobs=jobs, progress=progress)
     rows: list[Row] = []
     added: list[str] = []
     changed: list[str] = []
     skipped: list[Entry] = []
-    for entry in walk_corpus(corpus, listed=old.keys(), jobs=jobs, progress=progress):
+    for entry in entries:
         if entry.kind != "file":
             skipped.append(entry)
             continue

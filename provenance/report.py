@@ -43,9 +43,11 @@ def write_report(audit: Audit, *, directory: Path, started: float | None = None)
             out.write(json.dumps(head, ensure_ascii=False, indent=2)[:-2] + ',\n  "results": [\n')
             while chunk := body.read(1 << 20):
                 out.write(chunk)
-            out.write(
-                '\n  ],\n  "run": ' + json.dumps(run, ensure_ascii=False, indent=2).replace("\n", "\n  ") + "\n}\n"
-            )
+            out.write('\n  ],\n  "articles": [')
+            for number, article in enumerate(audit.articles):
+                out.write(("\n    " if number == 0 else ",\n    ") + json.dumps(article, ensure_ascii=False))
+            run_text = json.dumps(run, ensure_ascii=False, indent=2).replace("\n", "\n  ")
+            out.write('\n  ],\n  "run": ' + run_text + "\n}\n")
             out.flush()
             os.fsync(out.fileno())
         final_path.chmod(0o644)

@@ -34,6 +34,7 @@ class Audit:
     head: dict[str, Any]  # schema_version, ok, corpus
     checks: list[dict[str, Any]]
     run: dict[str, Any]
+    articles: list[dict[str, Any]]
 
     def notable(self) -> list[Result]:
         """Failed and waived results and waiver findings: what a steward reads first."""
@@ -47,6 +48,7 @@ class Audit:
             "summary": summarize(results),
             "checks": self.checks,
             "results": [r.as_dict() for r in results],
+            "articles": self.articles,
             "run": self.run,
         }
 
@@ -103,7 +105,7 @@ def validate_corpus(
     jobs: int = 1,
     fail_on: FailOn = "error",
     now: datetime | None = None,
-    gx_dir: Path | None = None,
+    gx_docs: Path | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> Audit:
     """Audit `corpus` end to end; raises ManifestError only when INDEX.md or WAIVERS.md is unusable."""
@@ -144,7 +146,7 @@ def validate_corpus(
     if "gx" in engines:
         from expectations.engine_gx import run_gx
 
-        failures["gx"], _ = run_gx(frames, INVARIANTS, params=params, docs_dir=gx_dir)
+        failures["gx"], _ = run_gx(frames, INVARIANTS, params=params, docs_dir=gx_docs)
         stage("gx")
 
     verdicts = []
@@ -173,6 +175,8 @@ def validate_corpus(
         "fixity.readable",
     }
     pin = fixity.pin
+    flagged = sorted({r.file for r in notable if r.file is not None and r.status in ("failed", "waived")})
+    article_facts = _article_facts(corpus, tables.articles, flagged[:DETAIL_LIMIT], registry=registry)
     return Audit(
         results=results,
         ok=ok,
@@ -192,7 +196,51 @@ def validate_corpus(
             "python": platform.python_version(),
             "libraries": {name: _version(name) for name in ("pandas", "pandera", "great-expectations", "pyarrow")},
         },
+        articles=article_facts,
     )
+
+
+DETAIL_LIMIT = 500  # articles whose lines the report carries (the first flagged ones, by file)
+_FACTS = (
+    "file",
+    "sha256",
+    "bytes",
+    "outlet",
+    "title",
+    "published_at",
+    "published_raw",
+    "published_tz_assumed",
+    "updated_at",
+    "dateline",
+    "source_line",
+    "language",
+    "paragraph_count",
+    "duplicate_paragraph_count",
+)
+
+
+def _article_facts(corpus: Path, articles: Any, detailed: Sequence[str], *, registry: Any) -> list[dict[str, Any]]:
+    """Per article the facts a steward reads, and for flagged ones (up to a limit) every line."""
+    from provenance.article import parse_article
+
+    lines: dict[str, list[dict[str, Any]]] = {}
+    for file in detailed:
+        try:
+            data = (corpus / file).read_bytes()
+        except OSError:
+            continue
+        parsed = parse_article(data, file=file, registry=registry)
+        lines[file] = [
+            {"line": r["line"], "role": r["role"], "text": r["text"], "duplicate_of": r["duplicate_of"]}
+            for r in parsed.paragraphs
+        ]
+    facts = []
+    for row in articles[list(_FACTS)].itertuples(index=False, name=None):
+        item = {name: _json_value(value) for name, value in zip(_FACTS, row, strict=True)}
+        if item["file"] in lines:
+            item["lines"] = lines[item["file"]]
+        facts.append(item)
+    return facts
 
 
 def _check_entry(spec: CheckSpec) -> dict[str, Any]:

@@ -254,3 +254,32 @@ def test_verify_never_imports_pandas_or_gx() -> None:
     result = subprocess.run([sys.executable, "-c", code, str(seeds)], capture_output=True, text=True, check=False)
     assert result.stdout.splitlines()[-1] == "[]"
     assert result.returncode == 0
+
+
+@pytest.mark.parametrize(
+    ("breakage", "expected"),
+    [
+        (None, set()),
+        (_add_unlisted, {("fixity.listed", "2022/c.txt"), ("manifest.current", None)}),
+        (
+            lambda root: (root / "INDEX.md").write_text(
+                (root / "INDEX.md")
+                .read_text(encoding="utf-8")
+                .replace("| file | sha256 | bytes |", "|file|sha256|bytes|"),
+                encoding="utf-8",
+            ),
+            {("manifest.current", None)},
+        ),
+    ],
+)
+def test_strict_also_requires_the_index_to_be_current(
+    corpus: Callable[[str], Path], breakage: Callable[[Path], None] | None, expected: set[tuple[str, str | None]]
+) -> None:
+    """--strict adds manifest.current: INDEX.md must be exactly what `corpus-audit index` writes."""
+    root = corpus("fixity-clean")
+    if breakage:
+        breakage(root)
+    report = verify_fixity(root, strict=True)
+    assert {(f.check, f.file) for f in report.failures} == expected
+    assert main(["verify", "--strict", str(root)]) == (1 if expected else 0)
+    assert ("manifest.current", None) in {(f.check, f.file) for f in report.results()}

@@ -1,0 +1,260 @@
+"""audit.html: one self-contained page a steward reads (inline CSS and SVG, no scripts, no fetches).
+
+Large corpora stay usable: long tables are split into collapsed pages of PAGE rows, the matrix and
+the article details show only files with something to look at, and every cap says what it left out.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from html import escape
+from typing import Any
+
+from provenance.render.charts import bar_chart
+from provenance.render.data import ReportData
+
+PAGE = 500  # rows per collapsed page of a long table
+MATRIX_LIMIT = 2000  # files shown in the checks matrix (those with a non-passed result first)
+_ARABIC = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
+_LATIN = re.compile("[A-Za-z]")
+_RANK = {"passed": 0, "waived": 1, "warning": 2, "failed": 3}
+STATUS_LABEL = {"passed": "passed", "failed": "failed", "waived": "waived", "warning": "warning"}
+
+CSS = """
+:root{--ok:#2e7d32;--bad:#c62828;--waived:#1565c0;--warn:#ef6c00;--muted:#607d8b;--line:#cfd8dc}
+body{font-family:system-ui,-apple-system,"Segoe UI","Noto Sans","Noto Naskh Arabic",sans-serif;margin:0;color:#212121;line-height:1.45}
+header.verdict{padding:1.2rem 2rem;color:#fff}
+header.ok{background:var(--ok)} header.fail{background:var(--bad)}
+header h1{margin:0 0 .3rem 0;font-size:1.7rem} header p{margin:.2rem 0}
+main{padding:0 2rem 3rem 2rem;max-width:1400px}
+h2{border-bottom:2px solid var(--line);padding-bottom:.2rem;margin-top:2rem}
+table{border-collapse:collapse;margin:.5rem 0;font-size:.9rem}
+th,td{border:1px solid var(--line);padding:.25rem .5rem;text-align:start;vertical-align:top}
+th{background:#eceff1}
+code,.mono{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.85rem}
+.status{font-weight:600;padding:0 .4rem;border-radius:3px;color:#fff;white-space:nowrap}
+.s-passed{background:var(--ok)} .s-failed{background:var(--bad)} .s-waived{background:var(--waived)} .s-warning{background:var(--warn)}
+.matrix td{width:1.6rem;text-align:center;padding:0;font-size:.75rem;color:#fff}
+.matrix th.check{writing-mode:vertical-rl;transform:rotate(180deg);font-weight:normal;font-size:.75rem;white-space:nowrap}
+.charts{display:flex;flex-wrap:wrap;gap:2rem}
+figure.chart{margin:0} figcaption{font-weight:600;margin-bottom:.3rem}
+.muted{color:var(--muted)}
+details{margin:.4rem 0} summary{cursor:pointer;font-weight:600}
+.article{border:1px solid var(--line);border-radius:4px;padding:.4rem .8rem;margin:.6rem 0}
+.lines p{margin:.15rem 0;padding:.15rem .4rem;border-inline-start:4px solid transparent}
+.lines .repeated{background:#ffebee;border-inline-start-color:var(--bad)}
+.lines .marked{background:#f5f5f5;color:var(--muted);border-inline-start-color:var(--muted)}
+.role{font-size:.7rem;color:var(--muted);font-family:ui-monospace,monospace;margin-inline-end:.4rem}
+[dir=rtl]{text-align:right}
+"""
+
+
+def _dir(text: str | None) -> str:
+    """dir/lang attributes: Arabic-script text right-to-left, mixed text decided by the browser."""
+    if not text:
+        return 'dir="auto"'
+    arabic, latin = len(_ARABIC.findall(text)), len(_LATIN.findall(text))
+    if arabic and arabic >= latin:
+        return 'dir="rtl" lang="ar"'
+    return 'dir="auto"'
+
+
+def _e(value: object) -> str:
+    return escape("—" if value is None else str(value))
+
+
+def _status(result: dict[str, Any]) -> str:
+    if result["status"] == "failed" and result["severity"] == "warning":
+        return "warning"
+    return str(result["status"])
+
+
+def _badge(status: str) -> str:
+    return f'<span class="status s-{status}">{STATUS_LABEL[status]}</span>'
+
+
+def _pages(title: str, header: str, rows: list[str]) -> str:
+    """A table split into collapsed pages of PAGE rows (the first one open)."""
+    if len(rows) <= PAGE:
+        return f"<table><thead>{header}</thead><tbody>{''.join(rows)}</tbody></table>"
+    out = []
+    for start in range(0, len(rows), PAGE):
+        chunk = rows[start : start + PAGE]
+        opened = " open" if start == 0 else ""
+        out.append(
+            f"<details{opened}><summary>{escape(title)} {start + 1}–{start + len(chunk)} of {len(rows)}</summary>"
+            f"<table><thead>{header}</thead><tbody>{''.join(chunk)}</tbody></table></details>"
+        )
+    return "".join(out)
+
+
+def render_html(data: ReportData) -> str:
+    """The whole page as one string."""
+    head, summary, corpus = data.head, data.head["summary"], data.head["corpus"]
+    notable: list[dict[str, Any]] = []
+    per_file: dict[str | None, dict[str, str]] = defaultdict(dict)
+    fixity: dict[str, str] = {}
+    checks_seen: set[str] = set()
+    for result in data.results():
+        status = _status(result)
+        file = result["file"]
+        if status != "passed":
+            notable.append(result)
+        if str(result["check"]).startswith(("fixity.", "manifest.")):
+            if file is not None:  # the worst fixity status of the file
+                fixity[file] = max(status, fixity.get(file, "passed"), key=_RANK.__getitem__)
+            continue
+        if file is not None and not str(result["check"]).startswith("waiver."):
+            per_file[file][str(result["check"])] = status
+            checks_seen.add(str(result["check"]))
+    verdict = "Audit passed" if data.ok else "Audit failed"
+    parts = [
+        "<!doctype html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>corpus-audit: {escape(verdict)} ({_e(corpus['path'])})</title>",
+        f"<style>{CSS}</style></head><body>",
+        f'<header class="verdict {"ok" if data.ok else "fail"}"><h1 id="verdict">{escape(verdict)}</h1>',
+        f"<p>{summary['passed']} passed · {summary['failed']} failed · {summary['waived']} waived · {summary['warnings']} warnings</p>",
+        f"<p>corpus <code>{_e(corpus['path'])}</code>: {corpus['files']} files, {corpus['bytes']} bytes, "
+        f'sha256 <code id="digest">{_e(corpus["digest"])}</code></p></header><main>',
+        _charts(summary, data.articles),
+        _problems(notable),
+        _provenance(data.articles, fixity),
+        _matrix(per_file, sorted(checks_seen)),
+        _articles(data.articles, notable),
+        _waivers(notable),
+        f'<p class="muted">corpus-audit {_e(head["run"].get("tool_version"))}, run {_e(head["run"].get("started"))}; '
+        "the JSON report audit.json is the source of this page.</p>",
+        "</main></body></html>",
+    ]
+    return "\n".join(parts) + "\n"
+
+
+def _charts(summary: dict[str, int], articles: list[dict[str, Any]]) -> str:
+    outlets = Counter(a.get("outlet") or "(unknown)" for a in articles)
+    months = Counter(str(a["published_at"])[:7] for a in articles if a.get("published_at"))
+    return (
+        '<section id="charts"><h2>At a glance</h2><div class="charts">'
+        + bar_chart("Results by status", [(k, summary[k]) for k in ("passed", "failed", "waived", "warnings")])
+        + bar_chart("Articles by outlet", outlets.most_common(12))
+        + bar_chart("Publications by month", sorted(months.items())[-24:], color="#6a1b9a")
+        + "</div></section>"
+    )
+
+
+def _problems(notable: list[dict[str, Any]]) -> str:
+    order = {"failed": 0, "warning": 1, "waived": 2}
+    rows = [
+        f'<tr class="{_status(r)}"><td>{_badge(_status(r))}</td><td><code>{_e(r["check"])}</code></td>'
+        f'<td dir="auto"><code>{_e(r["file"])}</code></td><td {_dir(r["message"])}>{_e(r["message"])}</td></tr>'
+        for r in sorted(notable, key=lambda r: (order.get(_status(r), 3), r["file"] or "", r["check"]))
+    ]
+    if not rows:
+        return '<section id="problems"><h2>Findings</h2><p>Every check passed.</p></section>'
+    header = "<tr><th>status</th><th>check</th><th>file</th><th>message</th></tr>"
+    return f'<section id="problems"><h2>Findings ({len(rows)})</h2>{_pages("Findings", header, rows)}</section>'
+
+
+def _provenance(articles: list[dict[str, Any]], fixity: dict[str, str]) -> str:
+    known = {a["file"] for a in articles}
+    rows = [
+        f'<tr><td dir="auto"><code>{_e(a["file"])}</code></td><td class="mono" title="{_e(a["sha256"])}">{_e(str(a["sha256"])[:12])}</td>'
+        f"<td>{_e(a['bytes'])}</td><td>{_e(a.get('outlet'))}</td><td>{_badge(fixity.get(a['file'], 'passed'))}</td></tr>"
+        for a in articles
+    ]
+    rows += [
+        f'<tr><td dir="auto"><code>{_e(f)}</code></td><td>—</td><td>—</td><td>—</td><td>{_badge(s)}</td></tr>'
+        for f, s in sorted(fixity.items())
+        if f not in known
+    ]
+    header = "<tr><th>file</th><th>sha256</th><th>bytes</th><th>outlet</th><th>fixity</th></tr>"
+    return f'<section id="provenance"><h2>Provenance ({len(rows)} files)</h2>{_pages("Files", header, rows)}</section>'
+
+
+def _matrix(per_file: dict[str | None, dict[str, str]], checks: list[str]) -> str:
+    flagged = sorted(f for f, row in per_file.items() if f is not None and any(s != "passed" for s in row.values()))
+    clean = len(per_file) - len(flagged)
+    shown = flagged[:MATRIX_LIMIT]
+    head = "<tr><th>file</th>" + "".join(f'<th class="check" title="{_e(c)}">{_e(c)}</th>' for c in checks) + "</tr>"
+    rows = []
+    for file in shown:
+        cells = []
+        for check in checks:
+            status = per_file[file].get(check)
+            cells.append(
+                f'<td class="s-{status}" title="{_e(check)}: {status}">{status[0].upper()}</td>'
+                if status
+                else "<td></td>"
+            )
+        rows.append(f'<tr><td dir="auto"><code>{_e(file)}</code></td>{"".join(cells)}</tr>')
+    note = f'<p class="muted">{clean} files passed every check and are not listed.'
+    if len(flagged) > len(shown):
+        note += f" {len(flagged) - len(shown)} more files with findings are in audit.json."
+    note += " Cells: P passed, F failed, W waived or warning (see the colour).</p>"
+    table = f'<table class="matrix">{head}{"".join(rows)}</table>' if rows else ""
+    return f'<section id="matrix"><h2>Files × checks</h2>{note}{table}</section>'
+
+
+def _articles(articles: list[dict[str, Any]], notable: list[dict[str, Any]]) -> str:
+    findings: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for result in notable:
+        if result["file"] is not None:
+            findings[result["file"]].append(result)
+    blocks = [_article(a, findings.get(a["file"], [])) for a in articles if "lines" in a]
+    if not blocks:
+        return '<section id="articles"><h2>Articles</h2><p>No article has findings to show.</p></section>'
+    return f'<section id="articles"><h2>Articles with findings ({len(blocks)})</h2>{"".join(blocks)}</section>'
+
+
+def _article(article: dict[str, Any], findings: Iterable[dict[str, Any]]) -> str:
+    repeated = {line["line"] for line in article["lines"] if line.get("duplicate_of") is not None}
+    lines = []
+    for line in article["lines"]:
+        kind = (
+            "repeated"
+            if line["line"] in repeated
+            else ("marked" if line["role"] in ("boilerplate", "related", "credit", "caption", "tweet") else "")
+        )
+        lines.append(
+            f'<p class="{kind}" {_dir(line["text"])}><span class="role" dir="ltr">{line["line"]} {_e(line["role"])}'
+            f"{' (repeat)' if kind == 'repeated' else ''}</span>{_e(line['text'])}</p>"
+        )
+    facts = [
+        ("outlet", article.get("outlet")),
+        ("published", article.get("published_at")),
+        ("as found", article.get("published_raw")),
+        ("updated", article.get("updated_at")),
+        ("dateline", article.get("dateline")),
+        ("source line", article.get("source_line")),
+        ("sha256", article.get("sha256")),
+    ]
+    items = "".join(f"<tr><th>{k}</th><td {_dir(str(v) if v else None)}>{_e(v)}</td></tr>" for k, v in facts)
+    badges = " ".join(f"{_badge(_status(f))} <code>{_e(f['check'])}</code>" for f in findings)
+    return (
+        f'<details class="article"><summary dir="auto"><code>{_e(article["file"])}</code> · '
+        f"<span {_dir(article.get('title'))}>{_e(article.get('title'))}</span></summary>"
+        f'<p>{badges}</p><table>{items}</table><div class="lines">{"".join(lines)}</div></details>'
+    )
+
+
+def _waivers(notable: list[dict[str, Any]]) -> str:
+    rows = []
+    for result in notable:
+        waiver = result.get("details", {}).get("waiver")
+        if result["status"] == "waived" and waiver:
+            rows.append(
+                f'<tr><td dir="auto"><code>{_e(result["file"])}</code></td><td><code>{_e(result["check"])}</code></td>'
+                f"<td {_dir(waiver['reason'])}>{_e(waiver['reason'])}</td><td>{_e(waiver['expires'])}</td></tr>"
+            )
+        elif str(result["check"]).startswith("waiver."):
+            rows.append(
+                f'<tr><td dir="auto"><code>{_e(result["file"])}</code></td><td>{_badge(_status(result))} <code>{_e(result["check"])}</code></td>'
+                f"<td>{_e(result['message'])}</td><td>—</td></tr>"
+            )
+    if not rows:
+        return '<section id="waivers"><h2>Waivers</h2><p>No waivers.</p></section>'
+    header = "<tr><th>file</th><th>check</th><th>reason</th><th>expires</th></tr>"
+    return f'<section id="waivers"><h2>Waivers ({len(rows)})</h2>{_pages("Waivers", header, rows)}</section>'

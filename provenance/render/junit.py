@@ -1,0 +1,82 @@
+"""junit.xml: one testcase per (check, file) for CI test-report readers; waived ones are skipped."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections import Counter
+from pathlib import Path
+from typing import IO, Any
+from xml.sax.saxutils import quoteattr
+
+from provenance.render.data import ReportData
+
+
+def _kind(result: dict[str, Any]) -> str:
+    if result["status"] == "failed":
+        return "failure" if result["severity"] == "error" else "warning"
+    return str(result["status"])
+
+
+def _testcase(result: dict[str, Any]) -> str:
+    check, kind = quoteattr(str(result["check"])), _kind(result)
+    head = f"    <testcase classname={check} name={quoteattr(str(result['file'] or '(corpus)'))}"
+    if kind == "failure":
+        return f'{head}>\n      <failure type="error" message={quoteattr(str(result["message"]))}/>\n    </testcase>\n'
+    if kind in ("waived", "warning"):
+        return f"{head}>\n      <skipped message={quoteattr(kind + ': ' + str(result['message']))}/>\n    </testcase>\n"
+    return f"{head}/>\n"
+
+
+def write_junit(data: ReportData, path: Path) -> Path:
+    """Write JUnit XML atomically: a testsuite per check, a testcase per file, in one pass.
+
+    A failed error is a <failure>; a waived result and a failed warning are <skipped> with the
+    reason, so they are visible without failing the CI job (the gate decides that, not JUnit).
+    Each suite's cases go to a temporary file first, so memory stays flat for millions of cases.
+    """
+    counts: Counter[tuple[str, str]] = Counter()
+    with tempfile.TemporaryDirectory(prefix=".junit.", dir=path.parent) as scratch:
+        parts: dict[str, IO[str]] = {}
+        try:
+            for result in data.results():
+                check = str(result["check"])
+                counts[check, _kind(result)] += 1
+                if check not in parts:
+                    parts[check] = (Path(scratch) / f"{len(parts)}.xml").open("w", encoding="utf-8")
+                parts[check].write(_testcase(result))
+        finally:
+            for handle in parts.values():
+                handle.close()
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as out:
+                _assemble(out, counts, {check: Path(handle.name) for check, handle in parts.items()})
+            Path(tmp).chmod(0o644)
+            Path(tmp).replace(path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    return path
+
+
+def _assemble(out: IO[str], counts: Counter[tuple[str, str]], parts: dict[str, Path]) -> None:
+    def tally(check: str | None, *kinds: str) -> int:
+        return sum(n for (c, k), n in counts.items() if (check is None or c == check) and k in kinds)
+
+    everything = ("passed", "failure", "waived", "warning")
+    out.write('<?xml version="1.0" encoding="UTF-8"?>\n')
+    out.write(
+        f'<testsuites name="corpus-audit" tests="{tally(None, *everything)}" failures="{tally(None, "failure")}" '
+        f'errors="0" skipped="{tally(None, "waived", "warning")}">\n'
+    )
+    for check in sorted(parts):
+        out.write(
+            f'  <testsuite name={quoteattr(check)} tests="{tally(check, *everything)}" '
+            f'failures="{tally(check, "failure")}" errors="0" skipped="{tally(check, "waived", "warning")}">\n'
+        )
+        with parts[check].open(encoding="utf-8") as part:
+            while chunk := part.read(1 << 20):
+                out.write(chunk)
+        out.write("  </testsuite>\n")
+    out.write("</testsuites>\n")

@@ -1,0 +1,156 @@
+"""The reports a steward and CI read, all rendered from audit.json: Markdown, JUnit, HTML, Data Docs."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from provenance._cli import main
+from provenance.render.data import ReportData
+from provenance.render.html import PAGE, render_html
+
+REPO = Path(__file__).parent.parent
+RESOURCES = REPO / "tests" / "resources"
+
+
+@pytest.fixture(scope="module")
+def invariant_reports(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One validate run (both engines, Data Docs) over the invariants corpus; its report folder."""
+    out = tmp_path_factory.mktemp("reports")
+    assert main(["validate", str(RESOURCES / "invariants"), "--report-dir", str(out)]) == 1
+    return out
+
+
+def test_one_run_writes_every_report(invariant_reports: Path) -> None:
+    """validate writes audit.json, audit.md, junit.xml, audit.html and GX Data Docs together."""
+    names = sorted(p.name for p in invariant_reports.iterdir())
+    assert names == ["audit.html", "audit.json", "audit.md", "gx", "junit.xml"]
+    assert (invariant_reports / "gx" / "index.html").is_file()
+    validations = list((invariant_reports / "gx" / "validations").rglob("*.html"))
+    assert len(validations) == 2  # one per table, built by GX itself for this run
+
+
+@pytest.mark.parametrize("fmt", ["html", "md", "junit"])
+def test_report_command_rerenders_the_same_bytes(invariant_reports: Path, tmp_path: Path, fmt: str) -> None:
+    """`corpus-audit report audit.json --format F` reproduces what validate wrote, byte for byte."""
+    name = {"html": "audit.html", "md": "audit.md", "junit": "junit.xml"}[fmt]
+    out = tmp_path / name
+    assert main(["report", str(invariant_reports / "audit.json"), "--format", fmt, "--out", str(out)]) == 1
+    assert out.read_bytes() == (invariant_reports / name).read_bytes()
+
+
+def test_markdown_summary(invariant_reports: Path) -> None:
+    """audit.md states the verdict, the counts and each failure with its file and check."""
+    text = (invariant_reports / "audit.md").read_text(encoding="utf-8")
+    assert text.startswith("## corpus-audit: ❌ failed")
+    assert "| `future-date.txt` | `article.published_valid` |" in text
+    assert "### Warnings (4)" in text
+
+
+def test_junit_is_read_by_a_common_reader(invariant_reports: Path) -> None:
+    """junitparser reads junit.xml: one case per (check, file), failures for errors, skips for the rest."""
+    from junitparser import Failure, JUnitXml, Skipped
+
+    xml = JUnitXml.fromfile(str(invariant_reports / "junit.xml"))
+    document = json.loads((invariant_reports / "audit.json").read_text(encoding="utf-8"))
+    cases = [(suite.name, case) for suite in xml for case in suite]
+    assert len(cases) == len(document["results"])
+    failed = {(case.classname, case.name) for _, case in cases if any(isinstance(r, Failure) for r in case.result)}
+    skipped = {(case.classname, case.name) for _, case in cases if any(isinstance(r, Skipped) for r in case.result)}
+    errors = {
+        (r["check"], r["file"]) for r in document["results"] if r["status"] == "failed" and r["severity"] == "error"
+    }
+    assert failed == errors
+    assert ("article.layout", "stray-slash.txt") in skipped
+    root = ET.parse(invariant_reports / "junit.xml").getroot()
+    assert int(root.get("failures", -1)) == document["summary"]["failed"]
+    assert int(root.get("tests", -1)) == len(document["results"])
+
+
+def test_github_actions_integration(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Under GitHub Actions failures become annotations and audit.md is appended to the step summary."""
+    summary = tmp_path / "summary.md"
+    summary.write_text("earlier step\n", encoding="utf-8")
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    corpus = RESOURCES / "invariants"
+    assert main(["validate", str(corpus), "--report-dir", str(tmp_path / "r"), "--engine", "pandera"]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert (
+        f"::error file={corpus}/future-date.txt,title=article.published_valid::Publication date valid: failed: "
+        in "\n".join(out)
+    )
+    assert any(line.startswith("::warning file=") and "stray-slash.txt" in line for line in out)
+    text = summary.read_text(encoding="utf-8")
+    assert text.startswith("earlier step\n## corpus-audit: ❌ failed")
+
+
+def test_everything_from_the_data_is_escaped(tmp_path: Path) -> None:
+    """A title or line holding markup shows as text in every rendering; no tag reaches the page."""
+    assert main(
+        ["validate", str(RESOURCES / "report-escape"), "--report-dir", str(tmp_path), "--engine", "pandera"]
+    ) in (0, 1)
+    html = (tmp_path / "audit.html").read_text(encoding="utf-8")
+    assert "<script>" not in html and "<img" not in html
+    assert "&lt;script&gt;window.__xss = 1; alert(1)&lt;/script&gt;" in html
+    ET.parse(tmp_path / "junit.xml")  # still well-formed XML
+
+
+def _synthetic(articles: int) -> ReportData:
+    """Report data for a large corpus: every article with a warning and a waived result."""
+    facts = [
+        {
+            "file": f"{i:05d}.txt",
+            "sha256": f"{i:064x}",
+            "bytes": 5000,
+            "outlet": "rt",
+            "title": "عنوان",
+            "published_at": f"2022-{i % 12 + 1:02d}-01T00:00:00+00:00",
+        }
+        for i in range(articles)
+    ]
+
+    def results() -> Any:
+        for fact in facts:
+            yield {
+                "check": "article.layout",
+                "file": fact["file"],
+                "status": "failed",
+                "severity": "warning",
+                "message": "Clean layout: failed",
+                "engines": {},
+                "details": {},
+            }
+            yield {
+                "check": "article.title",
+                "file": fact["file"],
+                "status": "passed",
+                "severity": "error",
+                "message": "Title present",
+                "engines": {},
+                "details": {},
+            }
+
+    head = {
+        "schema_version": 1,
+        "ok": True,
+        "corpus": {"path": "big", "files": articles, "bytes": 5000 * articles, "digest": "0" * 64},
+        "summary": {"passed": articles, "failed": 0, "waived": 0, "warnings": articles},
+        "checks": [],
+        "run": {"tool_version": "x"},
+    }
+    return ReportData(head, facts, results)
+
+
+def test_html_stays_usable_at_ten_thousand_articles() -> None:
+    """At 10,000 articles long tables are split into collapsed pages and the page size stays bounded."""
+    html = render_html(_synthetic(10_000))
+    assert html.count("<details") >= 2 * (10_000 // PAGE)
+    assert html.count("<details open>") == 2  # only the first page of each long table is open
+    assert len(html) < 40_000_000
