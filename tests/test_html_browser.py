@@ -24,6 +24,8 @@ ARGS = [
     "--disable-sync",
 ]
 
+if CHROMIUM is None and os.environ.get("CORPUS_AUDIT_REQUIRE_BROWSER"):
+    raise RuntimeError("CORPUS_AUDIT_REQUIRE_BROWSER is set but no Chromium was found")
 pytestmark = pytest.mark.skipif(
     CHROMIUM is None, reason="no Chromium on this machine (Debian package `chromium`; .ci/run installs it)"
 )
