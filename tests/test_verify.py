@@ -243,15 +243,18 @@ def test_unreadable_file_is_a_finding_and_the_rest_is_checked(corpus: Callable[[
     assert {tuple(line.split(" ", 1)) for line in lines} == expected
 
 
-def test_verify_never_imports_pandas_or_gx() -> None:
-    """The verify path stays fast: it imports neither pandas nor Great Expectations."""
+@pytest.mark.parametrize("extra", [[], ["--strict"]])
+def test_verify_never_imports_pandas_or_gx(extra: list[str]) -> None:
+    """The verify path (and so the verify hook) stays fast: no pandas, pandera, GX, numpy or pyarrow."""
     seeds = Path(__file__).parent.parent / "seeds"
     code = (
-        "import sys; from provenance._cli import main; code = main(['verify', sys.argv[1]]);"
-        "heavy = [m for m in ('pandas', 'great_expectations', 'pandera', 'numpy') if m in sys.modules];"
+        "import sys; from provenance._cli import main; code = main(['verify', *sys.argv[1:]]);"
+        "heavy = [m for m in ('pandas', 'great_expectations', 'pandera', 'numpy', 'pyarrow') if m in sys.modules];"
         "print(heavy); raise SystemExit(code)"
     )
-    result = subprocess.run([sys.executable, "-c", code, str(seeds)], capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [sys.executable, "-c", code, *extra, str(seeds)], capture_output=True, text=True, check=False
+    )
     assert result.stdout.splitlines()[-1] == "[]"
     assert result.returncode == 0
 
