@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import random
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from provenance.manifest import Manifest, Row, render_manifest
@@ -21,11 +22,19 @@ def plain_corpus(root: Path, *, files: int, seed: int = 1) -> Path:
     vocabulary = _words(rng, 5000)
     # Slices of one long random text: as varied as fresh text per file, far quicker to make.
     blob = " ".join(rng.choices(vocabulary, k=200_000))
+
+    def bodies() -> Iterator[tuple[str, bytes]]:
+        for index in range(files):
+            start = rng.randrange(len(blob) - 6000)
+            yield f"{index // 100:04d}/{index:07d}.txt", blob[start : start + rng.randint(4000, 6000)].strip().encode()
+
+    return _write_corpus(root, bodies())
+
+
+def _write_corpus(root: Path, files: Iterable[tuple[str, bytes]]) -> Path:
+    """Write each (relative path, bytes) under root, then the INDEX.md that pins them."""
     rows = []
-    for index in range(files):
-        rel = f"{index // 100:04d}/{index:07d}.txt"
-        start = rng.randrange(len(blob) - 6000)
-        body = blob[start : start + rng.randint(4000, 6000)].strip().encode()
+    for rel, body in files:
         target = root / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(body)
@@ -114,17 +123,13 @@ def article_corpus(root: Path, *, files: int, seed: int = 2, defect_rate: float 
     """Realistic articles in both seed layouts, date and month variants, and planted defects."""
     rng = random.Random(seed)
     vocabulary = _words(rng, 8000)
-    rows = []
-    for index in range(files):
-        defect = rng.choice(DEFECTS) if rng.random() < defect_rate else None
-        text = (_sputnik if index % 2 else _repost)(rng, vocabulary, defect)
-        body = text.encode()
-        if defect == "bad_utf8":
-            body = body[:200] + b"\xff\xfe" + body[200:]
-        rel = f"{index // 1000:03d}/{index:07d}.txt"
-        target = root / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(body)
-        rows.append(Row(rel, hashlib.sha256(body).hexdigest(), len(body)))
-    (root / "INDEX.md").write_text(render_manifest(Manifest().with_rows(rows)), encoding="utf-8")
-    return root
+
+    def bodies() -> Iterator[tuple[str, bytes]]:
+        for index in range(files):
+            defect = rng.choice(DEFECTS) if rng.random() < defect_rate else None
+            body = (_sputnik if index % 2 else _repost)(rng, vocabulary, defect).encode()
+            if defect == "bad_utf8":
+                body = body[:200] + b"\xff\xfe" + body[200:]
+            yield f"{index // 1000:03d}/{index:07d}.txt", body
+
+    return _write_corpus(root, bodies())
