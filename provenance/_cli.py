@@ -13,6 +13,7 @@ from typing import Any, TextIO
 
 from provenance import __version__
 from provenance.errors import ManifestError, ProvenanceError, UsageError
+from provenance.progress import Progress
 
 # The one exit-code table (README "Exit codes").
 EXIT_OK = 0  # clean
@@ -27,28 +28,6 @@ def _default_jobs() -> int:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
         return os.cpu_count() or 1
-
-
-class Progress:
-    """A one-line counter on stderr, shown only when stderr is a terminal."""
-
-    def __init__(self, label: str, total: int | None = None, stream: TextIO | None = None) -> None:
-        self.stream = stream or sys.stderr
-        self.enabled = self.stream.isatty()
-        self.label, self.total, self.last = label, total, 0.0
-
-    def __call__(self, done: int) -> None:
-        now = time.monotonic()
-        if self.enabled and now - self.last > 0.1:
-            self.last = now
-            of = f"/{self.total}" if self.total else ""
-            self.stream.write(f"\r{self.label}: {done}{of}")
-            self.stream.flush()
-
-    def close(self) -> None:
-        if self.enabled and self.last:
-            self.stream.write("\r\033[K")
-            self.stream.flush()
 
 
 def _corpus_dir(value: str) -> Path:
@@ -172,17 +151,15 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     engines: tuple[Any, ...] = ("pandera", "gx") if args.engine == "both" else (args.engine,)
     clock = time.perf_counter()
     stage = Progress("validate")
-
-    def progress(name: str) -> None:
-        if stage.enabled:
-            stage.stream.write(f"\rvalidate: {name} done\033[K")
-            stage.stream.flush()
-            stage.last = 1.0
-
     gx_docs = args.report_dir / "gx" if not args.no_report and "gx" in engines and not args.no_gx_docs else None
     try:
         audit = validate_corpus(
-            corpus, engines=engines, jobs=args.jobs, fail_on=args.fail_on, progress=progress, gx_docs=gx_docs
+            corpus,
+            engines=engines,
+            jobs=args.jobs,
+            fail_on=args.fail_on,
+            progress=lambda name: stage.say(f"{name} done"),
+            gx_docs=gx_docs,
         )
         if args.no_report:
             path, summary = None, _summary_of(audit)

@@ -1,0 +1,48 @@
+"""Progress appears on a terminal only; pipes and files get nothing."""
+
+from __future__ import annotations
+
+import io
+import os
+import pty
+import subprocess
+import sys
+from pathlib import Path
+
+from provenance.progress import Progress
+
+REPO = Path(__file__).parent.parent
+
+
+def test_progress_on_a_real_terminal() -> None:
+    """On a pseudo-terminal the count and the stage appear on one rewritten line, then are cleared."""
+    controller, terminal = pty.openpty()
+    with os.fdopen(terminal, "w", encoding="utf-8") as stream:
+        progress = Progress("verify", stream=stream)
+        progress(10)
+        progress.say("parse done")
+        progress.close()
+    written = os.read(controller, 4096).decode()
+    os.close(controller)
+    assert "\rverify: 10" in written and "\rverify: parse done" in written
+    assert written.endswith("\r\x1b[K")
+
+
+def test_no_progress_when_not_a_terminal() -> None:
+    """Into a pipe or file nothing is written at all."""
+    stream = io.StringIO()
+    progress = Progress("verify", stream=stream)
+    progress(10)
+    progress.say("parse done")
+    progress.close()
+    assert stream.getvalue() == ""
+
+
+def test_cli_stderr_is_silent_in_a_pipe() -> None:
+    """verify run in a pipe writes its result to stdout and nothing (no progress) to stderr."""
+    result = subprocess.run(
+        [sys.executable, "-m", "provenance", "verify", str(REPO / "seeds")], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0
+    assert result.stderr == ""
+    assert result.stdout.startswith("verify ")
