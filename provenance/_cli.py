@@ -138,7 +138,6 @@ def _cmd_parse(args: argparse.Namespace) -> int:
 
 
 MAX_LINES = 40  # failure lines printed; the rest is in audit.json
-SMALL_REPORT = 64 << 20  # bytes of audit.json that renderings load whole
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
@@ -165,7 +164,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
             path, summary = None, _summary_of(audit)
         else:
             path, summary = write_report(audit, directory=args.report_dir, started=clock)
-            _write_renderings(audit, corpus=corpus, directory=args.report_dir, summary=summary)
+            _write_renderings(audit, corpus=corpus, directory=args.report_dir)
     finally:
         stage.close()
     if args.format == "json" and path is not None:
@@ -199,34 +198,30 @@ def _summary_of(audit: Any) -> dict[str, int]:
     return summarize(audit.results)
 
 
-def _write_renderings(audit: Any, *, corpus: Path, directory: Path, summary: dict[str, int]) -> None:
+def _write_renderings(audit: Any, *, corpus: Path, directory: Path) -> None:
+    """audit.md, junit.xml and audit.html, rendered from the audit.json just written."""
     from provenance.render.data import ReportData
     from provenance.render.markdown import render_markdown
-    from provenance.render.outputs import append_step_summary, github_annotations, write_reports
+    from provenance.render.outputs import append_step_summary, default_targets, github_annotations, write_reports
 
-    # Rendered from audit.json itself; past SMALL_REPORT bytes from the same data as it streams,
-    # so a 100,000-article run never holds the whole JSON document in memory.
-    saved = directory / "audit.json"
-    if saved.stat().st_size <= SMALL_REPORT:
-        data = ReportData.from_file(saved)
-    else:
-        data = ReportData.from_audit(audit, summary=summary, run=audit.run)
-    write_reports(data, directory=directory)
-    append_step_summary(render_markdown(data))
+    view = write_reports(ReportData.from_file(directory / "audit.json"), targets=default_targets(directory))
+    append_step_summary(render_markdown(view))
     if os.environ.get("GITHUB_ACTIONS") == "true":
-        for line in github_annotations(data, corpus=corpus):
+        for line in github_annotations(view, corpus=corpus):
             _print(line)
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
     from provenance.render.data import ReportData
-    from provenance.render.outputs import FORMATS, write_format
+    from provenance.render.outputs import FORMATS, write_reports
 
     data = ReportData.from_file(args.report)
     target = args.out or args.report.parent / FORMATS[args.format]
     if target.exists() and target.is_dir():
         raise UsageError(f"{target}: is a directory")
-    _print(str(write_format(data, args.format, target)))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    write_reports(data, targets={args.format: target})
+    _print(str(target))
     return EXIT_OK if data.ok else EXIT_FINDINGS
 
 

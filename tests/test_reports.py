@@ -12,6 +12,7 @@ import pytest
 from provenance._cli import main
 from provenance.render.data import ReportData
 from provenance.render.html import PAGE, render_html
+from provenance.render.view import collect
 
 REPO = Path(__file__).parent.parent
 RESOURCES = REPO / "tests" / "resources"
@@ -145,12 +146,36 @@ def _synthetic(articles: int) -> ReportData:
         "checks": [],
         "run": {"tool_version": "x"},
     }
-    return ReportData(head, facts, results)
+    return ReportData(head, results, lambda: iter(facts))
 
 
 def test_html_stays_usable_at_ten_thousand_articles() -> None:
     """At 10,000 articles long tables are split into collapsed pages and the page size stays bounded."""
-    html = render_html(_synthetic(10_000))
+    html = render_html(collect(_synthetic(10_000)))
     assert html.count("<details") >= 2 * (10_000 // PAGE)
     assert html.count("<details open>") == 2  # only the first page of each long table is open
     assert len(html) < 40_000_000
+
+
+def test_report_is_read_as_a_stream_and_as_plain_json(invariant_reports: Path, tmp_path: Path) -> None:
+    """Streaming audit.json line by line gives exactly what json.load gives, and a re-indented copy still reads."""
+    path = invariant_reports / "audit.json"
+    whole = json.loads(path.read_text(encoding="utf-8"))
+    streamed = ReportData.from_file(path)
+    assert list(streamed.results()) == whole["results"]
+    assert list(streamed.articles()) == whole["articles"]
+    assert streamed.head == {k: v for k, v in whole.items() if k not in ("results", "articles")}
+    other = tmp_path / "reindented.json"
+    other.write_text(json.dumps(whole, indent=4), encoding="utf-8")
+    assert list(ReportData.from_file(other).results()) == whole["results"]
+
+
+@pytest.mark.parametrize("content", ["{}", "not json", json.dumps({"schema_version": 2, "results": []})])
+def test_report_command_rejects_what_is_not_a_report(
+    tmp_path: Path, content: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`corpus-audit report` on something that is not an audit.json: exit 2 naming the file."""
+    path = tmp_path / "audit.json"
+    path.write_text(content, encoding="utf-8")
+    assert main(["report", str(path), "--format", "md"]) == 2
+    assert str(path) in capsys.readouterr().err

@@ -1,4 +1,4 @@
-"""The data every report is rendered from: audit.json, whether loaded from disk or still streaming."""
+"""The data every report is rendered from: audit.json, read as a stream, or a run still in memory."""
 
 from __future__ import annotations
 
@@ -13,18 +13,26 @@ from provenance.errors import UsageError
 if TYPE_CHECKING:
     from provenance.validate import Audit
 
+# audit.json as corpus-audit writes it: these arrays hold one compact JSON object per line.
+_SECTIONS = {b'  "results": [': "results", b'  "articles": [': "articles"}
+_SECTION_END = (b"  ],", b"  ]")
+
 
 @dataclass(frozen=True, slots=True)
 class ReportData:
-    """audit.json's content: `head` holds every key but results and articles."""
+    """audit.json's content: `head` holds every key but results and articles, which stream."""
 
     head: dict[str, Any]
-    articles: list[dict[str, Any]]
     _results: Callable[[], Iterator[dict[str, Any]]]
+    _articles: Callable[[], Iterator[dict[str, Any]]]
 
     def results(self) -> Iterator[dict[str, Any]]:
-        """Every result dict, in report order (may be called more than once)."""
+        """Every result dict, in report order (may be called again)."""
         return self._results()
+
+    def articles(self) -> Iterator[dict[str, Any]]:
+        """Every article's facts, by file (may be called again)."""
+        return self._articles()
 
     @property
     def ok(self) -> bool:
@@ -32,21 +40,59 @@ class ReportData:
 
     @classmethod
     def from_file(cls, path: Path) -> ReportData:
-        """Load a saved audit.json; a file that is not one is a usage error naming it."""
+        """Read a saved audit.json without holding its results in memory; usage error if it is not one."""
         try:
-            document = json.loads(path.read_text(encoding="utf-8"))
+            head, offsets = _skeleton(path)
         except FileNotFoundError:
             raise UsageError(f"{path}: no such report") from None
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
             raise UsageError(f"{path}: not a corpus-audit JSON report ({exc})") from None
-        if not isinstance(document, dict) or document.get("schema_version") != 1 or "results" not in document:
+        if head.get("schema_version") != 1 or "results" not in head:
             raise UsageError(f"{path}: not a corpus-audit audit.json (schema_version 1)")
-        results = document.pop("results")
-        articles = document.pop("articles", [])
-        return cls(document, articles, lambda: iter(results))
+        if offsets is None:  # laid out by another tool: read it whole
+            results, articles = head.pop("results"), head.pop("articles", [])
+            return cls(head, lambda: iter(results), lambda: iter(articles))
+        head.pop("results")
+        head.pop("articles", None)
+        return cls(head, lambda: _stream(path, offsets["results"]), lambda: _stream(path, offsets.get("articles")))
 
     @classmethod
     def from_audit(cls, audit: Audit, *, summary: dict[str, int], run: dict[str, Any]) -> ReportData:
         """The same data straight from a run, results streamed rather than held."""
         head = {**audit.head, "summary": summary, "checks": audit.checks, "run": run}
-        return cls(head, audit.articles, lambda: (r.as_dict() for r in audit.results))
+        return cls(head, lambda: (r.as_dict() for r in audit.results), lambda: iter(audit.articles))
+
+
+def _skeleton(path: Path) -> tuple[dict[str, Any], dict[str, int] | None]:
+    """The report without its array contents, and where each array's lines start."""
+    kept: list[bytes] = []
+    offsets: dict[str, int] = {}
+    inside: str | None = None
+    position = 0
+    with path.open("rb") as handle:
+        for line in handle:
+            position += len(line)
+            stripped = line.rstrip(b"\r\n")
+            if inside is None:
+                kept.append(line)
+                if stripped in _SECTIONS:
+                    inside = _SECTIONS[stripped]
+                    offsets[inside] = position
+            elif stripped in _SECTION_END:
+                kept.append(line)
+                inside = None
+    if "results" not in offsets:
+        return json.loads(path.read_bytes()), None
+    return json.loads(b"".join(kept)), offsets
+
+
+def _stream(path: Path, offset: int | None) -> Iterator[dict[str, Any]]:
+    if offset is None:
+        return
+    with path.open("rb") as handle:
+        handle.seek(offset)
+        for line in handle:
+            stripped = line.strip()
+            if stripped in (b"],", b"]"):
+                return
+            yield json.loads(stripped.rstrip(b","))

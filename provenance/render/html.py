@@ -13,13 +13,11 @@ from html import escape
 from typing import Any
 
 from provenance.render.charts import bar_chart
-from provenance.render.data import ReportData
+from provenance.render.view import ReportView, status_of
 
 PAGE = 500  # rows per collapsed page of a long table
-MATRIX_LIMIT = 2000  # files shown in the checks matrix (those with a non-passed result first)
 _ARABIC = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
 _LATIN = re.compile("[A-Za-z]")
-_RANK = {"passed": 0, "waived": 1, "warning": 2, "failed": 3}
 STATUS_LABEL = {"passed": "passed", "failed": "failed", "waived": "waived", "warning": "warning"}
 
 CSS = """
@@ -65,12 +63,6 @@ def _e(value: object) -> str:
     return escape("—" if value is None else str(value))
 
 
-def _status(result: dict[str, Any]) -> str:
-    if result["status"] == "failed" and result["severity"] == "warning":
-        return "warning"
-    return str(result["status"])
-
-
 def _badge(status: str) -> str:
     return f'<span class="status s-{status}">{STATUS_LABEL[status]}</span>'
 
@@ -90,42 +82,26 @@ def _pages(title: str, header: str, rows: list[str]) -> str:
     return "".join(out)
 
 
-def render_html(data: ReportData) -> str:
+def render_html(view: ReportView) -> str:
     """The whole page as one string."""
-    head, summary, corpus = data.head, data.head["summary"], data.head["corpus"]
-    notable: list[dict[str, Any]] = []
-    per_file: dict[str | None, dict[str, str]] = defaultdict(dict)
-    fixity: dict[str, str] = {}
-    checks_seen: set[str] = set()
-    for result in data.results():
-        status = _status(result)
-        file = result["file"]
-        if status != "passed":
-            notable.append(result)
-        if str(result["check"]).startswith(("fixity.", "manifest.")):
-            if file is not None:  # the worst fixity status of the file
-                fixity[file] = max(status, fixity.get(file, "passed"), key=_RANK.__getitem__)
-            continue
-        if file is not None and not str(result["check"]).startswith("waiver."):
-            per_file[file][str(result["check"])] = status
-            checks_seen.add(str(result["check"]))
-    verdict = "Audit passed" if data.ok else "Audit failed"
+    head, summary, corpus = view.head, view.head["summary"], view.head["corpus"]
+    verdict = "Audit passed" if view.ok else "Audit failed"
     parts = [
         "<!doctype html>",
         '<html lang="en"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>corpus-audit: {escape(verdict)} ({_e(corpus['path'])})</title>",
         f"<style>{CSS}</style></head><body>",
-        f'<header class="verdict {"ok" if data.ok else "fail"}"><h1 id="verdict">{escape(verdict)}</h1>',
+        f'<header class="verdict {"ok" if view.ok else "fail"}"><h1 id="verdict">{escape(verdict)}</h1>',
         f"<p>{summary['passed']} passed · {summary['failed']} failed · {summary['waived']} waived · {summary['warnings']} warnings</p>",
         f"<p>corpus <code>{_e(corpus['path'])}</code>: {corpus['files']} files, {corpus['bytes']} bytes, "
         f'sha256 <code id="digest">{_e(corpus["digest"])}</code></p></header><main>',
-        _charts(summary, data.articles),
-        _problems(notable),
-        _provenance(data.articles, fixity),
-        _matrix(per_file, sorted(checks_seen)),
-        _articles(data.articles, notable),
-        _waivers(notable),
+        _charts(summary, view.articles),
+        _problems(view.notable),
+        _provenance(view.articles, view.fixity),
+        _matrix(view),
+        _articles(view.articles, view.notable),
+        _waivers(view.notable),
         f'<p class="muted">corpus-audit {_e(head["run"].get("tool_version"))}, run {_e(head["run"].get("started"))}; '
         "the JSON report audit.json is the source of this page.</p>",
         "</main></body></html>",
@@ -148,9 +124,9 @@ def _charts(summary: dict[str, int], articles: list[dict[str, Any]]) -> str:
 def _problems(notable: list[dict[str, Any]]) -> str:
     order = {"failed": 0, "warning": 1, "waived": 2}
     rows = [
-        f'<tr class="{_status(r)}"><td>{_badge(_status(r))}</td><td><code>{_e(r["check"])}</code></td>'
+        f'<tr class="{status_of(r)}"><td>{_badge(status_of(r))}</td><td><code>{_e(r["check"])}</code></td>'
         f'<td dir="auto"><code>{_e(r["file"])}</code></td><td {_dir(r["message"])}>{_e(r["message"])}</td></tr>'
-        for r in sorted(notable, key=lambda r: (order.get(_status(r), 3), r["file"] or "", r["check"]))
+        for r in sorted(notable, key=lambda r: (order.get(status_of(r), 3), r["file"] or "", r["check"]))
     ]
     if not rows:
         return '<section id="problems"><h2>Findings</h2><p>Every check passed.</p></section>'
@@ -174,25 +150,23 @@ def _provenance(articles: list[dict[str, Any]], fixity: dict[str, str]) -> str:
     return f'<section id="provenance"><h2>Provenance ({len(rows)} files)</h2>{_pages("Files", header, rows)}</section>'
 
 
-def _matrix(per_file: dict[str | None, dict[str, str]], checks: list[str]) -> str:
-    flagged = sorted(f for f, row in per_file.items() if f is not None and any(s != "passed" for s in row.values()))
-    clean = len(per_file) - len(flagged)
-    shown = flagged[:MATRIX_LIMIT]
+def _matrix(view: ReportView) -> str:
+    checks = sorted(view.checks)
     head = "<tr><th>file</th>" + "".join(f'<th class="check" title="{_e(c)}">{_e(c)}</th>' for c in checks) + "</tr>"
     rows = []
-    for file in shown:
+    for file, statuses in view.matrix.items():
         cells = []
         for check in checks:
-            status = per_file[file].get(check)
+            status = statuses.get(check)
             cells.append(
                 f'<td class="s-{status}" title="{_e(check)}: {status}">{status[0].upper()}</td>'
                 if status
                 else "<td></td>"
             )
         rows.append(f'<tr><td dir="auto"><code>{_e(file)}</code></td>{"".join(cells)}</tr>')
-    note = f'<p class="muted">{clean} files passed every check and are not listed.'
-    if len(flagged) > len(shown):
-        note += f" {len(flagged) - len(shown)} more files with findings are in audit.json."
+    note = f'<p class="muted">{view.files - view.flagged} files passed every check and are not listed.'
+    if view.flagged > len(view.matrix):
+        note += f" {view.flagged - len(view.matrix)} more files with findings are in audit.json."
     note += " Cells: P passed, F failed, W waived or warning (see the colour).</p>"
     table = f'<table class="matrix">{head}{"".join(rows)}</table>' if rows else ""
     return f'<section id="matrix"><h2>Files × checks</h2>{note}{table}</section>'
@@ -232,7 +206,7 @@ def _article(article: dict[str, Any], findings: Iterable[dict[str, Any]]) -> str
         ("sha256", article.get("sha256")),
     ]
     items = "".join(f"<tr><th>{k}</th><td {_dir(str(v) if v else None)}>{_e(v)}</td></tr>" for k, v in facts)
-    badges = " ".join(f"{_badge(_status(f))} <code>{_e(f['check'])}</code>" for f in findings)
+    badges = " ".join(f"{_badge(status_of(f))} <code>{_e(f['check'])}</code>" for f in findings)
     return (
         f'<details class="article"><summary dir="auto"><code>{_e(article["file"])}</code> · '
         f"<span {_dir(article.get('title'))}>{_e(article.get('title'))}</span></summary>"
@@ -251,7 +225,7 @@ def _waivers(notable: list[dict[str, Any]]) -> str:
             )
         elif str(result["check"]).startswith("waiver."):
             rows.append(
-                f'<tr><td dir="auto"><code>{_e(result["file"])}</code></td><td>{_badge(_status(result))} <code>{_e(result["check"])}</code></td>'
+                f'<tr><td dir="auto"><code>{_e(result["file"])}</code></td><td>{_badge(status_of(result))} <code>{_e(result["check"])}</code></td>'
                 f"<td>{_e(result['message'])}</td><td>—</td></tr>"
             )
     if not rows:

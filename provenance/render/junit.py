@@ -9,8 +9,6 @@ from pathlib import Path
 from typing import IO, Any
 from xml.sax.saxutils import quoteattr
 
-from provenance.render.data import ReportData
-
 
 def _kind(result: dict[str, Any]) -> str:
     if result["status"] == "failed":
@@ -28,36 +26,44 @@ def _testcase(result: dict[str, Any]) -> str:
     return f"{head}/>\n"
 
 
-def write_junit(data: ReportData, path: Path) -> Path:
-    """Write JUnit XML atomically: a testsuite per check, a testcase per file, in one pass.
+class JUnitWriter:
+    """Collects testcases one result at a time (a testsuite per check), then writes junit.xml.
 
     A failed error is a <failure>; a waived result and a failed warning are <skipped> with the
     reason, so they are visible without failing the CI job (the gate decides that, not JUnit).
     Each suite's cases go to a temporary file first, so memory stays flat for millions of cases.
     """
-    counts: Counter[tuple[str, str]] = Counter()
-    with tempfile.TemporaryDirectory(prefix=".junit.", dir=path.parent) as scratch:
-        parts: dict[str, IO[str]] = {}
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.counts: Counter[tuple[str, str]] = Counter()
+        self.scratch = tempfile.TemporaryDirectory(prefix=".junit.", dir=path.parent)
+        self.parts: dict[str, IO[str]] = {}
+
+    def add(self, result: dict[str, Any]) -> None:
+        check = str(result["check"])
+        self.counts[check, _kind(result)] += 1
+        if check not in self.parts:
+            self.parts[check] = (Path(self.scratch.name) / f"{len(self.parts)}.xml").open("w", encoding="utf-8")
+        self.parts[check].write(_testcase(result))
+
+    def finish(self) -> Path:
+        """Write junit.xml atomically and remove the scratch files."""
         try:
-            for result in data.results():
-                check = str(result["check"])
-                counts[check, _kind(result)] += 1
-                if check not in parts:
-                    parts[check] = (Path(scratch) / f"{len(parts)}.xml").open("w", encoding="utf-8")
-                parts[check].write(_testcase(result))
-        finally:
-            for handle in parts.values():
+            for handle in self.parts.values():
                 handle.close()
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as out:
-                _assemble(out, counts, {check: Path(handle.name) for check, handle in parts.items()})
-            Path(tmp).chmod(0o644)
-            Path(tmp).replace(path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-    return path
+            fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent)
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8") as out:
+                    _assemble(out, self.counts, {check: Path(h.name) for check, h in self.parts.items()})
+                Path(tmp).chmod(0o644)
+                Path(tmp).replace(self.path)
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)
+                raise
+        finally:
+            self.scratch.cleanup()
+        return self.path
 
 
 def _assemble(out: IO[str], counts: Counter[tuple[str, str]], parts: dict[str, Path]) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from provenance.render.data import ReportData
+from provenance.render.view import ReportView, status_of
 
 LIMIT = 50  # result lines; the rest is in audit.json
 
@@ -11,7 +11,7 @@ def _cell(text: object) -> str:
     return str(text if text is not None else "—").replace("|", "\\|").replace("\n", " ")
 
 
-def render_markdown(data: ReportData, *, limit: int = LIMIT) -> str:
+def render_markdown(data: ReportView, *, limit: int = LIMIT) -> str:
     """The verdict, the counts, then failures, warnings and waivers as tables."""
     summary, corpus = data.head["summary"], data.head["corpus"]
     verdict = "✅ passed" if data.ok else "❌ failed"
@@ -26,11 +26,8 @@ def render_markdown(data: ReportData, *, limit: int = LIMIT) -> str:
         f"| {summary['passed']} | {summary['failed']} | {summary['waived']} | {summary['warnings']} |",
     ]
     groups: dict[str, list[dict[str, object]]] = {"failed": [], "warning": [], "waived": []}
-    for result in data.results():
-        if result["status"] == "failed":
-            groups["failed" if result["severity"] == "error" else "warning"].append(result)
-        elif result["status"] == "waived":
-            groups["waived"].append(result)
+    for result in data.notable:
+        groups[status_of(result)].append(result)
     titles = {"failed": "Failures", "warning": "Warnings", "waived": "Waived"}
     for key, rows in groups.items():
         if not rows:

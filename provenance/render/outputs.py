@@ -3,35 +3,41 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from provenance.atomic import write_atomic
 from provenance.render.data import ReportData
 from provenance.render.html import render_html
-from provenance.render.junit import write_junit
+from provenance.render.junit import JUnitWriter
 from provenance.render.markdown import render_markdown
+from provenance.render.view import ReportView, collect
 
 FORMATS = {"html": "audit.html", "md": "audit.md", "junit": "junit.xml"}
 
 
-def write_format(data: ReportData, fmt: str, path: Path) -> Path:
-    """Render one format to `path` atomically."""
-    if fmt == "junit":
-        return write_junit(data, path)
-    write_atomic(path, render_html(data) if fmt == "html" else render_markdown(data))
-    return path
+def write_reports(data: ReportData, *, targets: Mapping[str, Path]) -> ReportView:
+    """Render each format in `targets` ({"html"|"md"|"junit": path}) from one pass over the results."""
+    junit = JUnitWriter(targets["junit"]) if "junit" in targets else None
+    view = collect(data, sink=junit.add if junit else None)
+    if junit:
+        junit.finish()
+    if "md" in targets:
+        write_atomic(targets["md"], render_markdown(view))
+    if "html" in targets:
+        write_atomic(targets["html"], render_html(view))
+    return view
 
 
-def write_reports(data: ReportData, *, directory: Path) -> list[Path]:
-    """audit.md, junit.xml and audit.html beside audit.json."""
-    return [write_format(data, fmt, directory / name) for fmt, name in FORMATS.items()]
+def default_targets(directory: Path) -> dict[str, Path]:
+    """audit.html, audit.md and junit.xml in `directory`."""
+    return {fmt: directory / name for fmt, name in FORMATS.items()}
 
 
-def github_annotations(data: ReportData, *, corpus: Path, limit: int = 50) -> Iterator[str]:
+def github_annotations(view: ReportView, *, corpus: Path, limit: int = 50) -> Iterator[str]:
     """GitHub Actions workflow commands for failures and warnings (the first `limit` of each)."""
     shown = {"error": 0, "warning": 0}
-    for result in data.results():
+    for result in view.notable:
         if result["status"] != "failed":
             continue
         level = "error" if result["severity"] == "error" else "warning"
