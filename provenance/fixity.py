@@ -30,14 +30,11 @@ class FixityReport:
     depth: Depth
     failures_by_file: dict[str | None, list[Finding]] = field(default_factory=dict)
     strict: bool = False
+    pin: Pin = field(default_factory=lambda: Pin(0, 0, ""))  # the pin of the rows, computed once
 
     @property
     def ok(self) -> bool:
         return not self.failures
-
-    @property
-    def pin(self) -> Pin:
-        return self.manifest.expected_pin()
 
     def names(self) -> list[str]:
         """Every file name the manifest lists or the disk holds, sorted."""
