@@ -30,7 +30,7 @@ class FixityReport:
     depth: Depth
     failures_by_file: dict[str | None, list[Finding]] = field(default_factory=dict)
     strict: bool = False
-    pin: Pin = field(default_factory=lambda: Pin(0, 0, ""))  # the pin of the rows, computed once
+    pin: Pin = field(default_factory=lambda: Pin(0, 0, ""))  # the rows' pin, computed once by verify_fixity
 
     @property
     def ok(self) -> bool:
@@ -193,6 +193,5 @@ def verify_fixity(
     grouped: dict[str | None, list[Finding]] = {}
     for finding in failures:
         grouped.setdefault(finding.file, []).append(finding)
-    return FixityReport(
-        corpus, manifest, entries, tuple(sorted(failures, key=Finding.sort_key)), depth, grouped, strict
-    )
+    failures.sort(key=Finding.sort_key)
+    return FixityReport(corpus, manifest, entries, tuple(failures), depth, grouped, strict, expected_pin)
