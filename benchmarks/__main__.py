@@ -9,7 +9,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -18,15 +17,13 @@ from provenance.manifest import read_manifest
 
 
 def run(argv: Sequence[str], *, cwd: Path | None = None) -> tuple[float, int, int]:
-    """Wall seconds, exit code and peak RSS (KiB) of one command, measured for that child alone."""
-    start = time.perf_counter()
-    process = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(process.pid, 0)
-    wall = time.perf_counter() - start
-    process.returncode = os.waitstatus_to_exitcode(status)
-    if process.stderr:
-        process.stderr.close()
-    return wall, process.returncode, usage.ru_maxrss
+    """Wall seconds, exit code and peak RSS (KiB) of one command, measured for that command alone."""
+    env = {**os.environ, "MEASURE_CWD": str(cwd or "")}
+    measured = subprocess.run(
+        [sys.executable, "-m", "benchmarks.measure", *argv], capture_output=True, text=True, check=True, env=env
+    )
+    figures = json.loads(measured.stdout)
+    return figures["wall"], figures["code"], figures["maxrss_kib"]
 
 
 def best_of(argv: Sequence[str], repeat: int, *, cwd: Path | None = None) -> tuple[float, int]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -25,7 +25,7 @@ class FixityReport:
 
     corpus: Path
     manifest: Manifest
-    entries: dict[str, Entry]
+    differing: dict[str, Entry]  # only what differs from INDEX.md (kind "missing" for absent files)
     failures: tuple[Finding, ...]
     depth: Depth
     failures_by_file: dict[str | None, list[Finding]] = field(default_factory=dict)
@@ -38,7 +38,14 @@ class FixityReport:
 
     def names(self) -> list[str]:
         """Every file name the manifest lists or the disk holds, sorted."""
-        return sorted(self.manifest.by_file().keys() | self.entries.keys())
+        return sorted(self.manifest.by_file().keys() | self.differing.keys())
+
+    def entry(self, name: str, *, listed: Mapping[str, object]) -> Entry | None:
+        """What is on disk at `name` (None: nothing); a listed file that matched is a plain file."""
+        found = self.differing.get(name)
+        if found is None:
+            return Entry(name, "file") if name in listed else None
+        return None if found.kind == "missing" else found
 
     def results_for(self, name: str | None, *, listed: dict[str, object] | None = None) -> list[Finding]:
         """The results of one name (None: the corpus-wide checks), passed and failed, by check id."""
@@ -49,7 +56,7 @@ class FixityReport:
                 own.setdefault("manifest.current", passed("manifest.current", None, "INDEX.md is up to date"))
         else:
             rows = listed if listed is not None else self.manifest.by_file()
-            for check in _checks_for(name in rows, self.entries.get(name), self.depth):
+            for check in _checks_for(name in rows, self.entry(name, listed=rows), self.depth):
                 own.setdefault(check, passed(check, name, _PASS_MESSAGES[check]))
         return [own[c] for c in sorted(own)]
 
@@ -85,11 +92,14 @@ def _checks_for(listed: bool, entry: Entry | None, depth: Depth) -> list[str]:
     return checks
 
 
-def _stale_index(corpus: Path, manifest: Manifest, entries: dict[str, Entry]) -> Finding | None:
+def _stale_index(corpus: Path, manifest: Manifest, differing: dict[str, Entry]) -> Finding | None:
     """manifest.current: a failure when INDEX.md is not what `corpus-audit index` would write."""
     from provenance.index import plan_index
 
-    update = plan_index(corpus, manifest=manifest, entries=entries.values())
+    # Listed files that matched are exactly as INDEX.md says; the rest came back from the walk.
+    entries = [Entry(r.file, "file", r.bytes, r.sha256) for r in manifest.rows if r.file not in differing]
+    entries += [e for e in differing.values() if e.kind != "missing"]
+    update = plan_index(corpus, manifest=manifest, entries=entries)
     if update.up_to_date:
         return None
     changes = [*(f"added {n}" for n in update.added), *(f"changed {n}" for n in update.changed)]
@@ -100,12 +110,14 @@ def _stale_index(corpus: Path, manifest: Manifest, entries: dict[str, Entry]) ->
     )
 
 
-def _row_failures(listed: dict[str, Row], entries: dict[str, Entry], depth: Depth) -> list[Finding]:
+def _row_failures(listed: dict[str, Row], differing: dict[str, Entry], depth: Depth) -> list[Finding]:
     """Failures of the files INDEX.md lists: missing, not regular, unreadable, other size or digest."""
     failures: list[Finding] = []
-    for name, row in listed.items():
-        entry = entries.get(name)
-        if entry is None:
+    for name, entry in differing.items():
+        row = listed.get(name)
+        if row is None:
+            continue  # unlisted: reported by the caller
+        if entry.kind == "missing":
             failures.append(failed("fixity.present", name, "listed in INDEX.md but missing", line=row.line))
             continue
         if entry.kind != "file":
@@ -152,9 +164,10 @@ def verify_fixity(
     """
     manifest = read_manifest(corpus)
     listed = manifest.by_file()
-    entries = {
+    want = {row.file: (row.bytes, row.sha256 if depth == "sha256" else None) for row in manifest.rows}
+    differing = {
         e.path: e
-        for e in walk_corpus(corpus, listed=listed.keys(), hash_files=depth == "sha256", jobs=jobs, progress=progress)
+        for e in walk_corpus(corpus, expected=want, hash_files=depth == "sha256", jobs=jobs, progress=progress)
     }
     failures: list[Finding] = []
     expected_pin = manifest.expected_pin()
@@ -169,8 +182,8 @@ def verify_fixity(
                 line=manifest.pin_line,
             )
         )
-    failures += _row_failures(listed, entries, depth)
-    for name, entry in entries.items():
+    failures += _row_failures(listed, differing, depth)
+    for name, entry in differing.items():
         if name not in listed:
             failures.append(
                 failed("fixity.listed", name, "on disk but not listed in INDEX.md: run `corpus-audit index`")
@@ -178,7 +191,7 @@ def verify_fixity(
             if entry.kind in ("symlink", "special", "unreadable"):
                 check = "fixity.readable" if entry.kind == "unreadable" else "fixity.regular_file"
                 failures.append(failed(check, name, entry.error, kind=entry.kind))
-    for nfc, names in normalization_clashes(set(listed) | set(entries)).items():
+    for nfc, names in normalization_clashes(set(listed) | set(differing)).items():
         for name in names:
             failures.append(
                 failed(
@@ -188,10 +201,10 @@ def verify_fixity(
                     nfc=nfc,
                 )
             )
-    if strict and depth == "sha256" and (stale := _stale_index(corpus, manifest, entries)):
+    if strict and depth == "sha256" and (stale := _stale_index(corpus, manifest, differing)):
         failures.append(stale)
     grouped: dict[str | None, list[Finding]] = {}
     for finding in failures:
         grouped.setdefault(finding.file, []).append(finding)
     failures.sort(key=Finding.sort_key)
-    return FixityReport(corpus, manifest, entries, tuple(failures), depth, grouped, strict, expected_pin)
+    return FixityReport(corpus, manifest, differing, tuple(failures), depth, grouped, strict, expected_pin)

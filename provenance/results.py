@@ -166,7 +166,7 @@ class ResultSet:
         for name in [None, *names]:
             row = (
                 [from_finding(f) for f in self.fixity.results_for(name, listed=listed)]
-                if name is None or name in listed or name in self.fixity.entries
+                if name is None or name in listed or name in self.fixity.differing
                 else []
             )
             if name is not None and name in self.articles:

@@ -11,7 +11,7 @@ import errno
 import hashlib
 import os
 import stat
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Literal, NamedTuple
 
@@ -21,7 +21,7 @@ from provenance.parallel import ordered_map
 METADATA_FILES = frozenset({"INDEX.md", "WAIVERS.md", "outlets.toml"})
 BUFFER = 1 << 18  # bytes read per call: bounded memory whatever the file size
 
-Kind = Literal["file", "symlink", "special", "unreadable"]
+Kind = Literal["file", "symlink", "special", "unreadable", "missing"]
 _DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
 _FILE_FLAGS = os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK
 
@@ -43,45 +43,74 @@ def walk_corpus(
     hash_files: bool = True,
     jobs: int = 1,
     progress: Callable[[int], None] | None = None,
+    expected: Mapping[str, tuple[int, str | None]] | None = None,
 ) -> Iterator[Entry]:
     """Every payload entry below `root` (hidden names and metadata files skipped).
 
     Folders named by `listed` paths are audited as separate tasks spread over `jobs` processes;
-    `progress` is called with the number of entries done so far.
+    `progress` is called with the number of entries done so far. With `expected` ({path: (size,
+    sha256 or None)}) the workers compare as they go and only the differences come back: files
+    that match are not returned, listed files that are absent come back with kind "missing".
     """
+    if expected is not None:
+        listed = expected.keys()
     folders = sorted({p.rpartition("/")[0] for p in listed} | {""})
+    by_folder: dict[str, list[str]] = {}
+    for path in expected or ():
+        by_folder.setdefault(path.rpartition("/")[0], []).append(path)
     done = 0
-    # Settings travel once per worker (initargs), not once per folder.
-    settings = (str(root), frozenset(folders), hash_files)
-    for batch in ordered_map(_audit_folder, folders, jobs=jobs, initializer=_init_worker, initargs=settings, window=16):
+    # Settings travel once per worker (initargs; with fork, not even pickled), not once per folder.
+    settings = (str(root), frozenset(folders), hash_files, expected, by_folder)
+    tasks = ordered_map(_audit_folder, folders, jobs=jobs, initializer=_init_worker, initargs=settings, window=16)
+    for batch, count in tasks:
         yield from batch
-        done += len(batch)
+        done += count
         if progress:
             progress(done)
 
 
-_settings: tuple[str, frozenset[str], bool] = ("", frozenset(), True)
+_Settings = tuple[str, frozenset[str], bool, Mapping[str, tuple[int, str | None]] | None, dict[str, list[str]]]
+_settings: _Settings = ("", frozenset(), True, None, {})
 
 
-def _init_worker(root: str, task_folders: frozenset[str], hash_files: bool) -> None:
+def _init_worker(
+    root: str,
+    task_folders: frozenset[str],
+    hash_files: bool,
+    expected: Mapping[str, tuple[int, str | None]] | None,
+    by_folder: dict[str, list[str]],
+) -> None:
     global _settings  # noqa: PLW0603 - per-worker settings, set once by the pool initializer
-    _settings = (root, task_folders, hash_files)
+    _settings = (root, task_folders, hash_files, expected, by_folder)
 
 
-def _audit_folder(folder: str) -> list[Entry]:
-    """Entries directly in `folder`, plus whole subtrees that no other task covers."""
-    root = _settings[0]
+def _audit_folder(folder: str) -> tuple[list[Entry], int]:
+    """Entries directly in `folder`, plus whole subtrees that no other task covers; and how many."""
+    root, _, _, expected, by_folder = _settings
+    out: list[Entry] = []
     try:
         fd = _open_folder(root, folder)
     except OSError:
-        return []  # missing, a link or unreadable: its listed files are then reported missing
-    buffer = bytearray(BUFFER)
-    out: list[Entry] = []
-    try:
-        _scan(fd, folder, buffer, out)
-    finally:
-        os.close(fd)
-    return out
+        fd = -1  # missing, a link or unreadable: its listed files are missing
+    if fd >= 0:
+        try:
+            _scan(fd, folder, bytearray(BUFFER), out)
+        finally:
+            os.close(fd)
+    count = len(out)
+    if expected is None:
+        return out, count
+    seen = {e.path for e in out}
+    kept = [entry for entry in out if not _matches(entry, expected.get(entry.path))]
+    kept += [Entry(path, "missing") for path in by_folder.get(folder, ()) if path not in seen]
+    return kept, count
+
+
+def _matches(entry: Entry, want: tuple[int, str | None] | None) -> bool:
+    """The entry is a regular file with the expected size (and digest, when one is expected)."""
+    if want is None or entry.kind != "file" or entry.size != want[0]:
+        return False
+    return want[1] is None or entry.sha256 == want[1]
 
 
 def _open_folder(root: str, folder: str) -> int:
@@ -97,7 +126,7 @@ def _open_folder(root: str, folder: str) -> int:
 
 
 def _scan(fd: int, folder: str, buffer: bytearray, out: list[Entry]) -> None:
-    _, task_folders, hash_files = _settings
+    _, task_folders, hash_files, _, _ = _settings
     prefix = folder + "/" if folder else ""
     for name in os.listdir(fd):
         rel = prefix + name

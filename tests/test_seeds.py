@@ -25,7 +25,8 @@ def test_seed_manifest_pins_the_seeds() -> None:
     """seeds/INDEX.md verifies clean against the seed files."""
     report = verify_fixity(REPO / "seeds")
     assert report.ok, report.failures
-    assert sorted(report.entries) == ["000_351c3a7ca37fd0ed.txt", "001_da717efd77834096.txt"]
+    assert report.names() == ["000_351c3a7ca37fd0ed.txt", "001_da717efd77834096.txt"]
+    assert report.differing == {}
     assert report.pin == report.manifest.pin
     assert (report.pin.files, report.pin.bytes) == (2, 9652)
     assert report.pin.digest == "afef8f4dd6e08219051e1cab6b92d73c1310b3786a9d2b8727a93c13db1622a9"
