@@ -47,17 +47,18 @@ class FixityReport:
             return Entry(name, "file") if name in listed else None
         return None if found.kind == "missing" else found
 
+    def checks_for(self, name: str | None, *, listed: Mapping[str, object]) -> list[str]:
+        """The check ids that ran on `name` (None: the corpus-wide ones)."""
+        if name is None:
+            return ["manifest.current", "manifest.pin"] if self.strict else ["manifest.pin"]
+        return _checks_for(name in listed, self.entry(name, listed=listed), self.depth)
+
     def results_for(self, name: str | None, *, listed: dict[str, object] | None = None) -> list[Finding]:
         """The results of one name (None: the corpus-wide checks), passed and failed, by check id."""
         own = {f.check: f for f in self.failures_by_file.get(name, [])}
-        if name is None:
-            own.setdefault("manifest.pin", passed("manifest.pin", None, "the pin matches the rows"))
-            if self.strict:
-                own.setdefault("manifest.current", passed("manifest.current", None, "INDEX.md is up to date"))
-        else:
-            rows = listed if listed is not None else self.manifest.by_file()
-            for check in _checks_for(name in rows, self.entry(name, listed=rows), self.depth):
-                own.setdefault(check, passed(check, name, _PASS_MESSAGES[check]))
+        rows = listed if listed is not None else self.manifest.by_file()
+        for check in self.checks_for(name, listed=rows):
+            own.setdefault(check, passed(check, name, PASS_MESSAGES[check]))
         return [own[c] for c in sorted(own)]
 
     def results(self) -> Iterator[Finding]:
@@ -68,7 +69,9 @@ class FixityReport:
             yield from self.results_for(name, listed=listed)
 
 
-_PASS_MESSAGES = {
+PASS_MESSAGES = {
+    "manifest.pin": "the pin matches the rows",
+    "manifest.current": "INDEX.md is up to date",
     "fixity.present": "listed and present",
     "fixity.listed": "present and listed",
     "fixity.regular_file": "a regular file",

@@ -28,12 +28,12 @@ def write_report(audit: Audit, *, directory: Path, started: float | None = None)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as body:
             first = True
-            for result in audit.results:
-                if result.status == "failed":
-                    counts["failed" if result.severity == "error" else "warnings"] += 1
+            for status, severity, text in audit.results.json_lines():
+                if status == "failed":
+                    counts["failed" if severity == "error" else "warnings"] += 1
                 else:
-                    counts[result.status] += 1
-                body.write(("    " if first else ",\n    ") + result.to_json())
+                    counts[status] += 1
+                body.write(("    " if first else ",\n    ") + text)
                 first = False
         run: dict[str, Any] = dict(audit.run)
         if started is not None:

@@ -16,7 +16,7 @@ from typing import Any
 from expectations.catalogue import CATALOGUE, CheckSpec
 from expectations.rules import rule_columns
 from provenance.findings import Finding, Status
-from provenance.fixity import FixityReport
+from provenance.fixity import PASS_MESSAGES, FixityReport
 from provenance.waivers import Waiver
 
 
@@ -155,6 +155,22 @@ class ResultSet:
 
     def __iter__(self) -> Iterator[Result]:
         """Every result, ordered by file then check id; passed ones made on the fly."""
+        for _, result in self._rows():
+            yield result if isinstance(result, Result) else result.make()
+
+    def json_lines(self) -> Iterator[tuple[str, str, str]]:
+        """(status, severity, JSON) of every result in report order: what audit.json holds.
+
+        Passed results, millions of them on a large corpus, are written from a per-check template
+        without building a Result object each.
+        """
+        for _, result in self._rows():
+            if isinstance(result, Result):
+                yield result.status, result.severity, result.to_json()
+            else:
+                yield "passed", result.severity, result.json()
+
+    def _rows(self) -> Iterator[tuple[str, Result | _Passed]]:
         extra: dict[str | None, list[Result]] = {}
         for result in self.waiver_results:
             extra.setdefault(result.file, []).append(result)
@@ -162,17 +178,59 @@ class ResultSet:
             for file in verdict.failing() or [None]:
                 extra.setdefault(file, []).append(verdict.result(file))
         listed: dict[str, object] = dict(self.fixity.manifest.by_file())
+        failing_by_verdict = [(v, set(v.failing())) for v in self.per_file]
         names = sorted(set(self.fixity.names()) | self.articles)
         for name in [None, *names]:
-            row = (
-                [from_finding(f) for f in self.fixity.results_for(name, listed=listed)]
-                if name is None or name in listed or name in self.fixity.differing
-                else []
-            )
+            row: list[tuple[str, Result | _Passed]] = []
+            if name is None or name in listed or name in self.fixity.differing:
+                failed_here = {f.check: f for f in self.fixity.failures_by_file.get(name, [])}
+                for check in self.fixity.checks_for(name, listed=listed):
+                    found = failed_here.pop(check, None)
+                    row.append((check, self._waive(from_finding(found)) if found else _Passed.fixity(check, name)))
+                row += [(f.check, self._waive(from_finding(f))) for f in failed_here.values()]
             if name is not None and name in self.articles:
-                row += [v.result(name) for v in self.per_file]
-            row += extra.get(name, [])
-            yield from sorted((self._waive(r) for r in row), key=lambda r: r.check)
+                for verdict, failing in failing_by_verdict:
+                    check = verdict.check.id
+                    row.append(
+                        (check, self._waive(verdict.result(name)) if name in failing else _Passed.engine(verdict, name))
+                    )
+            row += [(r.check, self._waive(r)) for r in extra.get(name, [])]
+            row.sort(key=lambda item: item[0])
+            yield from row
+
+
+@dataclass(frozen=True, slots=True)
+class _Passed:
+    """A passed result not yet built: its check, file, message and engine verdicts."""
+
+    check: str
+    file: str | None
+    message: str
+    engines: tuple[tuple[str, str], ...] = ()
+
+    @staticmethod
+    def fixity(check: str, file: str | None) -> _Passed:
+        return _Passed(check, file, PASS_MESSAGES[check])
+
+    @staticmethod
+    def engine(verdict: EngineVerdict, file: str) -> _Passed:
+        return _Passed(verdict.check.id, file, verdict.check.title, tuple(verdict.engines_for(file).items()))
+
+    @property
+    def severity(self) -> str:
+        return CATALOGUE[self.check].severity
+
+    def make(self) -> Result:
+        return Result(self.check, self.file, "passed", self.message, dict(self.engines))
+
+    def json(self) -> str:
+        key = (self.check, self.message, self.engines)
+        template = _TEMPLATES.get(key)
+        if template is None:
+            template = _TEMPLATES[key] = tuple(
+                json.dumps({**self.make().as_dict(), "file": "\0"}, ensure_ascii=False).split('"\\u0000"')
+            )
+        return json.dumps(self.file, ensure_ascii=False).join(template)
 
 
 def _judge(
