@@ -47,14 +47,7 @@ class Result:
         }
 
     def to_json(self) -> str:
-        """One compact JSON object; passed results reuse a per-check template (they are most)."""
-        if self.status == "passed" and not self.details:
-            key = (self.check, self.message, tuple(self.engines.items()))
-            template = _TEMPLATES.get(key)
-            if template is None:
-                text = json.dumps({**self.as_dict(), "file": "\0"}, ensure_ascii=False)
-                template = _TEMPLATES[key] = tuple(text.split('"\\u0000"'))
-            return json.dumps(self.file, ensure_ascii=False).join(template)
+        """One compact JSON object (passed results usually come from _Passed.json instead)."""
         return json.dumps(self.as_dict(), ensure_ascii=False)
 
 
