@@ -55,7 +55,9 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f\ufffd]")
 def _looks_binary(text: str) -> bool:
     """Mostly control bytes or undecodable sequences: not text."""
     sample = text[:65536]
-    return bool(sample) and len(_CONTROL.findall(sample)) / len(sample) > BINARY_CONTROL_SHARE
+    if not _CONTROL.search(sample):  # the common case: one scan, no list
+        return False
+    return len(_CONTROL.findall(sample)) / len(sample) > BINARY_CONTROL_SHARE
 
 
 def _line_endings(text: str) -> str:

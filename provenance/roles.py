@@ -41,6 +41,9 @@ _RELATED = tuple(
     )
 )
 _SOURCE = tuple(normalize_key(s) for s in ("المصدر", "Source link", "Source", "مصدر الخبر"))
+# One regex per list: a key equal to a marker or starting with it and a space.
+_RELATED_START = re.compile("(?:" + "|".join(re.escape(m) for m in _RELATED) + ")(?: |$)")
+_SOURCE_START = re.compile("(?:" + "|".join(re.escape(m) for m in _SOURCE) + ")(?: |$)")
 _BOILERPLATE = frozenset(
     normalize_key(s)
     for s in (
@@ -97,9 +100,9 @@ def classify(text: str, key: str) -> tuple[str, str | None]:
         return "tweet", None
     if key in _BOILERPLATE:
         return "boilerplate", None
-    if any(key == m or key.startswith(m + " ") for m in _RELATED):
+    if _RELATED_START.match(key):
         return "related", None
-    if len(key) <= 80 and any(key == m or key.startswith(m + " ") for m in _SOURCE):
+    if len(key) <= 80 and _SOURCE_START.match(key):
         return "source", None
     if stripped.startswith("/ "):
         return "body", "layout.stray_slash"
