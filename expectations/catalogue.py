@@ -289,8 +289,3 @@ WAIVER_CHECKS: tuple[CheckSpec, ...] = (
 )
 
 CATALOGUE: dict[str, CheckSpec] = {spec.id: spec for spec in (*FIXITY, *INVARIANTS, *WAIVER_CHECKS)}
-
-
-def severity_of(check_id: str) -> Severity:
-    """The severity the catalogue gives `check_id`."""
-    return CATALOGUE[check_id].severity

@@ -41,7 +41,6 @@ from expectations.rules import (
 )
 
 Failures = dict[str, dict[str | None, int]]  # {check id: {file: first failing rule}}
-SUITES_DIR = Path(__file__).parent / "suites"
 
 
 def _quiet() -> None:
@@ -148,8 +147,8 @@ def run_gx(
     *,
     params: Mapping[str, Any],
     docs_dir: Path | None = None,
-) -> tuple[Failures, dict[str, Any]]:
-    """Validate every table; returns the failures and GX's own validation results (as JSON dicts).
+) -> Failures:
+    """Validate every table and return the failures, mapped to files.
 
     With `docs_dir`, GX also builds its Data Docs for this run there, from a file-backed context
     in a temporary folder that is removed afterwards (nothing is written anywhere else).
@@ -203,12 +202,11 @@ def _run(
     *,
     params: Mapping[str, Any],
     docs: bool,
-) -> tuple[Failures, dict[str, Any]]:
+) -> Failures:
     checks = list(checks)
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
     source = context.data_sources.add_or_update_pandas("corpus-audit")
     failures: Failures = {}
-    raw: dict[str, Any] = {}
     by_id = {c.id: c for c in checks}
     for table, built in build_suites(checks, params=params).items():
         frame = frames[table]
@@ -218,7 +216,6 @@ def _run(
             gx.ValidationDefinition(name=f"validate-{table}", data=batch, suite=suite)
         )
         result = _validate(context, definition, table, frame, docs=docs)
-        raw[table] = result.to_json_dict()
         files = frame["file"]
         for item in result.results:
             meta = (item.expectation_config.meta if item.expectation_config else None) or {}
@@ -231,4 +228,4 @@ def _run(
             labels = item.result.get("unexpected_index_list") or []
             for file in files.loc[list(dict.fromkeys(labels))].astype(str):
                 failures.setdefault(check.id, {}).setdefault(file, number)
-    return failures, raw
+    return failures

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 Status = Literal["passed", "failed", "waived"]
-STATUSES: tuple[Status, ...] = ("passed", "failed", "waived")
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,8 +43,3 @@ def passed(check: str, file: str | None, message: str, **details: Any) -> Findin
 
 def failed(check: str, file: str | None, message: str, **details: Any) -> Finding:
     return Finding(check, file, "failed", message, details)
-
-
-def sorted_findings(findings: Iterable[Finding]) -> list[Finding]:
-    """Findings in the one deterministic order every report uses: by file, then check id."""
-    return sorted(findings, key=Finding.sort_key)

@@ -53,13 +53,17 @@ class FixityReport:
             return ["manifest.current", "manifest.pin"] if self.strict else ["manifest.pin"]
         return _checks_for(name in listed, self.entry(name, listed=listed), self.depth)
 
-    def results_for(self, name: str | None, *, listed: dict[str, object] | None = None) -> list[Finding]:
+    def outcomes(self, name: str | None, *, listed: Mapping[str, object]) -> list[tuple[str, Finding | None]]:
+        """(check id, its failure or None when it passed) for every check that ran on `name`, by id."""
+        own: dict[str, Finding | None] = {f.check: f for f in self.failures_by_file.get(name, [])}
+        for check in self.checks_for(name, listed=listed):
+            own.setdefault(check, None)
+        return sorted(own.items(), key=lambda item: item[0])
+
+    def results_for(self, name: str | None, *, listed: Mapping[str, object] | None = None) -> list[Finding]:
         """The results of one name (None: the corpus-wide checks), passed and failed, by check id."""
-        own = {f.check: f for f in self.failures_by_file.get(name, [])}
         rows = listed if listed is not None else self.manifest.by_file()
-        for check in self.checks_for(name, listed=rows):
-            own.setdefault(check, passed(check, name, PASS_MESSAGES[check]))
-        return [own[c] for c in sorted(own)]
+        return [found or passed(check, name, PASS_MESSAGES[check]) for check, found in self.outcomes(name, listed=rows)]
 
     def results(self) -> Iterator[Finding]:
         """Every result, passed and failed, ordered by file then check id."""

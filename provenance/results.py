@@ -176,11 +176,8 @@ class ResultSet:
         for name in [None, *names]:
             row: list[tuple[str, Result | _Passed]] = []
             if name is None or name in listed or name in self.fixity.differing:
-                failed_here = {f.check: f for f in self.fixity.failures_by_file.get(name, [])}
-                for check in self.fixity.checks_for(name, listed=listed):
-                    found = failed_here.pop(check, None)
+                for check, found in self.fixity.outcomes(name, listed=listed):
                     row.append((check, self._waive(from_finding(found)) if found else _Passed.fixity(check, name)))
-                row += [(f.check, self._waive(from_finding(f))) for f in failed_here.values()]
             if name is not None and name in self.articles:
                 for verdict, failing in failing_by_verdict:
                     check = verdict.check.id

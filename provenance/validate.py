@@ -146,7 +146,7 @@ def validate_corpus(
     if "gx" in engines:
         from expectations.engine_gx import run_gx
 
-        failures["gx"], _ = run_gx(frames, INVARIANTS, params=params, docs_dir=gx_docs)
+        failures["gx"] = run_gx(frames, INVARIANTS, params=params, docs_dir=gx_docs)
         stage("gx")
 
     verdicts = []

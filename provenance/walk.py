@@ -11,7 +11,7 @@ import errno
 import hashlib
 import os
 import stat
-from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping
 from pathlib import Path
 from typing import Literal, NamedTuple
 
@@ -202,8 +202,3 @@ def _special(mode: int, rel: str) -> Entry | None:
     if stat.S_ISDIR(mode):
         return Entry(rel, "special", error="a folder where a file was expected")
     return Entry(rel, "special", error="not a regular file (FIFO, socket or device)")
-
-
-def files_in_order(entries: Sequence[Entry]) -> list[Entry]:
-    """Entries sorted by path, the order every report uses."""
-    return sorted(entries, key=lambda e: e.path)
