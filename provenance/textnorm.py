@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import codecs
+import functools
 import re
 import unicodedata
+from dataclasses import dataclass
+from typing import Any
 
 __all__ = [
     "KEY_VERSION",
@@ -76,6 +80,91 @@ _ASCII_DIGITS = frozenset("0123456789")
 _ARABIC_RANGES = ((0x0600, 0x06FF), (0x0750, 0x077F), (0x08A0, 0x08FF), (0xFB50, 0xFDFF), (0xFE70, 0xFEFF))
 
 
+# The fast path of normalize_key. News text is written in a small alphabet (ASCII, Arabic letters
+# and marks, common punctuation and invisible marks). A charmap codec encodes such text at one byte
+# per character, one bytes.translate folds and drops, bytes.split collapses spaces and the codec
+# decodes the key: each a single C pass, where str.translate does a Python lookup per character.
+# Text with any other character takes the general path; a property test holds the two equal.
+_FAST_SOURCES = (
+    [0x00, *range(0x09, 0x0E), *range(0x20, 0x80)],  # NUL, whitespace and printable ASCII
+    [0x060C, 0x061B, 0x061C, 0x061F, *range(0x0621, 0x063B), *range(0x0640, 0x066E), 0x0670, 0x0671],
+    [0x067E, 0x0686, 0x0698, 0x06A4, 0x06A9, 0x06AF, 0x06CC, *range(0x06F0, 0x06FA)],
+    [*range(0x200B, 0x2010), *range(0x2010, 0x2028), *range(0x202A, 0x202F), *range(0x2066, 0x206A)],
+    [0x00A9, 0x00AB, 0x00AD, 0x00B0, 0x00B7, 0x00BB, 0x00D7, 0xFEFF],
+)
+_UNMAPPED = "\ufffe"  # the charmap codecs' "no character here"
+
+
+def _char_key(ch: str) -> str | None:
+    """The key of one character (as _key_pass_general computes it char by char), None if unsuitable."""
+    folded = ch.casefold()
+    if unicodedata.normalize("NFKC", ch) != ch or len(folded) != 1:
+        return None
+    value = _KEY_TABLE.get(ord(folded), folded)
+    return "" if value is None else value
+
+
+@dataclass(frozen=True, slots=True)
+class _ByteCodec:
+    encode: Any  # codecs.EncodingMap: source character -> byte
+    fold: bytes  # bytes.translate table: source byte -> byte of its key character
+    drop: bytes  # source bytes whose key is empty
+    decode: str  # key byte -> key character
+    tatweel: bytes
+    dash_run: re.Pattern[bytes]
+    script: bytes  # bytes.translate table: letter -> b"a" (Arabic script) or b"l" (other)
+    non_letters: bytes  # source bytes that are not letters
+
+
+def _build_byte_codec() -> _ByteCodec:
+    source = [_UNMAPPED] * 256
+    target = [chr(b) if b < 0x80 else _UNMAPPED for b in range(256)]  # ASCII keys keep their byte
+    fold, drop = list(range(256)), bytearray()
+    free_source = iter(b for b in range(1, 256) if b >= 0x80 or b not in _FAST_SOURCES[0])
+    free_target = iter(range(0x80, 0x100))
+    for cp in (cp for group in _FAST_SOURCES for cp in group):
+        key = _char_key(chr(cp))
+        if key is None or len(key) > 1:
+            continue
+        byte = cp if cp in _FAST_SOURCES[0] else next(free_source)
+        source[byte] = chr(cp)
+        if not key:
+            drop.append(byte)
+        elif key in target:
+            fold[byte] = target.index(key)
+        else:
+            fold[byte] = next(free_target)
+            target[fold[byte]] = key
+    tatweel = target.index(_TATWEEL).to_bytes(1, "big")
+    script = [_script_of(ch) for ch in source]
+    return _ByteCodec(
+        encode=codecs.charmap_build("".join(source)),
+        fold=bytes(fold),
+        drop=bytes(drop),
+        decode="".join(target),
+        tatweel=tatweel,
+        dash_run=re.compile(b"[" + re.escape(tatweel) + b"-]+"),
+        script=bytes(ord(kind or " ") for kind in script),
+        non_letters=bytes(byte for byte, kind in enumerate(script) if kind is None),
+    )
+
+
+def _script_of(ch: str) -> str | None:
+    """'a' for an Arabic-script letter, 'l' for another letter, None for anything else."""
+    if not ch.isalpha() or ch == _UNMAPPED:
+        return None
+    return "a" if any(lo <= ord(ch) <= hi for lo, hi in _ARABIC_RANGES) else "l"
+
+
+def _key_dash_bytes(match: re.Match[bytes]) -> bytes:
+    data, start, end = match.string, match.start(), match.end()
+    between_digits = start > 0 and end < len(data) and 0x30 <= data[start - 1] <= 0x39 and 0x30 <= data[end] <= 0x39
+    return b"-" if between_digits else (b" " if b"-" in match.group() else b"")
+
+
+_BYTE_CODEC = _build_byte_codec()
+
+
 def _resolve_run(match: re.Match[str], *, outside: str) -> str:
     """Return '-' for a tatweel/dash run between two ASCII digits, else ``outside``."""
     text, start, end = match.string, match.start(), match.end()
@@ -91,12 +180,24 @@ def _clean_tatweel(match: re.Match[str]) -> str:
     return _resolve_run(match, outside="")
 
 
-def _key_pass(text: str) -> str:
+def _key_pass_general(text: str) -> str:
     folded = unicodedata.normalize("NFKC", text).casefold()
     out = folded.translate(_KEY_TABLE if _BEYOND_PLANE_1.search(folded) else _KEY_LIST)
     if "-" in out or _TATWEEL in out:
         out = _DASH_RUN.sub(_key_dash, out)
     return " ".join(out.split())
+
+
+def _key_pass(text: str) -> str:
+    nfkc = unicodedata.normalize("NFKC", text)
+    try:
+        raw = codecs.charmap_encode(nfkc, "strict", _BYTE_CODEC.encode)[0]
+    except UnicodeEncodeError:  # a character outside the common alphabet: the general path
+        return _key_pass_general(nfkc)
+    out = raw.translate(_BYTE_CODEC.fold, _BYTE_CODEC.drop)
+    if b"-" in out or _BYTE_CODEC.tatweel in out:
+        out = _BYTE_CODEC.dash_run.sub(_key_dash_bytes, out)
+    return codecs.charmap_decode(b" ".join(out.split()), "strict", _BYTE_CODEC.decode)[0]
 
 
 def normalize_key(text: str) -> str:
@@ -153,16 +254,21 @@ def clean_line_spans(text: str) -> tuple[str, list[int]]:
     return "".join(kept_chars), kept_index
 
 
+@functools.cache
 def _script_table() -> list[str | None]:
     """BMP table: Arabic-script letters -> 'a', other letters -> 'l', everything else dropped."""
-    table: list[str | None] = [None] * 0x10000
-    for cp in range(0x10000):
-        if chr(cp).isalpha():
-            table[cp] = "a" if any(lo <= cp <= hi for lo, hi in _ARABIC_RANGES) else "l"
-    return table
+    return [_script_of(chr(cp)) for cp in range(0x10000)]
 
 
-_SCRIPT_TABLE = _script_table()
+def _letters_general(head: str) -> bytes:
+    """One C pass with a Python lookup per character: any text."""
+    return head.translate(_script_table()).encode()
+
+
+def _letters_fast(head: str) -> bytes:
+    """Two C passes: text in the byte codec's alphabet only (UnicodeEncodeError otherwise)."""
+    encoded = codecs.charmap_encode(head, "strict", _BYTE_CODEC.encode)[0]
+    return encoded.translate(_BYTE_CODEC.script, _BYTE_CODEC.non_letters)
 
 
 def arabic_letter_fraction(text: str, *, sample: int = 2000) -> float:
@@ -171,5 +277,9 @@ def arabic_letter_fraction(text: str, *, sample: int = 2000) -> float:
     0.0 when there are no letters. A sample is enough to tell the script of an article body and
     keeps the cost flat whatever the article's length; letters beyond the BMP are not counted.
     """
-    letters = text[:sample].translate(_SCRIPT_TABLE)  # one pass in C, not a Python loop per character
-    return letters.count("a") / len(letters) if letters else 0.0
+    head = text[:sample]
+    try:
+        letters = _letters_fast(head)
+    except UnicodeEncodeError:
+        letters = _letters_general(head)
+    return letters.count(b"a") / len(letters) if letters else 0.0

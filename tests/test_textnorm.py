@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from provenance.textnorm import (
@@ -138,3 +140,55 @@ def test_functions_never_raise_and_key_is_idempotent(text: str) -> None:
     assert len(index) == len(cleaned)
     assert to_ascii_digits(text) == to_ascii_digits(to_ascii_digits(text))
     assert 0.0 <= arabic_letter_fraction(text) <= 1.0
+
+
+# The alphabet of the byte-codec fast path, plus a few characters that force the general path.
+_FAST_ALPHABET = "".join(
+    [chr(c) for c in (0, 9, 10, 13, *range(0x20, 0x7F))]
+    + [chr(c) for c in range(0x060C, 0x0672)]
+    + list("پچژڤکگی۰۱۹\u200b\u200e\u200f\u202b\u202c\u2066\u2069–—‘’“”•«»©·×\ufeff\u00ad")
+)
+
+
+@settings(max_examples=1500)
+@given(
+    st.text(alphabet=_FAST_ALPHABET, max_size=120)
+    | st.text(alphabet=st.sampled_from(_FAST_ALPHABET) | st.sampled_from("ß\u00a0ﻻİ\x01…٫😀ﺑ"), max_size=60)
+)
+def test_fast_key_path_equals_general_path(text: str) -> None:
+    """The byte-codec fast path of normalize_key gives exactly the general translate path's key."""
+    from provenance import textnorm
+
+    assert textnorm._key_pass(text) == textnorm._key_pass_general(text)
+
+
+def test_fast_key_path_covers_news_text() -> None:
+    """The seeds' lines take the fast path (no character outside its alphabet)."""
+    import codecs
+    from pathlib import Path
+
+    from provenance import textnorm
+
+    seeds = Path(__file__).parent.parent / "seeds"
+    lines = [line for p in sorted(seeds.glob("*.txt")) for line in p.read_text(encoding="utf-8").splitlines()]
+    outside = set()
+    for line in lines:
+        nfkc = unicodedata.normalize("NFKC", line)
+        try:
+            codecs.charmap_encode(nfkc, "strict", textnorm._BYTE_CODEC.encode)
+        except UnicodeEncodeError as exc:
+            outside.add(nfkc[exc.start])
+    assert outside <= {"🇬", "🇧"}, outside
+
+
+@settings(max_examples=500)
+@given(st.text(alphabet=_FAST_ALPHABET, max_size=200))
+def test_fast_script_count_equals_general(text: str) -> None:
+    """arabic_letter_fraction's byte-codec pass counts the same letters as the general table."""
+    from provenance import textnorm
+
+    try:
+        fast = textnorm._letters_fast(text)
+    except UnicodeEncodeError:  # a character outside the codec's alphabet: the general path's job
+        assume(False)
+    assert fast == textnorm._letters_general(text)
