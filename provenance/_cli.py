@@ -109,7 +109,7 @@ def _cmd_index(args: argparse.Namespace) -> int:
 
 
 def _cmd_parse(args: argparse.Namespace) -> int:
-    from provenance.corpus import iter_parsed
+    from provenance.corpus import iter_batches
     from provenance.tables_io import write_tables
 
     corpus = _corpus_dir(args.dir)
@@ -118,15 +118,15 @@ def _cmd_parse(args: argparse.Namespace) -> int:
     progress = Progress("parse")
     problems = 0
 
-    def counted(parsed: Any) -> Any:
+    def counted(batches: Any) -> Any:
         nonlocal problems
-        for item in parsed:
-            problems += item.article["parse_error_count"] > 0
-            yield item
+        for batch in batches:
+            problems += batch.with_problems
+            yield batch
 
     try:
         written = write_tables(
-            counted(iter_parsed(corpus, jobs=args.jobs, progress=progress)), out=args.out, fmt=args.format
+            counted(iter_batches(corpus, jobs=args.jobs, progress=progress)), out=args.out, fmt=args.format
         )
     finally:
         progress.close()

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
+from hashlib import sha256
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from provenance.dates import FoundDate, find_dates
 from provenance.outlets import Registry
 from provenance.roles import BODY_ROLES, classify, find_dateline
-from provenance.textnorm import arabic_letter_fraction, normalize_key
+from provenance.textnorm import arabic_letter_fraction, normalize_key, normalize_keys
 
 DATE_SEARCH_CHARS = 400  # dates sit in short header lines; never scan a 50 MB line for one
 HEADER_LINES = 4  # the date line is among the first lines after the title
@@ -21,11 +21,34 @@ BINARY_CONTROL_SHARE = 0.10  # more control bytes than this: not text
 
 
 @dataclass(slots=True)
+class Lines:
+    """An article's non-blank lines as columns: its rows of the paragraphs table, less `file`."""
+
+    index: list[int] = field(default_factory=list)
+    line: list[int] = field(default_factory=list)
+    role: list[str] = field(default_factory=list)
+    text: list[str] = field(default_factory=list)
+    norm_hash: list[str] = field(default_factory=list)
+    duplicate_of: list[int | None] = field(default_factory=list)
+    char_count: list[int] = field(default_factory=list)
+
+
+LINE_COLUMNS = ("index", "line", "role", "text", "norm_hash", "duplicate_of", "char_count")
+
+
+@dataclass(slots=True)
 class ParsedArticle:
-    """One article: `article` is a row of the articles table, `paragraphs` rows of the other."""
+    """One article: `article` is a row of the articles table, `lines` its rows of the other."""
 
     article: dict[str, Any]
-    paragraphs: list[dict[str, Any]] = field(default_factory=list)
+    lines: Lines = field(default_factory=Lines)
+
+    @property
+    def paragraphs(self) -> list[dict[str, Any]]:
+        """The rows of the paragraphs table, one dict per line."""
+        file = self.article["file"]
+        columns = [getattr(self.lines, name) for name in LINE_COLUMNS]
+        return [{"file": file, **dict(zip(LINE_COLUMNS, row, strict=True))} for row in zip(*columns, strict=True)]
 
 
 def decode(data: bytes, *, encoding: str | None) -> tuple[str, str, list[str]]:
@@ -93,7 +116,7 @@ def parse_article(data: bytes, *, file: str, registry: Registry, encoding: str |
     text, used, problems = decode(data, encoding=encoding)
     article: dict[str, Any] = {
         "file": file,
-        "sha256": hashlib.sha256(data).hexdigest(),
+        "sha256": sha256(data).hexdigest(),
         "bytes": len(data),
         "encoding": used,
         "line_endings": _line_endings(text),
@@ -168,28 +191,30 @@ class _Walker:
         return "body"
 
     def walk(self, numbered: list[tuple[int, str]]) -> None:
-        file = self.result.article["file"]
-        for position, (number, line) in enumerate(numbered):
-            key = normalize_key(line)
+        texts = [line for _, line in numbered]
+        keys = normalize_keys(texts)
+        roles: list[str] = []
+        duplicate_of: list[int | None] = []
+        for position, key in enumerate(keys):
+            number, line = numbered[position]
             role = self.role_of(position, number, line, key)
-            duplicate_of = None
+            roles.append(role)
             if role in BODY_ROLES:
                 self.body_seen += 1
                 self.body_keys.append(key)
                 first = self.first_body.setdefault(key, position) if key else position
-                duplicate_of = None if first == position else first
-            self.result.paragraphs.append(
-                {
-                    "file": file,
-                    "index": position,
-                    "line": number,
-                    "role": role,
-                    "text": line,
-                    "norm_hash": hashlib.sha256(key.encode()).hexdigest()[:16],
-                    "duplicate_of": duplicate_of,
-                    "char_count": len(line),
-                }
-            )
+                duplicate_of.append(None if first == position else first)
+            else:
+                duplicate_of.append(None)
+        self.result.lines = Lines(
+            index=list(range(len(texts))),
+            line=[number for number, _ in numbered],
+            role=roles,
+            text=texts,
+            norm_hash=[sha256(key.encode()).hexdigest()[:16] for key in keys],
+            duplicate_of=duplicate_of,
+            char_count=[len(text) for text in texts],
+        )
 
 
 def _parse_lines(
@@ -197,9 +222,9 @@ def _parse_lines(
 ) -> None:
     walker = _Walker(result, registry=registry, problems=problems)
     walker.walk(numbered)
-    rows, article = result.paragraphs, result.article
+    lines, article = result.lines, result.article
     if walker.source is None:
-        credit = next((r["text"] for r in rows if r["role"] == "credit"), None)
+        credit = next((text for text, role in zip(lines.text, lines.role, strict=True) if role == "credit"), None)
         walker.source = (credit.strip(), "credit") if credit else None
     kinds = [k for k in ("credit", "dateline", "source", "title") if k in walker.evidence]
     outlet_id = walker.evidence[kinds[0]] if kinds else None
@@ -212,10 +237,11 @@ def _parse_lines(
     if published is None and numbered:
         problems.append("date.missing: no publication date in the first lines")
     _add_dates(article, published, updated, outlet.default_tz if outlet else None)
-    body = [r for r in rows if r["role"] in BODY_ROLES]
-    body_text = "\n".join(r["text"] for r in body)
-    body_chars = sum(r["char_count"] for r in body)
-    duplicate_chars = sum(r["char_count"] for r in body if r["duplicate_of"] is not None)
+    body = [i for i, role in enumerate(lines.role) if role in BODY_ROLES]
+    body_text = "\n".join([lines.text[i] for i in body])
+    body_chars = sum([lines.char_count[i] for i in body])
+    repeats = [i for i in body if lines.duplicate_of[i] is not None]
+    duplicate_chars = sum([lines.char_count[i] for i in repeats])
     fraction = arabic_letter_fraction(body_text)
     article.update(
         {
@@ -226,13 +252,13 @@ def _parse_lines(
             "source_line": walker.source[0] if walker.source else None,
             "source_kind": walker.source[1] if walker.source else None,
             "paragraph_count": len(body),
-            "duplicate_paragraph_count": sum(r["duplicate_of"] is not None for r in body),
+            "duplicate_paragraph_count": len(repeats),
             "duplicate_char_fraction": duplicate_chars / body_chars if body_chars else 0.0,
             "char_count": len(body_text),
             "word_count": len(body_text.split()),
             "arabic_fraction": fraction,
-            "boilerplate_count": sum(r["role"] in ("boilerplate", "related") for r in rows),
-            "body_key": hashlib.sha256(" ".join(walker.body_keys).encode()).hexdigest() if body else None,
+            "boilerplate_count": lines.role.count("boilerplate") + lines.role.count("related"),
+            "body_key": sha256(" ".join(walker.body_keys).encode()).hexdigest() if body else None,
             "language": "ar" if fraction >= 0.5 else ("other" if body_text.strip() else "und"),
         }
     )

@@ -13,10 +13,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from expectations.columns import ARTICLES, PANDAS_DTYPES, PARAGRAPHS, VALIDATED, Column
-from provenance.article import ParsedArticle, parse_article
+from provenance.article import LINE_COLUMNS, ParsedArticle, parse_article
 from provenance.manifest import INDEX_NAME, Row, read_manifest
 from provenance.outlets import Registry, load_registry
 from provenance.parallel import ordered_map
+from provenance.tables_io import TableBatch, arrow_schema, column_batch, record_batch, to_frame
 from provenance.walk import walk_corpus
 
 if TYPE_CHECKING:
@@ -57,12 +58,12 @@ def _source(row: Row) -> Source:
     return Source(row.file, extra.get("encoding"), extra.get("outlet"), extra.get("url"), extra.get("retrieved"))
 
 
-_worker: tuple[Path, Registry, bool] | None = None
+_worker: tuple[Path, Registry, tuple[Column, ...]] | None = None
 
 
-def _init(corpus: Path, registry: Registry, lean: bool) -> None:
+def _init(corpus: Path, registry: Registry, paragraph_columns: tuple[Column, ...]) -> None:
     global _worker  # noqa: PLW0603 - per-process state set once by the pool initializer
-    _worker = (corpus, registry, lean)
+    _worker = (corpus, registry, paragraph_columns)
 
 
 @contextmanager
@@ -81,26 +82,34 @@ def _bulk() -> Iterator[None]:
             gc.enable()
 
 
-def _parse_batch(batch: Sequence[Source]) -> list[ParsedArticle]:
+def _parse_batch(batch: Sequence[Source]) -> TableBatch:
+    """Parse a batch of files into Arrow record batches, in the worker: only columns cross processes."""
     assert _worker is not None
-    corpus, registry, lean = _worker
+    corpus, registry, paragraph_columns = _worker
     with _bulk():
         parsed = [_parse_one(corpus, source, registry) for source in batch]
-        if lean:  # dropped in the worker: the text never crosses to the parent process
-            for item in parsed:
-                for row in item.paragraphs:
-                    del row["text"]
-        return parsed
+        articles = [item.article for item in parsed]
+        return TableBatch(
+            articles=record_batch(articles, ARTICLES),
+            paragraphs=column_batch(_line_columns(parsed), paragraph_columns),
+            with_problems=sum(article["parse_error_count"] > 0 for article in articles),
+        )
+
+
+def _line_columns(parsed: Sequence[ParsedArticle]) -> dict[str, list[Any]]:
+    """The paragraphs table's columns for a batch of articles: their lines, concatenated."""
+    columns: dict[str, list[Any]] = {"file": [], **{name: [] for name in LINE_COLUMNS}}
+    for item in parsed:
+        columns["file"].extend([item.article["file"]] * len(item.lines.index))
+        for name in LINE_COLUMNS:
+            columns[name].extend(getattr(item.lines, name))
+    return columns
 
 
 def _parse_one(corpus: Path, source: Source, registry: Registry) -> ParsedArticle:
     path = corpus / source.file
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK)
-        with os.fdopen(fd, "rb") as handle:
-            if not _is_regular(handle.fileno()):
-                raise OSError("not a regular file")
-            data = handle.read(READ_LIMIT + 1)
+        data = _read(path, limit=READ_LIMIT + 1)
         problem = None
         if len(data) > READ_LIMIT:
             data, problem = data[:READ_LIMIT], f"text.too_large: only the first {READ_LIMIT} bytes were parsed"
@@ -113,13 +122,30 @@ def _parse_one(corpus: Path, source: Source, registry: Registry) -> ParsedArticl
         parsed.article.update(
             parse_errors=f"text.unreadable: {exc.strerror or exc}", parse_error_count=1, sha256="", bytes=0
         )
-        parsed.paragraphs.clear()
     parsed.article.update(index_outlet=source.outlet, index_url=source.url, retrieved_at=_when(source.retrieved))
     return parsed
 
 
-def _is_regular(fd: int) -> bool:
-    return stat.S_ISREG(os.fstat(fd).st_mode)
+def _read(path: Path, *, limit: int) -> bytes:
+    """At most `limit` bytes of a regular file, never following a link.
+
+    The buffer is sized from fstat: asking for `limit` bytes at once would allocate `limit` bytes
+    for every file. A file that grows while being read is read on to the limit.
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK)
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise OSError("not a regular file")
+        chunks = []
+        want, got = min(info.st_size + 1, limit), 0
+        while got < limit and (chunk := os.read(fd, want)):
+            chunks.append(chunk)
+            got += len(chunk)
+            want = min(1 << 20, limit - got)
+        return b"".join(chunks) if len(chunks) != 1 else chunks[0]
+    finally:
+        os.close(fd)
 
 
 def _when(text: str | None) -> datetime | None:
@@ -133,7 +159,7 @@ def _when(text: str | None) -> datetime | None:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-def iter_parsed(
+def iter_batches(
     corpus: Path,
     *,
     sources: Sequence[Source] | None = None,
@@ -141,16 +167,24 @@ def iter_parsed(
     jobs: int = 1,
     lean: bool = False,
     progress: Callable[[int], None] | None = None,
-) -> Iterator[ParsedArticle]:
-    """Parsed articles in file order; at most a few batches of file texts are in memory at once."""
+) -> Iterator[TableBatch]:
+    """The parsed corpus as Arrow record batches in file order, BATCH articles each.
+
+    At most a few batches of file texts are in memory at once. `lean` leaves the paragraph text
+    out (validation needs only its normalized hash): it is dropped in the worker, so it never
+    crosses to this process.
+    """
+    import pyarrow  # noqa: F401 - imported before the workers fork, so they inherit it
+
     sources = corpus_sources(corpus) if sources is None else sources
     registry = registry or load_registry(corpus)
     ordered = sorted(sources, key=lambda s: s.file)
     batches = [ordered[i : i + BATCH] for i in range(0, len(ordered), BATCH)]
+    columns = VALIDATED["paragraphs"] if lean else PARAGRAPHS
     done = 0
-    for parsed in ordered_map(_parse_batch, batches, jobs=jobs, initializer=_init, initargs=(corpus, registry, lean)):
-        yield from parsed
-        done += len(parsed)
+    for batch in ordered_map(_parse_batch, batches, jobs=jobs, initializer=_init, initargs=(corpus, registry, columns)):
+        yield batch
+        done += batch.articles.num_rows
         if progress:
             progress(done)
 
@@ -177,11 +211,15 @@ def parse_corpus(
     `lean` leaves the paragraph text out (validation needs only its normalized hash), which keeps
     a large corpus's tables a fraction of the size.
     """
-    articles: list[dict[str, Any]] = []
-    paragraphs: list[dict[str, Any]] = []
-    with _bulk():
-        for parsed in iter_parsed(corpus, registry=registry, jobs=jobs, lean=lean, progress=progress):
-            articles.append(parsed.article)
-            paragraphs.extend(parsed.paragraphs)
-        columns = VALIDATED["paragraphs"] if lean else PARAGRAPHS
-        return CorpusTables(frame(articles, ARTICLES), frame(paragraphs, columns))
+    import pyarrow as pa
+
+    articles: list[pa.RecordBatch] = []
+    paragraphs: list[pa.RecordBatch] = []
+    for batch in iter_batches(corpus, registry=registry, jobs=jobs, lean=lean, progress=progress):
+        articles.append(batch.articles)
+        paragraphs.append(batch.paragraphs)
+    columns = VALIDATED["paragraphs"] if lean else PARAGRAPHS
+    return CorpusTables(
+        to_frame(pa.Table.from_batches(articles, schema=arrow_schema(ARTICLES))),
+        to_frame(pa.Table.from_batches(paragraphs, schema=arrow_schema(columns))),
+    )

@@ -25,7 +25,8 @@ BODY_ROLES: Final = frozenset({"body"})
 
 _PHOTO_BANK = "الانتقال إلى بنك الصور"  # Sputnik's "go to photo bank" link text
 _GLUED = re.compile(re.escape(_PHOTO_BANK) + r"(?=\w)")
-_TWEET = re.compile(r"pic\.twitter\.com/|twitter\.com/\w+/status|تضمين التغريدة|x\.com/\w+/status")
+_EMBED = "تضمين التغريدة"  # "embedded tweet"; every other _TWEET marker holds ".com/"
+_TWEET = re.compile(r"pic\.twitter\.com/|twitter\.com/\w+/status|" + _EMBED + r"|x\.com/\w+/status")
 # "– Name (Handle) 11 فبراير 2022": the attribution under an embedded tweet.
 _TWEET_BYLINE = re.compile(r"^[–—-]\s*.{1,80}\((?:@)?[A-Za-z0-9_]{1,30}\)\s*.{0,12}\d{4}\s*$")
 _RELATED = tuple(
@@ -96,7 +97,7 @@ def classify(text: str, key: str) -> tuple[str, str | None]:
         return "caption", ("layout.glued_caption" if _GLUED.search(stripped) else None)
     if stripped.startswith("©"):
         return "credit", None
-    if _TWEET.search(stripped) or _TWEET_BYLINE.match(stripped):
+    if ((".com/" in stripped or _EMBED in stripped) and _TWEET.search(stripped)) or _TWEET_BYLINE.match(stripped):
         return "tweet", None
     if key in _BOILERPLATE:
         return "boilerplate", None

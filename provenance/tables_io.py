@@ -1,29 +1,43 @@
-"""Write the corpus tables to disk: Parquet or CSV, streamed in fixed batches, atomically.
+"""The corpus tables as Arrow: record batches built from parsed rows, and their files on disk.
 
-The same input gives byte-identical files: row order is file order, batch boundaries depend only
-on the article count, and no timestamps or library metadata beyond the writer version are stored.
+Files are Parquet or CSV, streamed in fixed row groups, written atomically. The same input gives
+byte-identical files: row order is file order, row groups depend only on the article count, and no
+timestamps or library metadata beyond the writer version are stored.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from expectations.columns import ARTICLES, PARAGRAPHS, Column, Kind
-from provenance.article import ParsedArticle
 
 if TYPE_CHECKING:
+    import pandas as pd
     import pyarrow as pa
 
 Format = Literal["parquet", "csv"]
-ARTICLES_PER_BATCH = 2000  # articles per row group: bounds memory, fixed for determinism
+ARTICLES_PER_ROW_GROUP = 2048  # bounds memory; a multiple of the parser's batch, fixed for determinism
 
 
-def arrow_schema(columns: Sequence[Column]) -> pa.Schema:
+@dataclass(frozen=True, slots=True)
+class TableBatch:
+    """Consecutive articles of the corpus as Arrow record batches of both tables."""
+
+    articles: pa.RecordBatch
+    paragraphs: pa.RecordBatch
+    with_problems: int  # articles whose parse_errors is not empty
+
+
+@functools.cache
+def arrow_schema(columns: tuple[Column, ...]) -> pa.Schema:
+    """The Arrow schema of a table's columns."""
     import pyarrow as pa
 
     types: dict[Kind, pa.DataType] = {
@@ -37,15 +51,49 @@ def arrow_schema(columns: Sequence[Column]) -> pa.Schema:
     return pa.schema([pa.field(c.name, types[c.kind], nullable=c.nullable) for c in columns])
 
 
-def _batches(parsed: Iterable[ParsedArticle]) -> Iterator[tuple[list[dict[str, Any]], list[dict[str, Any]]]]:
-    articles: list[dict[str, Any]] = []
-    paragraphs: list[dict[str, Any]] = []
-    for item in parsed:
-        articles.append(item.article)
-        paragraphs.extend(item.paragraphs)
-        if len(articles) == ARTICLES_PER_BATCH:
+def record_batch(rows: Sequence[dict[str, Any]], columns: Sequence[Column]) -> pa.RecordBatch:
+    """Rows (dicts keyed by column name; missing keys are null) as one Arrow record batch."""
+    import pyarrow as pa
+
+    schema = arrow_schema(tuple(columns))
+    arrays = [pa.array([row.get(f.name) for row in rows], type=f.type) for f in schema]
+    return pa.RecordBatch.from_arrays(arrays, schema=schema)
+
+
+def column_batch(data: dict[str, list[Any]], columns: Sequence[Column]) -> pa.RecordBatch:
+    """Columns (lists keyed by column name, all of one length) as one Arrow record batch."""
+    import pyarrow as pa
+
+    schema = arrow_schema(tuple(columns))
+    return pa.RecordBatch.from_arrays([pa.array(data[f.name], type=f.type) for f in schema], schema=schema)
+
+
+def to_frame(table: pa.Table) -> pd.DataFrame:
+    """An Arrow table as a DataFrame with the catalogue's nullable pandas dtypes."""
+    import pandas as pd
+    import pyarrow as pa
+
+    mapping = {
+        pa.string(): pd.StringDtype("pyarrow"),
+        pa.int64(): pd.Int64Dtype(),
+        pa.float64(): pd.Float64Dtype(),
+        pa.bool_(): pd.BooleanDtype(),
+    }
+    frame: pd.DataFrame = table.to_pandas(types_mapper=mapping.get, coerce_temporal_nanoseconds=False)
+    return frame
+
+
+def _row_groups(batches: Iterable[TableBatch]) -> Iterator[tuple[list[pa.RecordBatch], list[pa.RecordBatch]]]:
+    articles: list[pa.RecordBatch] = []
+    paragraphs: list[pa.RecordBatch] = []
+    count = 0
+    for batch in batches:
+        articles.append(batch.articles)
+        paragraphs.append(batch.paragraphs)
+        count += batch.articles.num_rows
+        if count >= ARTICLES_PER_ROW_GROUP:
             yield articles, paragraphs
-            articles, paragraphs = [], []
+            articles, paragraphs, count = [], [], 0
     if articles:
         yield articles, paragraphs
 
@@ -57,7 +105,7 @@ class _Sink:
         import pyarrow.csv as pacsv
         import pyarrow.parquet as pq
 
-        self.target, self.columns, self.schema = target, columns, arrow_schema(columns)
+        self.target, self.columns, self.schema = target, columns, arrow_schema(tuple(columns))
         fd, self.tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
         os.close(fd)
         self.writer: Any = (
@@ -66,11 +114,10 @@ class _Sink:
             else pacsv.CSVWriter(self.tmp, self.schema)
         )
 
-    def write(self, rows: list[dict[str, Any]]) -> None:
+    def write(self, batches: list[pa.RecordBatch]) -> None:
         import pyarrow as pa
 
-        data = {c.name: [row.get(c.name) for row in rows] for c in self.columns}
-        self.writer.write_table(pa.Table.from_pydict(data, schema=self.schema))
+        self.writer.write_table(pa.Table.from_batches(batches, schema=self.schema))
 
     def commit(self) -> None:
         self.writer.close()
@@ -84,14 +131,14 @@ class _Sink:
             os.unlink(self.tmp)
 
 
-def write_tables(parsed: Iterable[ParsedArticle], *, out: Path, fmt: Format = "parquet") -> dict[str, Path]:
-    """Stream parsed articles into OUT/articles.<ext> and OUT/paragraphs.<ext>; both or neither."""
+def write_tables(batches: Iterable[TableBatch], *, out: Path, fmt: Format = "parquet") -> dict[str, Path]:
+    """Stream parsed batches into OUT/articles.<ext> and OUT/paragraphs.<ext>; both or neither."""
     out.mkdir(parents=True, exist_ok=True)
     ext = "parquet" if fmt == "parquet" else "csv"
     targets = {"articles": out / f"articles.{ext}", "paragraphs": out / f"paragraphs.{ext}"}
     sinks = {name: _Sink(path, ARTICLES if name == "articles" else PARAGRAPHS, fmt) for name, path in targets.items()}
     try:
-        for articles, paragraphs in _batches(parsed):
+        for articles, paragraphs in _row_groups(batches):
             sinks["articles"].write(articles)
             sinks["paragraphs"].write(paragraphs)
         for sink in sinks.values():

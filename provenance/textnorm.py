@@ -6,6 +6,7 @@ import codecs
 import functools
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,6 +16,7 @@ __all__ = [
     "clean_line",
     "clean_line_spans",
     "normalize_key",
+    "normalize_keys",
     "to_ascii_digits",
 ]
 
@@ -93,6 +95,8 @@ _FAST_SOURCES = (
     [0x00A9, 0x00AB, 0x00AD, 0x00B0, 0x00B7, 0x00BB, 0x00D7, 0xFEFF],
 )
 _UNMAPPED = "\ufffe"  # the charmap codecs' "no character here"
+_SPACE_RUN = re.compile(b"  +")
+_LINE_MARK = b"\x01"  # a newline between lines keyed together (decodes to "\x01"); split() keeps it
 
 
 def _char_key(ch: str) -> str | None:
@@ -108,6 +112,7 @@ def _char_key(ch: str) -> str | None:
 class _ByteCodec:
     encode: Any  # codecs.EncodingMap: source character -> byte
     fold: bytes  # bytes.translate table: source byte -> byte of its key character
+    fold_lines: bytes  # the same, but a newline becomes _LINE_MARK (several lines keyed at once)
     drop: bytes  # source bytes whose key is empty
     decode: str  # key byte -> key character
     tatweel: bytes
@@ -136,10 +141,17 @@ def _build_byte_codec() -> _ByteCodec:
             fold[byte] = next(free_target)
             target[fold[byte]] = key
     tatweel = target.index(_TATWEEL).to_bytes(1, "big")
+    # Keys of this alphabet need no second NFKC pass: no key character is a mark or a jamo, so
+    # none can compose with its neighbour, and each is NFKC-stable on its own.
+    keys = [ch for ch in target if ch != _UNMAPPED]
+    assert all(unicodedata.category(ch)[0] != "M" and not 0x1100 <= ord(ch) <= 0x11FF for ch in keys)
+    assert all(unicodedata.is_normalized("NFKC", ch) for ch in keys)
+    assert _LINE_MARK[0] not in fold, "the line mark must be a byte no key character uses"
     script = [_script_of(ch) for ch in source]
     return _ByteCodec(
         encode=codecs.charmap_build("".join(source)),
         fold=bytes(fold),
+        fold_lines=bytes([*fold[:10], _LINE_MARK[0], *fold[11:]]),
         drop=bytes(drop),
         decode="".join(target),
         tatweel=tatweel,
@@ -210,6 +222,30 @@ def normalize_key(text: str) -> str:
             break
         out = _key_pass(out)
     return out
+
+
+def normalize_keys(lines: Sequence[str]) -> list[str]:
+    """normalize_key of each line, computed for all the lines at once.
+
+    A newline is a normalization boundary, so NFKC, folding and dropping over the joined lines give
+    each line's own result. Joined text outside the common alphabet is keyed line by line.
+    """
+    nfkc = unicodedata.normalize("NFKC", "\n".join(lines))
+    try:
+        raw = codecs.charmap_encode(nfkc, "strict", _BYTE_CODEC.encode)[0]
+    except UnicodeEncodeError:
+        return [normalize_key(line) for line in lines]
+    out = raw.translate(_BYTE_CODEC.fold_lines, _BYTE_CODEC.drop)
+    tatweel, dash_run = _BYTE_CODEC.tatweel, _BYTE_CODEC.dash_run
+    if b"-" in out or tatweel in out:  # only the lines that hold one: a regex over all is slower
+        parts = out.split(_LINE_MARK)
+        out = _LINE_MARK.join([dash_run.sub(_key_dash_bytes, p) if b"-" in p or tatweel in p else p for p in parts])
+    # Collapse spaces in one pass over all the lines; each line's key is then trimmed.
+    out = _SPACE_RUN.sub(b" ", out)
+    keys = [key.strip(" ") for key in codecs.charmap_decode(out, "strict", _BYTE_CODEC.decode)[0].split("\x01")]
+    if len(keys) != len(lines):  # no lines at all, or a line that held a newline
+        return [normalize_key(line) for line in lines]
+    return keys
 
 
 def to_ascii_digits(text: str) -> str:

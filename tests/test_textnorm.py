@@ -14,6 +14,7 @@ from provenance.textnorm import (
     clean_line,
     clean_line_spans,
     normalize_key,
+    normalize_keys,
     to_ascii_digits,
 )
 
@@ -192,3 +193,16 @@ def test_fast_script_count_equals_general(text: str) -> None:
     except UnicodeEncodeError:  # a character outside the codec's alphabet: the general path's job
         assume(False)
     assert fast == textnorm._letters_general(text)
+
+
+@settings(max_examples=800)
+@given(
+    st.lists(
+        st.text(alphabet=_FAST_ALPHABET.replace("\n", ""), max_size=40)
+        | st.text(alphabet=st.sampled_from(_FAST_ALPHABET) | st.sampled_from("ß\u00a0ﻻ\u0301😀"), max_size=20),
+        max_size=8,
+    )
+)
+def test_normalize_keys_equals_key_per_line(lines: list[str]) -> None:
+    """Keying an article's lines together gives each line's own normalize_key."""
+    assert normalize_keys(lines) == [normalize_key(line) for line in lines]
