@@ -141,7 +141,6 @@ MAX_LINES = 40  # failure lines printed; the rest is in audit.json
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from provenance.report import write_report
     from provenance.validate import validate_corpus
 
     corpus = _corpus_dir(args.dir)
@@ -163,8 +162,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         if args.no_report:
             path, summary = None, _summary_of(audit)
         else:
-            path, summary = write_report(audit, directory=args.report_dir, started=clock)
-            _write_renderings(audit, corpus=corpus, directory=args.report_dir)
+            path, summary = _write_reports(audit, corpus=corpus, directory=args.report_dir, started=clock)
     finally:
         stage.close()
     if args.format == "json" and path is not None:
@@ -198,17 +196,25 @@ def _summary_of(audit: Any) -> dict[str, int]:
     return summarize(audit.results)
 
 
-def _write_renderings(audit: Any, *, corpus: Path, directory: Path) -> None:
-    """audit.md, junit.xml and audit.html, rendered from the audit.json just written."""
-    from provenance.render.data import ReportData
+def _write_reports(audit: Any, *, corpus: Path, directory: Path, started: float) -> tuple[Path, dict[str, int]]:
+    """audit.json, and audit.md, junit.xml and audit.html rendered in the same pass over its results."""
     from provenance.render.markdown import render_markdown
-    from provenance.render.outputs import append_step_summary, default_targets, github_annotations, write_reports
+    from provenance.render.outputs import Renderer, append_step_summary, default_targets, github_annotations
+    from provenance.report import write_report
 
-    view = write_reports(ReportData.from_file(directory / "audit.json"), targets=default_targets(directory))
+    directory.mkdir(parents=True, exist_ok=True)
+    renderer = Renderer(default_targets(directory))
+    try:
+        written = write_report(audit, directory=directory, started=started, observer=renderer)
+        view = renderer.finish(written.head, written.articles)
+    except BaseException:
+        renderer.abort()
+        raise
     append_step_summary(render_markdown(view))
     if os.environ.get("GITHUB_ACTIONS") == "true":
         for line in github_annotations(view, corpus=corpus):
             _print(line)
+    return written.path, written.summary
 
 
 def _cmd_report(args: argparse.Namespace) -> int:

@@ -53,6 +53,10 @@ class FixityReport:
             return ["manifest.current", "manifest.pin"] if self.strict else ["manifest.pin"]
         return _checks_for(name in listed, self.entry(name, listed=listed), self.depth)
 
+    def checks_for_matching_file(self) -> list[str]:
+        """The check ids that ran on a listed file that matched INDEX.md."""
+        return _checks_for(True, Entry("", "file"), self.depth)
+
     def outcomes(self, name: str | None, *, listed: Mapping[str, object]) -> list[tuple[str, Finding | None]]:
         """(check id, its failure or None when it passed) for every check that ran on `name`, by id."""
         own: dict[str, Finding | None] = {f.check: f for f in self.failures_by_file.get(name, [])}

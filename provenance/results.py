@@ -7,6 +7,7 @@ order every report uses (file, then check id).
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
@@ -52,6 +53,8 @@ class Result:
 
 
 _TEMPLATES: dict[tuple[str, str, tuple[tuple[str, str], ...]], tuple[str, ...]] = {}
+_RECORDS: dict[tuple[str, str, tuple[tuple[str, str], ...]], dict[str, Any]] = {}
+_FILE_SLOT = '"\\u0000"'  # how json.dumps writes the placeholder "\0" put where the file name goes
 
 
 def from_finding(finding: Finding) -> Result:
@@ -72,6 +75,13 @@ class EngineVerdict:
         engines = {e: ("failed" if file in f else "passed") for e, f in self.failures.items()}
         engines.update({e: f"unsupported: {why}" for e, why in self.check.unsupported})
         return engines
+
+    def engines_passed(self) -> dict[str, str]:
+        """The engines' verdicts on a file that no engine failed."""
+        return {
+            **dict.fromkeys(self.failures, "passed"),
+            **{e: f"unsupported: {why}" for e, why in self.check.unsupported},
+        }
 
     def failing(self) -> list[str | None]:
         return sorted({f for files in self.failures.values() for f in files}, key=lambda f: f or "")
@@ -116,7 +126,9 @@ class ResultSet:
         self.articles = set(articles)
         self.per_file = [v for v in self.verdicts if v.check.scope == "article"]
         self.corpus_wide = [v for v in self.verdicts if v.check.scope != "article"]
-        failing = {(r.check, r.file) for r in self._notable_before_waivers()}
+        # The engines' failures, made once: the gate, the waivers and every report read them.
+        self._failures = {(r.check, r.file): r for r in self._notable_before_waivers()}
+        failing = set(self._failures)
         self.applied: dict[tuple[str, str | None], Waiver] = {}
         self.waiver_results: list[Result] = []
         for waiver in waivers:
@@ -133,7 +145,7 @@ class ResultSet:
 
     def notable(self) -> list[Result]:
         """The failed and waived results and the waiver findings, in report order."""
-        out = [self._waive(r) for r in self._notable_before_waivers()] + self.waiver_results
+        out = [self._waive(r) for r in self._failures.values()] + self.waiver_results
         return sorted(out, key=lambda r: (r.file or "", r.check))
 
     def _waive(self, result: Result) -> Result:
@@ -148,7 +160,7 @@ class ResultSet:
 
     def __iter__(self) -> Iterator[Result]:
         """Every result, ordered by file then check id; passed ones made on the fly."""
-        for _, result in self._rows():
+        for result in self._rows():
             yield result if isinstance(result, Result) else result.make()
 
     def json_lines(self) -> Iterator[tuple[str, str, str]]:
@@ -157,13 +169,41 @@ class ResultSet:
         Passed results, millions of them on a large corpus, are written from a per-check template
         without building a Result object each.
         """
-        for _, result in self._rows():
+        for result in self._rows():
             if isinstance(result, Result):
                 yield result.status, result.severity, result.to_json()
             else:
                 yield "passed", result.severity, result.json()
 
-    def _rows(self) -> Iterator[tuple[str, Result | _Passed]]:
+    def _rows(self) -> Iterator[Result | _Passed]:
+        for name, row in self.file_rows():
+            yield from row if row is not None else (replace(p, file=name) for p in self.clean_row)
+
+    @functools.cached_property
+    def clean_row(self) -> tuple[_Passed, ...]:
+        """The results of a clean file, by check id, with file None: every file check passed.
+
+        A clean file is listed, matches INDEX.md, was parsed, and no check failed on it; the same
+        checks ran on every clean file, with the same engine verdicts.
+        """
+        fixity = [_Passed.fixity(check, None) for check in self.fixity.checks_for_matching_file()]
+        engines = [_Passed.engine(v, None) for v in self.per_file]
+        return tuple(sorted(fixity + engines, key=lambda p: p.check))
+
+    def clean_template(self, *, separator: str) -> tuple[list[str], list[dict[str, Any]]]:
+        """A clean file's results as JSON split where its name goes, and as dicts (file None).
+
+        Joining the parts with the file name's JSON gives each result's JSON, `separator` between.
+        """
+        block = separator.join(_FILE_SLOT.join(p.template()) for p in self.clean_row)
+        return block.split(_FILE_SLOT), [p.record() for p in self.clean_row]
+
+    def file_rows(self) -> Iterator[tuple[str | None, list[Result | _Passed] | None]]:
+        """(name, its results by check id) in report order, name None first for the corpus.
+
+        A clean file comes as (name, None): its results are `clean_row` with its name, which lets
+        writers use one template for most of a large corpus.
+        """
         extra: dict[str | None, list[Result]] = {}
         for result in self.waiver_results:
             extra.setdefault(result.file, []).append(result)
@@ -171,22 +211,30 @@ class ResultSet:
             for file in verdict.failing() or [None]:
                 extra.setdefault(file, []).append(verdict.result(file))
         listed: dict[str, object] = dict(self.fixity.manifest.by_file())
-        failing_by_verdict = [(v, set(v.failing())) for v in self.per_file]
+        # Per check: its verdict, the files it failed, and its result on any other file.
+        failing_by_verdict = [(v, set(v.failing()), _Passed.engine(v, None)) for v in self.per_file]
+        unclean = set(extra) | set(self.fixity.differing) | set(self.fixity.failures_by_file)
+        for _, failing, _ in failing_by_verdict:
+            unclean |= failing
         names = sorted(set(self.fixity.names()) | self.articles)
         for name in [None, *names]:
-            row: list[tuple[str, Result | _Passed]] = []
+            if name is not None and name not in unclean and name in listed and name in self.articles:
+                yield name, None
+                continue
+            row: list[Result | _Passed] = []
             if name is None or name in listed or name in self.fixity.differing:
                 for check, found in self.fixity.outcomes(name, listed=listed):
-                    row.append((check, self._waive(from_finding(found)) if found else _Passed.fixity(check, name)))
+                    row.append(self._waive(from_finding(found)) if found else _Passed.fixity(check, name))
             if name is not None and name in self.articles:
-                for verdict, failing in failing_by_verdict:
-                    check = verdict.check.id
+                for verdict, failing, passed in failing_by_verdict:
                     row.append(
-                        (check, self._waive(verdict.result(name)) if name in failing else _Passed.engine(verdict, name))
+                        self._waive(self._failures[verdict.check.id, name])
+                        if name in failing
+                        else _Passed(passed.check, name, passed.message, passed.engines)
                     )
-            row += [(r.check, self._waive(r)) for r in extra.get(name, [])]
-            row.sort(key=lambda item: item[0])
-            yield from row
+            row += [self._waive(r) for r in extra.get(name, [])]
+            row.sort(key=lambda item: item.check)
+            yield name, row
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,8 +251,9 @@ class _Passed:
         return _Passed(check, file, PASS_MESSAGES[check])
 
     @staticmethod
-    def engine(verdict: EngineVerdict, file: str) -> _Passed:
-        return _Passed(verdict.check.id, file, verdict.check.title, tuple(verdict.engines_for(file).items()))
+    def engine(verdict: EngineVerdict, file: str | None) -> _Passed:
+        """The check's result on a file no engine failed."""
+        return _Passed(verdict.check.id, file, verdict.check.title, tuple(verdict.engines_passed().items()))
 
     @property
     def severity(self) -> str:
@@ -213,14 +262,33 @@ class _Passed:
     def make(self) -> Result:
         return Result(self.check, self.file, "passed", self.message, dict(self.engines))
 
+    @property
+    def status(self) -> str:
+        return "passed"
+
+    def as_dict(self) -> dict[str, Any]:
+        return self.make().as_dict()
+
     def json(self) -> str:
+        return json.dumps(self.file, ensure_ascii=False).join(self.template())
+
+    def record(self) -> dict[str, Any]:
+        """The dict this result's JSON reads back as, but with file None: shared, read only."""
+        key = (self.check, self.message, self.engines)
+        base = _RECORDS.get(key)
+        if base is None:
+            base = _RECORDS[key] = json.loads(replace(self, file=None).json())
+        return base
+
+    def template(self) -> tuple[str, ...]:
+        """This result's JSON split where the file name goes (the file's JSON joins the parts)."""
         key = (self.check, self.message, self.engines)
         template = _TEMPLATES.get(key)
         if template is None:
             template = _TEMPLATES[key] = tuple(
-                json.dumps({**self.make().as_dict(), "file": "\0"}, ensure_ascii=False).split('"\\u0000"')
+                json.dumps({**self.make().as_dict(), "file": "\0"}, ensure_ascii=False).split(_FILE_SLOT)
             )
-        return json.dumps(self.file, ensure_ascii=False).join(template)
+        return template
 
 
 def _judge(

@@ -93,9 +93,11 @@ def _details(check: CheckSpec, frames: Mapping[str, Any], failing: set[str | Non
         }
     columns = sorted({c for rule in check.rules for c in rule_columns(rule)} - {"run_at", "file"})
     articles = frames["articles"]
-    articles = articles[articles["file"].isin(failing)].set_index("file")
+    articles = articles[articles["file"].isin(failing)]
     shown = [c for c in columns if c in articles.columns]
-    return {str(f): {c: _json_value(v) for c, v in row.items()} for f, row in articles[shown].iterrows()}
+    files = [str(f) for f in articles["file"]]
+    rows = zip(*[_json_column(articles[c]) for c in shown], strict=True) if shown else [()] * len(files)
+    return {f: dict(zip(shown, row, strict=True)) for f, row in zip(files, rows, strict=True)}
 
 
 def validate_corpus(
@@ -234,13 +236,24 @@ def _article_facts(corpus: Path, articles: Any, detailed: Sequence[str], *, regi
             {"line": r["line"], "role": r["role"], "text": r["text"], "duplicate_of": r["duplicate_of"]}
             for r in parsed.paragraphs
         ]
+    columns = [_json_column(articles[name]) for name in _FACTS]
     facts = []
-    for row in articles[list(_FACTS)].itertuples(index=False, name=None):
-        item = {name: _json_value(value) for name, value in zip(_FACTS, row, strict=True)}
+    for row in zip(*columns, strict=True):
+        item = dict(zip(_FACTS, row, strict=True))
         if item["file"] in lines:
             item["lines"] = lines[item["file"]]
         facts.append(item)
     return facts
+
+
+def _json_column(series: Any) -> list[Any]:
+    """A column's values as JSON values, as _json_value gives them, converted column by column."""
+    import pandas as pd
+
+    values = series.astype(object).where(series.notna(), None).tolist()
+    if isinstance(series.dtype, pd.DatetimeTZDtype) or pd.api.types.is_datetime64_dtype(series.dtype):
+        return [None if v is None else v.isoformat() for v in values]
+    return [_json_value(v) if v is not None and not isinstance(v, str | bool | int | float) else v for v in values]
 
 
 def _check_entry(spec: CheckSpec) -> dict[str, Any]:

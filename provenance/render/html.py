@@ -6,6 +6,7 @@ the article details show only files with something to look at, and every cap say
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -49,6 +50,7 @@ details{margin:.4rem 0} summary{cursor:pointer;font-weight:600}
 """
 
 
+@functools.lru_cache(maxsize=4096)  # messages repeat across files
 def _dir(text: str | None) -> str:
     """dir/lang attributes: Arabic-script text right-to-left, mixed text decided by the browser."""
     if not text:

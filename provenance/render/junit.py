@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import tempfile
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, Any
 from xml.sax.saxutils import quoteattr
@@ -16,9 +18,13 @@ def _kind(result: dict[str, Any]) -> str:
     return str(result["status"])
 
 
-def _testcase(result: dict[str, Any]) -> str:
-    check, kind = quoteattr(str(result["check"])), _kind(result)
-    head = f"    <testcase classname={check} name={quoteattr(str(result['file'] or '(corpus)'))}"
+_quote_check = functools.cache(quoteattr)  # a few dozen check ids, quoted millions of times
+
+
+def _testcase(result: dict[str, Any], *, name: str | None = None) -> str:
+    """One testcase; `name` is the file's quoted name when the caller already has it."""
+    check, kind = _quote_check(str(result["check"])), _kind(result)
+    head = f"    <testcase classname={check} name={name or quoteattr(str(result['file'] or '(corpus)'))}"
     if kind == "failure":
         return f'{head}>\n      <failure type="error" message={quoteattr(str(result["message"]))}/>\n    </testcase>\n'
     if kind in ("waived", "warning"):
@@ -43,9 +49,39 @@ class JUnitWriter:
     def add(self, result: dict[str, Any]) -> None:
         check = str(result["check"])
         self.counts[check, _kind(result)] += 1
+        self._part(check).write(_testcase(result))
+
+    def add_row(self, file: str | None, results: Sequence[dict[str, Any]]) -> None:
+        """add() of each of one file's results (a passed result is read for its check only)."""
+        quoted = quoteattr(file or "(corpus)")
+        counts, parts = self.counts, self.parts
+        for result in results:
+            check = str(result["check"])
+            part = parts.get(check) or self._part(check)
+            if result["status"] == "passed":
+                counts[check, "passed"] += 1
+                part.write(f"    <testcase classname={_quote_check(check)} name={quoted}/>\n")
+            else:
+                counts[check, _kind(result)] += 1
+                part.write(_testcase(result, name=quoted))
+
+    def add_passed(self, name: str, checks: Sequence[str]) -> None:
+        """A passed testcase for `name` under each of `checks`: add() of each, without the dicts."""
+        quoted = quoteattr(name)
+        for check in checks:
+            self.counts[check, "passed"] += 1
+            self._part(check).write(f"    <testcase classname={_quote_check(check)} name={quoted}/>\n")
+
+    def _part(self, check: str) -> IO[str]:
         if check not in self.parts:
             self.parts[check] = (Path(self.scratch.name) / f"{len(self.parts)}.xml").open("w", encoding="utf-8")
-        self.parts[check].write(_testcase(result))
+        return self.parts[check]
+
+    def abort(self) -> None:
+        """Drop the scratch files; junit.xml is left as it was."""
+        for handle in self.parts.values():
+            handle.close()
+        self.scratch.cleanup()
 
     def finish(self) -> Path:
         """Write junit.xml atomically and remove the scratch files."""

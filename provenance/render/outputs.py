@@ -3,30 +3,70 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from provenance.atomic import write_atomic
 from provenance.render.data import ReportData
 from provenance.render.html import render_html
 from provenance.render.junit import JUnitWriter
 from provenance.render.markdown import render_markdown
-from provenance.render.view import ReportView, collect
+from provenance.render.view import Collector, ReportView, rows_of
 
 FORMATS = {"html": "audit.html", "md": "audit.md", "junit": "junit.xml"}
 
 
+class Renderer:
+    """Renders the reports from results as they stream past, one file's row at a time.
+
+    junit.xml is written as it goes; the view for Markdown and HTML is collected and rendered by
+    `finish`. `validate` feeds it while writing audit.json, `report` while reading one back; both
+    hand it the same dicts, so both give the same bytes.
+    """
+
+    def __init__(self, targets: Mapping[str, Path]) -> None:
+        self.targets = targets
+        self.junit = JUnitWriter(targets["junit"]) if "junit" in targets else None
+        self.collector = Collector()
+
+    def row(self, name: str | None, results: Sequence[dict[str, Any]]) -> None:
+        """One name's results; passed ones are read for their check only (their file may be None)."""
+        self.collector.row(name, results)
+        if self.junit:
+            self.junit.add_row(name, results)
+
+    def clean(self, name: str, row: Sequence[dict[str, Any]]) -> None:
+        """A file whose results are `row` with its name, all passed."""
+        self.collector.clean(name, row)
+        if self.junit:
+            self.junit.add_passed(name, [str(r["check"]) for r in row])
+
+    def finish(self, head: dict[str, Any], articles: list[dict[str, Any]]) -> ReportView:
+        view = self.collector.finish(head, articles)
+        if self.junit:
+            self.junit.finish()
+        if "md" in self.targets:
+            write_atomic(self.targets["md"], render_markdown(view))
+        if "html" in self.targets:
+            write_atomic(self.targets["html"], render_html(view))
+        return view
+
+    def abort(self) -> None:
+        if self.junit:
+            self.junit.abort()
+
+
 def write_reports(data: ReportData, *, targets: Mapping[str, Path]) -> ReportView:
     """Render each format in `targets` ({"html"|"md"|"junit": path}) from one pass over the results."""
-    junit = JUnitWriter(targets["junit"]) if "junit" in targets else None
-    view = collect(data, sink=junit.add if junit else None)
-    if junit:
-        junit.finish()
-    if "md" in targets:
-        write_atomic(targets["md"], render_markdown(view))
-    if "html" in targets:
-        write_atomic(targets["html"], render_html(view))
-    return view
+    renderer = Renderer(targets)
+    try:
+        for name, row in rows_of(data.results()):
+            renderer.row(name, row)
+        return renderer.finish(data.head, list(data.articles()))
+    except BaseException:
+        renderer.abort()
+        raise
 
 
 def default_targets(directory: Path) -> dict[str, Path]:

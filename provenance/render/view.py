@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import itertools
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,37 +38,57 @@ class ReportView:
         return bool(self.head["ok"])
 
 
-def collect(data: ReportData, *, sink: Callable[[dict[str, Any]], None] | None = None) -> ReportView:
-    """Read every result once (also handing each to `sink`, e.g. the JUnit writer)."""
-    view = ReportView(data.head, list(data.articles()))
-    current: str | None = None
-    row: dict[str, str] = {}
+class Collector:
+    """Builds a ReportView from a report's results, handed over one file's row at a time."""
 
-    def close_file() -> None:
-        if current is None:
+    def __init__(self) -> None:
+        self.view = ReportView({}, [])
+
+    def row(self, file: str | None, results: Sequence[dict[str, Any]]) -> None:
+        """One name's results (None: the corpus as a whole); passed ones are read for check only."""
+        view, row = self.view, {}
+        for result in results:
+            status, check = status_of(result), str(result["check"])
+            if status != "passed":
+                view.notable.append(result)
+            if file is None or check.startswith("waiver."):
+                continue
+            if check.startswith(("fixity.", "manifest.")):
+                if status != "passed":
+                    view.fixity[file] = max(status, view.fixity.get(file, "passed"), key=_RANK.__getitem__)
+                continue
+            row[check] = status
+            view.checks.add(check)
+        if file is None:
             return
         view.files += 1
         if any(s != "passed" for s in row.values()):
             view.flagged += 1
             if len(view.matrix) < MATRIX_LIMIT:
-                view.matrix[current] = dict(row)
+                view.matrix[file] = row
 
-    for result in data.results():
-        if sink is not None:
-            sink(result)
-        status, file, check = status_of(result), result["file"], str(result["check"])
-        if status != "passed":
-            view.notable.append(result)
-        if file != current:
-            close_file()
-            current, row = file, {}
-        if file is None or check.startswith("waiver."):
-            continue
-        if check.startswith(("fixity.", "manifest.")):
-            if status != "passed":
-                view.fixity[file] = max(status, view.fixity.get(file, "passed"), key=_RANK.__getitem__)
-            continue
-        row[check] = status
-        view.checks.add(check)
-    close_file()
-    return view
+    def clean(self, name: str, row: Sequence[dict[str, Any]]) -> None:
+        """A file whose results are `row` (file None there), all passed: the same as row() on them."""
+        del name  # a clean file shows only in the counts
+        self.view.files += 1
+        self.view.checks.update(
+            str(r["check"]) for r in row if not str(r["check"]).startswith(("fixity.", "manifest.", "waiver."))
+        )
+
+    def finish(self, head: dict[str, Any], articles: list[dict[str, Any]]) -> ReportView:
+        self.view.head, self.view.articles = head, articles
+        return self.view
+
+
+def rows_of(results: Iterable[dict[str, Any]]) -> Iterator[tuple[str | None, list[dict[str, Any]]]]:
+    """Results in report order grouped by file: (name, its results) per name."""
+    for name, group in itertools.groupby(results, key=lambda r: r["file"]):
+        yield name, list(group)
+
+
+def collect(data: ReportData) -> ReportView:
+    """Read every result of `data` once into a ReportView."""
+    collector = Collector()
+    for name, row in rows_of(data.results()):
+        collector.row(name, row)
+    return collector.finish(data.head, list(data.articles()))
