@@ -27,7 +27,10 @@ class ResultObserver(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class Written:
-    """audit.json as written: its path, the summary counts, and its head and articles as read back."""
+    """audit.json as written: its path, the summary counts, its head as read back, and the articles.
+
+    The articles are JSON values already (validate makes them so), so they read back as they are.
+    """
 
     path: Path
     summary: dict[str, int]
@@ -58,14 +61,13 @@ def write_report(
         if started is not None:
             run["seconds"] = round(time.perf_counter() - started, 3)
         head = {**audit.head, "summary": counts, "checks": audit.checks}
-        articles = [json.dumps(article, ensure_ascii=False) for article in audit.articles]
         with os.fdopen(final_fd, "w", encoding="utf-8") as out, body_path.open(encoding="utf-8") as body:
             out.write(json.dumps(head, ensure_ascii=False, indent=2)[:-2] + ',\n  "results": [\n')
             while chunk := body.read(1 << 20):
                 out.write(chunk)
             out.write('\n  ],\n  "articles": [')
-            for number, article in enumerate(articles):
-                out.write(("\n    " if number == 0 else ",\n    ") + article)
+            for number, article in enumerate(audit.articles):
+                out.write(("\n    " if number == 0 else ",\n    ") + json.dumps(article, ensure_ascii=False))
             run_text = json.dumps(run, ensure_ascii=False, indent=2).replace("\n", "\n  ")
             out.write('\n  ],\n  "run": ' + run_text + "\n}\n")
             out.flush()
@@ -78,7 +80,7 @@ def write_report(
     finally:
         body_path.unlink(missing_ok=True)
     head_read = json.loads(json.dumps({**head, "run": run}, ensure_ascii=False))
-    return Written(target, counts, head_read, [json.loads(article) for article in articles])
+    return Written(target, counts, head_read, audit.articles)
 
 
 def _write_results(results: ResultSet, body: IO[str], counts: dict[str, int], observer: ResultObserver | None) -> None:

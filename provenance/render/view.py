@@ -10,6 +10,7 @@ from typing import Any
 from provenance.render.data import ReportData
 
 MATRIX_LIMIT = 2000  # files shown in the checks matrix
+_NOTABLE_KEYS = ("check", "file", "status", "severity", "message")
 _RANK = {"passed": 0, "waived": 1, "warning": 2, "failed": 3}
 
 
@@ -26,7 +27,8 @@ class ReportView:
 
     head: dict[str, Any]
     articles: list[dict[str, Any]]
-    notable: list[dict[str, Any]] = field(default_factory=list)
+    notable: list[dict[str, Any]] = field(default_factory=list)  # check, file, status, severity, message,
+    # and details.waiver for a waived result
     matrix: dict[str, dict[str, str]] = field(default_factory=dict)
     checks: set[str] = field(default_factory=set)
     fixity: dict[str, str] = field(default_factory=dict)  # files whose fixity is not all passed
@@ -43,6 +45,7 @@ class Collector:
 
     def __init__(self) -> None:
         self.view = ReportView({}, [])
+        self._messages: dict[str, str] = {}
 
     def row(self, file: str | None, results: Sequence[dict[str, Any]]) -> None:
         """One name's results (None: the corpus as a whole); passed ones are read for check only."""
@@ -50,7 +53,7 @@ class Collector:
         for result in results:
             status, check = status_of(result), str(result["check"])
             if status != "passed":
-                view.notable.append(result)
+                view.notable.append(self._slim(result))
             if file is None or check.startswith("waiver."):
                 continue
             if check.startswith(("fixity.", "manifest.")):
@@ -66,6 +69,16 @@ class Collector:
             view.flagged += 1
             if len(view.matrix) < MATRIX_LIMIT:
                 view.matrix[file] = row
+
+    def _slim(self, result: dict[str, Any]) -> dict[str, Any]:
+        """What the renderings read of a notable result; a large corpus has a hundred thousand."""
+        slim = {key: result[key] for key in _NOTABLE_KEYS}
+        message = slim["message"]
+        slim["message"] = self._messages.setdefault(message, message)  # one copy of each message text
+        waiver = result.get("details", {}).get("waiver")
+        if waiver is not None:
+            slim["details"] = {"waiver": waiver}
+        return slim
 
     def clean(self, name: str, row: Sequence[dict[str, Any]]) -> None:
         """A file whose results are `row` (file None there), all passed: the same as row() on them."""
