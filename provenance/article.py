@@ -84,6 +84,8 @@ def _looks_binary(text: str) -> bool:
 
 
 def _line_endings(text: str) -> str:
+    if "\r" not in text:  # the common case: one scan
+        return "lf" if "\n" in text else "none"
     crlf = text.count("\r\n")
     cr, lf = text.count("\r") - crlf, text.count("\n") - crlf
     kinds = [name for name, count in (("crlf", crlf), ("lf", lf), ("cr", cr)) if count]
@@ -255,13 +257,21 @@ def _parse_lines(
             "duplicate_paragraph_count": len(repeats),
             "duplicate_char_fraction": duplicate_chars / body_chars if body_chars else 0.0,
             "char_count": len(body_text),
-            "word_count": len(body_text.split()),
+            "word_count": sum([_word_count(lines.text[i]) for i in body]),
             "arabic_fraction": fraction,
             "boilerplate_count": lines.role.count("boilerplate") + lines.role.count("related"),
             "body_key": sha256(" ".join(walker.body_keys).encode()).hexdigest() if body else None,
             "language": "ar" if fraction >= 0.5 else ("other" if body_text.strip() else "und"),
         }
     )
+
+
+def _word_count(line: str) -> int:
+    """len(line.split()), without making the words when single spaces are the only whitespace."""
+    text = line.strip(" ")
+    if text.isprintable() and "  " not in text:  # isprintable: no whitespace but " " (nor \n, NBSP...)
+        return text.count(" ") + 1 if text else 0
+    return len(line.split())
 
 
 def _date_line(line: str) -> list[FoundDate] | None:

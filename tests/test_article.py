@@ -6,6 +6,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from provenance.article import parse_article
 from provenance.outlets import load_registry
@@ -182,3 +184,12 @@ def test_fifty_megabyte_single_line() -> None:
     assert parsed.article["bytes"] == 50 << 20
     assert len(parsed.paragraphs) == 1
     assert parsed.paragraphs[0]["role"] == "title"
+
+
+@settings(max_examples=500)
+@given(st.text(alphabet=st.sampled_from(" \u00a0\t\x1c\u2009\u3000\u200fabcنص\n"), max_size=40) | st.text(max_size=40))
+def test_word_count_is_the_number_of_whitespace_separated_words(line: str) -> None:
+    """The fast word count agrees with str.split on any text."""
+    from provenance.article import _word_count
+
+    assert _word_count(line) == len(line.split())
