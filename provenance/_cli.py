@@ -198,6 +198,7 @@ def _summary_of(audit: Any) -> dict[str, int]:
 
 def _write_reports(audit: Any, *, corpus: Path, directory: Path, started: float) -> tuple[Path, dict[str, int]]:
     """audit.json, and audit.md, junit.xml and audit.html rendered in the same pass over its results."""
+    from provenance import gcpause
     from provenance.render.markdown import render_markdown
     from provenance.render.outputs import Renderer, append_step_summary, default_targets, github_annotations
     from provenance.report import write_report
@@ -205,8 +206,9 @@ def _write_reports(audit: Any, *, corpus: Path, directory: Path, started: float)
     directory.mkdir(parents=True, exist_ok=True)
     renderer = Renderer(default_targets(directory))
     try:
-        written = write_report(audit, directory=directory, started=started, observer=renderer)
-        view = renderer.finish(written.head, written.articles)
+        with gcpause.frozen():  # millions of short-lived dicts: leave the audit's heap unscanned
+            written = write_report(audit, directory=directory, started=started, observer=renderer)
+            view = renderer.finish(written.head, written.articles)
     except BaseException:
         renderer.abort()
         raise

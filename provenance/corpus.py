@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import gc
 import os
 import stat
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from expectations.columns import ARTICLES, PANDAS_DTYPES, PARAGRAPHS, VALIDATED, Column
+from provenance import gcpause
 from provenance.article import LINE_COLUMNS, ParsedArticle, parse_article
 from provenance.manifest import INDEX_NAME, Row, read_manifest
 from provenance.outlets import Registry, load_registry
@@ -66,27 +65,11 @@ def _init(corpus: Path, registry: Registry, paragraph_columns: tuple[Column, ...
     _worker = (corpus, registry, paragraph_columns)
 
 
-@contextmanager
-def _bulk() -> Iterator[None]:
-    """Pause the cyclic garbage collector while building many small acyclic records.
-
-    Parsing makes no reference cycles; with the collector on, its full passes over an ever larger
-    heap of rows cost more than the parsing itself.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def _parse_batch(batch: Sequence[Source]) -> TableBatch:
     """Parse a batch of files into Arrow record batches, in the worker: only columns cross processes."""
     assert _worker is not None
     corpus, registry, paragraph_columns = _worker
-    with _bulk():
+    with gcpause.paused():  # parsing makes no reference cycles
         parsed = [_parse_one(corpus, source, registry) for source in batch]
         articles = [item.article for item in parsed]
         return TableBatch(
