@@ -163,18 +163,6 @@ class ResultSet:
         for result in self._rows():
             yield result if isinstance(result, Result) else result.make()
 
-    def json_lines(self) -> Iterator[tuple[str, str, str]]:
-        """(status, severity, JSON) of every result in report order: what audit.json holds.
-
-        Passed results, millions of them on a large corpus, are written from a per-check template
-        without building a Result object each.
-        """
-        for result in self._rows():
-            if isinstance(result, Result):
-                yield result.status, result.severity, result.to_json()
-            else:
-                yield "passed", result.severity, result.json()
-
     def _rows(self) -> Iterator[Result | _Passed]:
         for name, row in self.file_rows():
             yield from row if row is not None else (replace(p, file=name) for p in self.clean_row)

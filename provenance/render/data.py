@@ -1,4 +1,4 @@
-"""The data every report is rendered from: audit.json, read as a stream, or a run still in memory."""
+"""The data every report is rendered from: a saved audit.json, read as a stream."""
 
 from __future__ import annotations
 
@@ -6,12 +6,9 @@ import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from provenance.errors import UsageError
-
-if TYPE_CHECKING:
-    from provenance.validate import Audit
 
 # audit.json as corpus-audit writes it: these arrays hold one compact JSON object per line.
 _SECTIONS = {b'  "results": [': "results", b'  "articles": [': "articles"}
@@ -55,12 +52,6 @@ class ReportData:
         head.pop("results")
         head.pop("articles", None)
         return cls(head, lambda: _stream(path, offsets["results"]), lambda: _stream(path, offsets.get("articles")))
-
-    @classmethod
-    def from_audit(cls, audit: Audit, *, summary: dict[str, int], run: dict[str, Any]) -> ReportData:
-        """The same data straight from a run, results streamed rather than held."""
-        head = {**audit.head, "summary": summary, "checks": audit.checks, "run": run}
-        return cls(head, lambda: (r.as_dict() for r in audit.results), lambda: iter(audit.articles))
 
 
 def _skeleton(path: Path) -> tuple[dict[str, Any], dict[str, int] | None]:
