@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from expectations.columns import ARTICLES, PANDAS_DTYPES, PARAGRAPHS, VALIDATED, Column
+from expectations.columns import ARTICLES, PARAGRAPHS, VALIDATED, Column
 from provenance import gcpause
 from provenance.article import LINE_COLUMNS, ParsedArticle, parse_article
 from provenance.manifest import INDEX_NAME, Row, read_manifest
@@ -126,7 +126,7 @@ def _read(path: str | Path, *, limit: int) -> bytes:
             chunks.append(chunk)
             got += len(chunk)
             want = min(1 << 20, limit - got)
-        return b"".join(chunks) if len(chunks) != 1 else chunks[0]
+        return b"".join(chunks)  # a single chunk is returned as it is, not copied
     finally:
         os.close(fd)
 
@@ -163,7 +163,7 @@ def iter_batches(
     registry = registry or load_registry(corpus)
     ordered = sorted(sources, key=lambda s: s.file)
     batches = [ordered[i : i + BATCH] for i in range(0, len(ordered), BATCH)]
-    columns = VALIDATED["paragraphs"] if lean else PARAGRAPHS
+    columns = _paragraph_columns(lean=lean)
     done = 0
     for batch in ordered_map(_parse_batch, batches, jobs=jobs, initializer=_init, initargs=(corpus, registry, columns)):
         yield batch
@@ -174,11 +174,9 @@ def iter_batches(
 
 def frame(rows: list[dict[str, Any]], columns: Sequence[Column]) -> pd.DataFrame:
     """A DataFrame with exactly `columns`, in order, with their nullable dtypes."""
-    import pandas as pd
+    import pyarrow as pa
 
-    dtypes: dict[str, Any] = {c.name: PANDAS_DTYPES[c.kind] for c in columns}
-    data = {name: pd.array([row.get(name) for row in rows], dtype=dtype) for name, dtype in dtypes.items()}
-    return pd.DataFrame(data, index=pd.RangeIndex(len(rows)))
+    return to_frame(pa.Table.from_batches([record_batch(rows, columns)]))
 
 
 def parse_corpus(
@@ -201,8 +199,12 @@ def parse_corpus(
     for batch in iter_batches(corpus, registry=registry, jobs=jobs, lean=lean, progress=progress):
         articles.append(batch.articles)
         paragraphs.append(batch.paragraphs)
-    columns = VALIDATED["paragraphs"] if lean else PARAGRAPHS
     return CorpusTables(
         to_frame(pa.Table.from_batches(articles, schema=arrow_schema(ARTICLES))),
-        to_frame(pa.Table.from_batches(paragraphs, schema=arrow_schema(columns))),
+        to_frame(pa.Table.from_batches(paragraphs, schema=arrow_schema(_paragraph_columns(lean=lean)))),
     )
+
+
+def _paragraph_columns(*, lean: bool) -> tuple[Column, ...]:
+    """The paragraphs table's columns; `lean` leaves out the text."""
+    return VALIDATED["paragraphs"] if lean else PARAGRAPHS

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Protocol
 
-from provenance.results import Result, ResultSet
+from provenance.results import Result, ResultSet, no_counts, tally
 from provenance.validate import Audit
 
 REPORT_NAME = "audit.json"
@@ -50,7 +50,7 @@ def write_report(
     what audit.json holds.
     """
     directory.mkdir(parents=True, exist_ok=True)
-    counts = {"passed": 0, "failed": 0, "waived": 0, "warnings": 0}
+    counts = no_counts()
     fd, body_name = tempfile.mkstemp(prefix=".results.", suffix=".tmp", dir=directory)
     final_fd, final_name = tempfile.mkstemp(prefix=f".{REPORT_NAME}.", suffix=".tmp", dir=directory)
     body_path, final_path = Path(body_name), Path(final_name)
@@ -102,10 +102,7 @@ def _write_results(results: ResultSet, body: IO[str], counts: dict[str, int], ob
                 if isinstance(result, Result):
                     text = result.to_json()
                     records.append(json.loads(text))  # details may hold tuples: as audit.json has them
-                    if result.status == "failed":
-                        counts["failed" if result.severity == "error" else "warnings"] += 1
-                    else:
-                        counts[result.status] += 1
+                    tally(counts, status=result.status, severity=result.severity)
                 else:
                     text = name_json.join(result.template())
                     records.append(result.record())  # file None: the observer has `name`

@@ -52,9 +52,21 @@ class Result:
         return json.dumps(self.as_dict(), ensure_ascii=False)
 
 
-_TEMPLATES: dict[tuple[str, str, tuple[tuple[str, str], ...]], tuple[str, ...]] = {}
-_RECORDS: dict[tuple[str, str, tuple[tuple[str, str], ...]], dict[str, Any]] = {}
+_FORMS: dict[tuple[str, str, tuple[tuple[str, str], ...]], tuple[tuple[str, ...], dict[str, Any]]] = {}
 _FILE_SLOT = '"\\u0000"'  # how json.dumps writes the placeholder "\0" put where the file name goes
+
+
+def no_counts() -> dict[str, int]:
+    """Summary counts before any result: passed, failed (errors), waived, warnings (failed warnings)."""
+    return {"passed": 0, "failed": 0, "waived": 0, "warnings": 0}
+
+
+def tally(counts: dict[str, int], *, status: str, severity: str) -> None:
+    """Count one result into summary counts: passed, failed (errors), waived, warnings."""
+    if status == "failed":
+        counts["failed" if severity == "error" else "warnings"] += 1
+    else:
+        counts[status] += 1
 
 
 def from_finding(finding: Finding) -> Result:
@@ -72,16 +84,16 @@ class EngineVerdict:
     notes: tuple[str, ...] = ()
 
     def engines_for(self, file: str | None) -> dict[str, str]:
-        engines = {e: ("failed" if file in f else "passed") for e, f in self.failures.items()}
-        engines.update({e: f"unsupported: {why}" for e, why in self.check.unsupported})
-        return engines
+        return self._engines(failed_by={e for e, f in self.failures.items() if file in f})
 
     def engines_passed(self) -> dict[str, str]:
         """The engines' verdicts on a file that no engine failed."""
-        return {
-            **dict.fromkeys(self.failures, "passed"),
-            **{e: f"unsupported: {why}" for e, why in self.check.unsupported},
-        }
+        return self._engines(failed_by=set())
+
+    def _engines(self, *, failed_by: set[str]) -> dict[str, str]:
+        engines = {e: ("failed" if e in failed_by else "passed") for e in self.failures}
+        engines.update({e: f"unsupported: {why}" for e, why in self.check.unsupported})
+        return engines
 
     def failing(self) -> list[str | None]:
         return sorted({f for files in self.failures.values() for f in files}, key=lambda f: f or "")
@@ -250,33 +262,25 @@ class _Passed:
     def make(self) -> Result:
         return Result(self.check, self.file, "passed", self.message, dict(self.engines))
 
-    @property
-    def status(self) -> str:
-        return "passed"
-
-    def as_dict(self) -> dict[str, Any]:
-        return self.make().as_dict()
-
     def json(self) -> str:
         return json.dumps(self.file, ensure_ascii=False).join(self.template())
 
     def record(self) -> dict[str, Any]:
         """The dict this result's JSON reads back as, but with file None: shared, read only."""
-        key = (self.check, self.message, self.engines)
-        base = _RECORDS.get(key)
-        if base is None:
-            base = _RECORDS[key] = json.loads(replace(self, file=None).json())
-        return base
+        return self._forms()[1]
 
     def template(self) -> tuple[str, ...]:
         """This result's JSON split where the file name goes (the file's JSON joins the parts)."""
+        return self._forms()[0]
+
+    def _forms(self) -> tuple[tuple[str, ...], dict[str, Any]]:
+        """(template, record), made once per check, message and engine verdicts."""
         key = (self.check, self.message, self.engines)
-        template = _TEMPLATES.get(key)
-        if template is None:
-            template = _TEMPLATES[key] = tuple(
-                json.dumps({**self.make().as_dict(), "file": "\0"}, ensure_ascii=False).split(_FILE_SLOT)
-            )
-        return template
+        forms = _FORMS.get(key)
+        if forms is None:
+            text = json.dumps({**self.make().as_dict(), "file": "\0"}, ensure_ascii=False)
+            forms = _FORMS[key] = (tuple(text.split(_FILE_SLOT)), json.loads(text.replace(_FILE_SLOT, "null")))
+        return forms
 
 
 def _judge(

@@ -53,11 +53,7 @@ def arrow_schema(columns: tuple[Column, ...]) -> pa.Schema:
 
 def record_batch(rows: Sequence[dict[str, Any]], columns: Sequence[Column]) -> pa.RecordBatch:
     """Rows (dicts keyed by column name; missing keys are null) as one Arrow record batch."""
-    import pyarrow as pa
-
-    schema = arrow_schema(tuple(columns))
-    arrays = [pa.array([row.get(f.name) for row in rows], type=f.type) for f in schema]
-    return pa.RecordBatch.from_arrays(arrays, schema=schema)
+    return column_batch({c.name: [row.get(c.name) for row in rows] for c in columns}, columns)
 
 
 def column_batch(data: dict[str, list[Any]], columns: Sequence[Column]) -> pa.RecordBatch:

@@ -200,15 +200,25 @@ def _key_pass_general(text: str) -> str:
     return " ".join(out.split())
 
 
+def _fold_bytes(nfkc: str, table: bytes) -> bytes:
+    """NFKC text in the codec's alphabet as key bytes, spaces not yet collapsed.
+
+    `table` is fold or fold_lines; raises UnicodeEncodeError for a character outside the alphabet.
+    """
+    out = codecs.charmap_encode(nfkc, "strict", _BYTE_CODEC.encode)[0].translate(table, _BYTE_CODEC.drop)
+    tatweel, dash_run = _BYTE_CODEC.tatweel, _BYTE_CODEC.dash_run
+    if b"-" in out or tatweel in out:  # only the lines that hold one: a regex over all is slower
+        parts = out.split(_LINE_MARK)
+        out = _LINE_MARK.join([dash_run.sub(_key_dash_bytes, p) if b"-" in p or tatweel in p else p for p in parts])
+    return out
+
+
 def _key_pass(text: str) -> str:
     nfkc = unicodedata.normalize("NFKC", text)
     try:
-        raw = codecs.charmap_encode(nfkc, "strict", _BYTE_CODEC.encode)[0]
+        out = _fold_bytes(nfkc, _BYTE_CODEC.fold)
     except UnicodeEncodeError:  # a character outside the common alphabet: the general path
         return _key_pass_general(nfkc)
-    out = raw.translate(_BYTE_CODEC.fold, _BYTE_CODEC.drop)
-    if b"-" in out or _BYTE_CODEC.tatweel in out:
-        out = _BYTE_CODEC.dash_run.sub(_key_dash_bytes, out)
     return codecs.charmap_decode(b" ".join(out.split()), "strict", _BYTE_CODEC.decode)[0]
 
 
@@ -232,17 +242,13 @@ def normalize_keys(lines: Sequence[str]) -> list[str]:
     """
     nfkc = unicodedata.normalize("NFKC", "\n".join(lines))
     try:
-        raw = codecs.charmap_encode(nfkc, "strict", _BYTE_CODEC.encode)[0]
+        out = _fold_bytes(nfkc, _BYTE_CODEC.fold_lines)
     except UnicodeEncodeError:
         return [normalize_key(line) for line in lines]
-    out = raw.translate(_BYTE_CODEC.fold_lines, _BYTE_CODEC.drop)
-    tatweel, dash_run = _BYTE_CODEC.tatweel, _BYTE_CODEC.dash_run
-    if b"-" in out or tatweel in out:  # only the lines that hold one: a regex over all is slower
-        parts = out.split(_LINE_MARK)
-        out = _LINE_MARK.join([dash_run.sub(_key_dash_bytes, p) if b"-" in p or tatweel in p else p for p in parts])
     # Collapse spaces in one pass over all the lines; each line's key is then trimmed.
     out = _SPACE_RUN.sub(b" ", out)
-    keys = [key.strip(" ") for key in codecs.charmap_decode(out, "strict", _BYTE_CODEC.decode)[0].split("\x01")]
+    decoded = codecs.charmap_decode(out, "strict", _BYTE_CODEC.decode)[0]
+    keys = [key.strip(" ") for key in decoded.split(_LINE_MARK.decode())]
     if len(keys) != len(lines):  # no lines at all, or a line that held a newline
         return [normalize_key(line) for line in lines]
     return keys

@@ -17,7 +17,7 @@ from provenance import __version__, gcpause
 from provenance.corpus import parse_corpus
 from provenance.fixity import verify_fixity
 from provenance.outlets import load_registry
-from provenance.results import EngineVerdict, Result, ResultSet
+from provenance.results import EngineVerdict, Result, ResultSet, no_counts, tally
 from provenance.waivers import read_waivers
 
 Engine = Literal["pandera", "gx"]
@@ -55,12 +55,9 @@ class Audit:
 
 def summarize(results: Iterable[Result]) -> dict[str, int]:
     """passed, failed (errors), waived, warnings (failed warnings)."""
-    counts = {"passed": 0, "failed": 0, "waived": 0, "warnings": 0}
+    counts = no_counts()
     for result in results:
-        if result.status == "failed":
-            counts["failed" if result.severity == "error" else "warnings"] += 1
-        else:
-            counts[result.status] += 1
+        tally(counts, status=result.status, severity=result.severity)
     return counts
 
 
@@ -128,78 +125,91 @@ def validate_corpus(
     registry = load_registry(corpus)
     tables = parse_corpus(corpus, jobs=jobs, registry=registry, lean=True)
     stage("parse")
+    from expectations.view import articles_view
+
+    started_by_outlet = {k: o.started for k, o in registry.outlets.items()}
+    frames = {
+        "articles": articles_view(tables.articles, outlet_started=started_by_outlet, run_at=started),
+        "paragraphs": tables.paragraphs,
+    }
+    params = {"registry outlet ids": sorted(registry.outlets)}
     with gcpause.frozen():  # the engines make many short-lived objects: leave the heap so far unscanned
-        from expectations.view import articles_view
+        failures, notes = _run_engines(frames, engines=engines, params=params, gx_docs=gx_docs, stage=stage)
 
-        started_by_outlet = {k: o.started for k, o in registry.outlets.items()}
-        frames = {
-            "articles": articles_view(tables.articles, outlet_started=started_by_outlet, run_at=started),
-            "paragraphs": tables.paragraphs,
-        }
-        params = {"registry outlet ids": sorted(registry.outlets)}
-        failures: dict[str, dict[str, dict[str | None, int]]] = {}
-        notes: tuple[str, ...] = ()
-        if "pandera" in engines:
-            from expectations.engine_pandera import run_pandera
+    verdicts = []
+    for check in INVARIANTS:
+        ran = {e: failures[e].get(check.id, {}) for e in failures if e in check.engines}
+        if ran:
+            failing = {f for files in ran.values() for f in files}
+            details = _details(check, frames, failing) if failing else {}
+            verdicts.append(EngineVerdict(check, ran, details, notes))
+    digests = dict(zip(tables.articles["file"].astype(str), tables.articles["sha256"].astype(str), strict=True))
+    articles = [str(f) for f in tables.articles["file"]]
+    results = ResultSet(
+        fixity=fixity, verdicts=verdicts, articles=articles, waivers=waivers, digests=digests, today=started.date()
+    )
+    counted = ("error", "warning") if fail_on == "warning" else ("error",)
+    notable = results.notable()
+    ok = not any(r.status == "failed" and r.severity in counted for r in notable)
+    stage("gate")
+    used = {r.check for r in notable} | {v.check.id for v in verdicts} | {f.check for f in fixity.results_for(None)}
+    used |= {
+        "fixity.present",
+        "fixity.listed",
+        "fixity.bytes",
+        "fixity.sha256",
+        "fixity.regular_file",
+        "fixity.readable",
+    }
+    pin = fixity.pin
+    flagged = sorted({r.file for r in notable if r.file is not None and r.status in ("failed", "waived")})
+    article_facts = _article_facts(corpus, tables.articles, flagged[:DETAIL_LIMIT], registry=registry)
+    return Audit(
+        results=results,
+        ok=ok,
+        head={
+            "schema_version": SCHEMA_VERSION,
+            "ok": ok,
+            "corpus": {"path": str(corpus), "files": pin.files, "bytes": pin.bytes, "digest": pin.digest},
+        },
+        checks=[_check_entry(spec) for spec in CATALOGUE.values() if spec.id in used],
+        run={
+            "tool_version": __version__,
+            "started": started.isoformat(timespec="seconds"),
+            "stages": stages,
+            "engines": list(engines),
+            "fail_on": fail_on,
+            "jobs": jobs,
+            "python": platform.python_version(),
+            "libraries": {name: _version(name) for name in ("pandas", "pandera", "great-expectations", "pyarrow")},
+        },
+        articles=article_facts,
+    )
 
-            failures["pandera"], structure = run_pandera(frames, INVARIANTS, params=params)
-            notes = tuple(structure)
-            stage("pandera")
-        if "gx" in engines:
-            from expectations.engine_gx import run_gx
 
-            failures["gx"] = run_gx(frames, INVARIANTS, params=params, docs_dir=gx_docs)
-            stage("gx")
+def _run_engines(
+    frames: Mapping[str, Any],
+    *,
+    engines: Sequence[Engine],
+    params: Mapping[str, Any],
+    gx_docs: Path | None,
+    stage: Callable[[str], None],
+) -> tuple[dict[str, dict[str, dict[str | None, int]]], tuple[str, ...]]:
+    """Each engine's failures ({engine: {check id: {file: rule}}}) and pandera's structure notes."""
+    failures: dict[str, dict[str, dict[str | None, int]]] = {}
+    notes: tuple[str, ...] = ()
+    if "pandera" in engines:
+        from expectations.engine_pandera import run_pandera
 
-        verdicts = []
-        for check in INVARIANTS:
-            ran = {e: failures[e].get(check.id, {}) for e in failures if e in check.engines}
-            if ran:
-                failing = {f for files in ran.values() for f in files}
-                details = _details(check, frames, failing) if failing else {}
-                verdicts.append(EngineVerdict(check, ran, details, notes))
-        digests = dict(zip(tables.articles["file"].astype(str), tables.articles["sha256"].astype(str), strict=True))
-        articles = [str(f) for f in tables.articles["file"]]
-        results = ResultSet(
-            fixity=fixity, verdicts=verdicts, articles=articles, waivers=waivers, digests=digests, today=started.date()
-        )
-        counted = ("error", "warning") if fail_on == "warning" else ("error",)
-        notable = results.notable()
-        ok = not any(r.status == "failed" and r.severity in counted for r in notable)
-        stage("gate")
-        used = {r.check for r in notable} | {v.check.id for v in verdicts} | {f.check for f in fixity.results_for(None)}
-        used |= {
-            "fixity.present",
-            "fixity.listed",
-            "fixity.bytes",
-            "fixity.sha256",
-            "fixity.regular_file",
-            "fixity.readable",
-        }
-        pin = fixity.pin
-        flagged = sorted({r.file for r in notable if r.file is not None and r.status in ("failed", "waived")})
-        article_facts = _article_facts(corpus, tables.articles, flagged[:DETAIL_LIMIT], registry=registry)
-        return Audit(
-            results=results,
-            ok=ok,
-            head={
-                "schema_version": SCHEMA_VERSION,
-                "ok": ok,
-                "corpus": {"path": str(corpus), "files": pin.files, "bytes": pin.bytes, "digest": pin.digest},
-            },
-            checks=[_check_entry(spec) for spec in CATALOGUE.values() if spec.id in used],
-            run={
-                "tool_version": __version__,
-                "started": started.isoformat(timespec="seconds"),
-                "stages": stages,
-                "engines": list(engines),
-                "fail_on": fail_on,
-                "jobs": jobs,
-                "python": platform.python_version(),
-                "libraries": {name: _version(name) for name in ("pandas", "pandera", "great-expectations", "pyarrow")},
-            },
-            articles=article_facts,
-        )
+        failures["pandera"], structure = run_pandera(frames, INVARIANTS, params=params)
+        notes = tuple(structure)
+        stage("pandera")
+    if "gx" in engines:
+        from expectations.engine_gx import run_gx
+
+        failures["gx"] = run_gx(frames, INVARIANTS, params=params, docs_dir=gx_docs)
+        stage("gx")
+    return failures, notes
 
 
 DETAIL_LIMIT = 500  # articles whose lines the report carries (the first flagged ones, by file)

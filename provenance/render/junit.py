@@ -21,19 +21,22 @@ def _kind(result: dict[str, Any]) -> str:
 _quote_check = functools.cache(quoteattr)  # a few dozen check ids, quoted millions of times
 
 
-def _testcase(result: dict[str, Any], *, name: str | None = None) -> str:
-    """One testcase; `name` is the file's quoted name when the caller already has it."""
-    check, kind = _quote_check(str(result["check"])), _kind(result)
-    head = f"    <testcase classname={check} name={name or quoteattr(str(result['file'] or '(corpus)'))}"
+def _passed_case(check: str, quoted_name: str) -> str:
+    return f"    <testcase classname={_quote_check(check)} name={quoted_name}/>\n"
+
+
+def _testcase(result: dict[str, Any], *, check: str, kind: str, quoted_name: str) -> str:
+    """One testcase of `kind` (see _kind) for a result of the file whose quoted name is given."""
+    if kind == "passed":
+        return _passed_case(check, quoted_name)
+    head = f"    <testcase classname={_quote_check(check)} name={quoted_name}"
     if kind == "failure":
         return f'{head}>\n      <failure type="error" message={quoteattr(str(result["message"]))}/>\n    </testcase>\n'
-    if kind in ("waived", "warning"):
-        return f"{head}>\n      <skipped message={quoteattr(kind + ': ' + str(result['message']))}/>\n    </testcase>\n"
-    return f"{head}/>\n"
+    return f"{head}>\n      <skipped message={quoteattr(kind + ': ' + str(result['message']))}/>\n    </testcase>\n"
 
 
 class JUnitWriter:
-    """Collects testcases one result at a time (a testsuite per check), then writes junit.xml.
+    """Collects testcases one file's row at a time (a testsuite per check), then writes junit.xml.
 
     A failed error is a <failure>; a waived result and a failed warning are <skipped> with the
     reason, so they are visible without failing the CI job (the gate decides that, not JUnit).
@@ -46,31 +49,20 @@ class JUnitWriter:
         self.scratch = tempfile.TemporaryDirectory(prefix=".junit.", dir=path.parent)
         self.parts: dict[str, IO[str]] = {}
 
-    def add(self, result: dict[str, Any]) -> None:
-        check = str(result["check"])
-        self.counts[check, _kind(result)] += 1
-        self._part(check).write(_testcase(result))
-
     def add_row(self, file: str | None, results: Sequence[dict[str, Any]]) -> None:
-        """add() of each of one file's results (a passed result is read for its check only)."""
+        """One file's results (a passed result is read for its check and status only)."""
         quoted = quoteattr(file or "(corpus)")
-        counts, parts = self.counts, self.parts
         for result in results:
-            check = str(result["check"])
-            part = parts.get(check) or self._part(check)
-            if result["status"] == "passed":
-                counts[check, "passed"] += 1
-                part.write(f"    <testcase classname={_quote_check(check)} name={quoted}/>\n")
-            else:
-                counts[check, _kind(result)] += 1
-                part.write(_testcase(result, name=quoted))
+            check, kind = str(result["check"]), _kind(result)
+            self.counts[check, kind] += 1
+            self._part(check).write(_testcase(result, check=check, kind=kind, quoted_name=quoted))
 
     def add_passed(self, name: str, checks: Sequence[str]) -> None:
-        """A passed testcase for `name` under each of `checks`: add() of each, without the dicts."""
+        """A passed testcase for `name` under each of `checks`: add_row() without the dicts."""
         quoted = quoteattr(name)
         for check in checks:
             self.counts[check, "passed"] += 1
-            self._part(check).write(f"    <testcase classname={_quote_check(check)} name={quoted}/>\n")
+            self._part(check).write(_passed_case(check, quoted))
 
     def _part(self, check: str) -> IO[str]:
         if check not in self.parts:
