@@ -7,6 +7,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Speed lives in `nox -s bench`, not in tests: no per-example deadline, which a slow or busy CI
+# machine would otherwise turn into a flaky failure. `print_blob` makes any failure reproducible.
+settings.register_profile("corpus-audit", deadline=None, print_blob=True)
+settings.load_profile("corpus-audit")
 
 RESOURCES = Path(__file__).parent / "resources"
 REPO = Path(__file__).parent.parent

@@ -73,7 +73,7 @@ LINE = st.one_of(
 ARTICLE = st.lists(LINE, min_size=0, max_size=10).map("\n".join)
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=12, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(ARTICLE, min_size=1, max_size=6))
 def test_engines_agree_on_generated_corpora(texts: list[str]) -> None:
     """On generated corpora (hypothesis), both engines give the same failing (check, file) set."""

@@ -14,6 +14,19 @@ from provenance.progress import Progress
 REPO = Path(__file__).parent.parent
 
 
+def _drain(controller: int) -> bytes:
+    """Everything the terminal side wrote: a pty hands it over in pieces, and ends with EIO once closed."""
+    chunks = []
+    try:
+        while chunk := os.read(controller, 4096):
+            chunks.append(chunk)
+    except OSError:  # EIO: the terminal side is closed and all it wrote has been read
+        pass
+    finally:
+        os.close(controller)
+    return b"".join(chunks)
+
+
 def test_progress_on_a_real_terminal() -> None:
     """On a pseudo-terminal the count and the stage appear on one rewritten line, then are cleared."""
     controller, terminal = pty.openpty()
@@ -22,8 +35,7 @@ def test_progress_on_a_real_terminal() -> None:
         progress(10)
         progress.say("parse done")
         progress.close()
-    written = os.read(controller, 4096).decode()
-    os.close(controller)
+    written = _drain(controller).decode()
     assert "\rverify: 10" in written and "\rverify: parse done" in written
     assert written.endswith("\r\x1b[K")
 

@@ -19,7 +19,7 @@ ARABIC_LINES = st.lists(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300)
 @given(st.binary(max_size=2000))
 def test_any_bytes(data: bytes) -> None:
     """Arbitrary bytes give one article row with the file's size and digest."""
@@ -28,7 +28,7 @@ def test_any_bytes(data: bytes) -> None:
     assert parsed.article["parse_error_count"] == len(parsed.article["parse_errors"].splitlines())
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300)
 @given(ARABIC_LINES, st.sampled_from(["\n", "\r\n", "\n\n"]))
 def test_any_article_like_text(lines: list[str], newline: str) -> None:
     """Article-like text parses; duplicates always point back to an earlier body paragraph."""
