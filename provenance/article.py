@@ -73,10 +73,15 @@ def decode(data: bytes, *, encoding: str | None) -> tuple[str, str, list[str]]:
 
 
 _CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f\ufffd]")
+# bytes.translate deletes every byte but the ASCII controls _CONTROL looks for: one C pass.
+_ALL_BUT_CONTROL = bytes(b for b in range(256) if not _CONTROL.match(chr(b)))
+_ASCII_SUPERSETS = frozenset(["utf-8", "utf8", "utf-8-sig"])
 
 
-def _looks_binary(text: str) -> bool:
+def _looks_binary(text: str, *, data: bytes, used: str) -> bool:
     """Mostly control bytes or undecodable sequences: not text."""
+    if used in _ASCII_SUPERSETS and not data.translate(None, _ALL_BUT_CONTROL) and "\ufffd" not in text:
+        return False  # the common case: in UTF-8 a control character is its own byte, so none is in the text
     sample = text[:65536]
     if not _CONTROL.search(sample):  # the common case: one scan, no list
         return False
@@ -126,7 +131,7 @@ def parse_article(data: bytes, *, file: str, registry: Registry, encoding: str |
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     if lines and lines[0].startswith("\ufeff"):
         lines[0] = lines[0][1:]
-    if _looks_binary(text):
+    if _looks_binary(text, data=data, used=used):
         problems.append("text.binary: mostly control bytes; not parsed as an article")
         lines = []
     result = ParsedArticle(article)

@@ -186,6 +186,21 @@ def test_fifty_megabyte_single_line() -> None:
     assert parsed.paragraphs[0]["role"] == "title"
 
 
+CONTROL_HEAVY = st.text(alphabet=st.sampled_from("aنص \n\r\t\x00\x01\x0b\x0c\x1f\x7f\x80\ufffd")).map(str.encode)
+
+
+@settings(max_examples=500)
+@given(st.binary(max_size=64) | CONTROL_HEAVY)
+def test_binary_fast_path_agrees_with_the_scan(data: bytes) -> None:
+    """The byte-level check for control characters decides exactly as scanning the decoded text does."""
+    from provenance.article import _CONTROL, BINARY_CONTROL_SHARE, _looks_binary, decode
+
+    text, used, _ = decode(data, encoding=None)
+    sample = text[:65536]
+    scanned = bool(sample) and len(_CONTROL.findall(sample)) / len(sample) > BINARY_CONTROL_SHARE
+    assert _looks_binary(text, data=data, used=used) == scanned
+
+
 @settings(max_examples=500)
 @given(st.text(alphabet=st.sampled_from(" \u00a0\t\x1c\u2009\u3000\u200fabcنص\n"), max_size=40) | st.text(max_size=40))
 def test_word_count_is_the_number_of_whitespace_separated_words(line: str) -> None:

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from provenance import dates as dates_module
 from provenance.dates import FoundDate, find_dates, parse_date
 
 
@@ -363,3 +364,33 @@ def test_find_dates_never_raises(line: str) -> None:
     assert parse_date(line) == (found[0] if found else None)
     for date in found:
         assert date.value is None or date.tz_known == (date.value.tzinfo is not None)
+
+
+UPDATE_FRAGMENTS = [
+    *(word.replace("_", " ") for word in dates_module._UPDATE_WORDS.split()),
+    "LAST UPDATED",
+    "Updated",
+    "اخر تحدىث",
+    "محدثه",
+    "تم  التحديث",
+    ": ",
+    " في ",
+    "الخميس",
+    "12 مارس 2023",
+    "حد",
+    "تحد",
+]
+
+
+@settings(max_examples=600)
+@given(st.lists(st.sampled_from(UPDATE_FRAGMENTS) | st.text(max_size=3), max_size=8).map("".join))
+def test_the_update_word_prefilter_never_hides_a_match(text: str) -> None:
+    """Wherever the update-label regex matches, the cheap prefilter lets it run."""
+    if dates_module._UPDATED.search(text):
+        assert dates_module._may_hold_update_word(text)
+
+
+def test_every_update_word_passes_the_prefilter() -> None:
+    """Each update word, as written in the list, is seen by the prefilter (a new word must be too)."""
+    for word in dates_module._UPDATE_WORDS.split():
+        assert dates_module._may_hold_update_word(word.replace("_", " ")), word
