@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import stat
 from collections.abc import Callable, Iterator, Sequence
@@ -13,7 +14,8 @@ from typing import TYPE_CHECKING, Any
 from expectations.columns import ARTICLES, PARAGRAPHS, VALIDATED, Column
 from provenance import gcpause
 from provenance.article import LINE_COLUMNS, ParsedArticle, parse_article
-from provenance.manifest import INDEX_NAME, Row, read_manifest
+from provenance.manifest import INDEX_NAME, Row
+from provenance.manifest_reader import stream_rows
 from provenance.outlets import Registry, load_registry
 from provenance.parallel import ordered_map
 from provenance.tables_io import TableBatch, arrow_schema, column_batch, record_batch, to_frame
@@ -45,14 +47,18 @@ class CorpusTables:
     paragraphs: pd.DataFrame
 
 
-def corpus_sources(corpus: Path) -> list[Source]:
-    """The files to parse: INDEX.md's rows when it exists, else every payload file on disk."""
+def corpus_sources(corpus: Path) -> Iterator[Source]:
+    """The files to parse, in file order: INDEX.md's rows, streamed, when it exists; else every
+    payload file on disk (a listing that is held in memory)."""
     if (corpus / INDEX_NAME).exists():
-        return [_source(row) for row in read_manifest(corpus).rows]
-    return [Source(e.path) for e in walk_corpus(corpus, hash_files=False) if e.kind == "file"]
+        return (_source(row) for row in stream_rows(corpus))
+    found = [Source(e.path) for e in walk_corpus(corpus, hash_files=False) if e.kind == "file"]
+    return iter(sorted(found, key=lambda source: source.file))
 
 
 def _source(row: Row) -> Source:
+    if not row.extra:
+        return Source(row.file)
     extra = {k.lower(): v.strip() or None for k, v in row.extra.items()}
     return Source(row.file, extra.get("encoding"), extra.get("outlet"), extra.get("url"), extra.get("retrieved"))
 
@@ -125,6 +131,8 @@ def _read(path: str | Path, *, limit: int) -> bytes:
         while got < limit and (chunk := os.read(fd, want)):
             chunks.append(chunk)
             got += len(chunk)
+            if len(chunk) < want and got >= info.st_size:  # the end fstat saw: no extra read to see EOF
+                break
             want = min(1 << 20, limit - got)
         return b"".join(chunks)  # a single chunk is returned as it is, not copied
     finally:
@@ -145,7 +153,6 @@ def _when(text: str | None) -> datetime | None:
 def iter_batches(
     corpus: Path,
     *,
-    sources: Sequence[Source] | None = None,
     registry: Registry | None = None,
     jobs: int = 1,
     lean: bool = False,
@@ -153,23 +160,26 @@ def iter_batches(
 ) -> Iterator[TableBatch]:
     """The parsed corpus as Arrow record batches in file order, BATCH articles each.
 
-    At most a few batches of file texts are in memory at once. `lean` leaves the paragraph text
-    out (validation needs only its normalized hash): it is dropped in the worker, so it never
-    crosses to this process.
+    Memory stays flat whatever the corpus size: INDEX.md is streamed, and at most a few batches
+    of file texts are in memory at once. `lean` leaves the paragraph text out (validation needs
+    only its normalized hash): it is dropped in the worker, so it never crosses to this process.
     """
     import pyarrow  # noqa: F401 - imported before the workers fork, so they inherit it
 
-    sources = corpus_sources(corpus) if sources is None else sources
     registry = registry or load_registry(corpus)
-    ordered = sorted(sources, key=lambda s: s.file)
-    batches = [ordered[i : i + BATCH] for i in range(0, len(ordered), BATCH)]
     columns = _paragraph_columns(lean=lean)
+    batches = _chunks(corpus_sources(corpus), BATCH)
     done = 0
     for batch in ordered_map(_parse_batch, batches, jobs=jobs, initializer=_init, initargs=(corpus, registry, columns)):
         yield batch
         done += batch.articles.num_rows
         if progress:
             progress(done)
+
+
+def _chunks(sources: Iterator[Source], size: int) -> Iterator[list[Source]]:
+    while chunk := list(itertools.islice(sources, size)):
+        yield chunk
 
 
 def frame(rows: list[dict[str, Any]], columns: Sequence[Column]) -> pd.DataFrame:

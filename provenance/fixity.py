@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Literal
 
 from provenance.findings import Finding, failed, passed
-from provenance.manifest import Manifest, Pin, Row, read_manifest
+from provenance.manifest import Manifest, Pin, Row
+from provenance.manifest_reader import read_manifest
 from provenance.names import normalization_clashes
 from provenance.walk import Entry, walk_corpus
 

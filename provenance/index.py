@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from provenance.atomic import write_atomic
-from provenance.manifest import INDEX_NAME, Manifest, Row, read_manifest, render_manifest
+from provenance.manifest import INDEX_NAME, Manifest, Row, render_manifest
+from provenance.manifest_reader import read_manifest
 from provenance.walk import Entry, walk_corpus
 
 

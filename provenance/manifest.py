@@ -1,4 +1,7 @@
-"""Read and render INDEX.md, the Markdown manifest that pins every corpus file's bytes."""
+"""INDEX.md, the Markdown manifest that pins every corpus file's bytes: its rows, pin and rendering.
+
+manifest_reader reads it.
+"""
 
 from __future__ import annotations
 
@@ -6,22 +9,13 @@ import hashlib
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
-from pathlib import Path
 from types import MappingProxyType
 from typing import NamedTuple
-
-from provenance.errors import ManifestError, Problem
-from provenance.mdtable import cells as _cells
-from provenance.mdtable import find_tables as _find_tables
-from provenance.mdtable import is_delimiter as _is_delimiter
-from provenance.mdtable import unquote as _unquote
-from provenance.paths import SAFE_PATH, path_problem
 
 INDEX_NAME = "INDEX.md"
 REQUIRED = ("file", "sha256", "bytes")
 DEFAULT_HEADER = ("file", "sha256", "bytes")
-_HEX64 = re.compile(r"^[0-9a-fA-F]{64}$")
-_PIN = re.compile(
+PIN_LINE = re.compile(
     r"^\*\*Corpus pin:\*\* (?P<files>\d+) files?, (?P<bytes>\d+) bytes, sha256 `(?P<digest>[0-9a-f]{64})`$"
 )
 _NEW_PROLOGUE = (
@@ -33,7 +27,7 @@ _NEW_PROLOGUE = (
 )
 
 
-_NO_EXTRA: Mapping[str, str] = MappingProxyType({})
+NO_EXTRA: Mapping[str, str] = MappingProxyType({})
 
 
 class Row(NamedTuple):
@@ -42,7 +36,7 @@ class Row(NamedTuple):
     file: str
     sha256: str
     bytes: int
-    extra: Mapping[str, str] = _NO_EXTRA
+    extra: Mapping[str, str] = NO_EXTRA
     line: int | None = None
 
 
@@ -91,118 +85,6 @@ def compute_pin(entries: Iterable[tuple[str, str, int]]) -> Pin:
     for name, sha, _ in listing:
         digest.update(f"{sha}  {name}\n".encode())
     return Pin(len(listing), sum(size for _, _, size in listing), digest.hexdigest())
-
-
-def read_manifest(corpus: Path) -> Manifest:
-    """Parse `corpus/INDEX.md`; every problem found is raised at once as one ManifestError."""
-    path = corpus / INDEX_NAME
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise ManifestError(path, f"no {INDEX_NAME} in {corpus}: run `corpus-audit index {corpus}`") from None
-    except OSError as exc:
-        raise ManifestError(path, f"cannot read: {exc.strerror}") from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise ManifestError(path, [Problem(line, "not valid UTF-8")]) from None
-    return parse_manifest(text, path=path)
-
-
-def parse_manifest(text: str, *, path: Path | str = INDEX_NAME) -> Manifest:
-    """Parse manifest text (see read_manifest)."""
-    newline = "\r\n" if "\r\n" in text else "\n"
-    lines = [line.rstrip("\r") for line in text.split("\n")]
-    if lines and lines[-1] == "":
-        lines.pop()
-    tables = _find_tables(lines)
-    if not tables:
-        raise ManifestError(path, "no table found: expected one pipe table with columns file, sha256, bytes")
-    if len(tables) > 1:
-        raise ManifestError(path, [Problem(tables[1][0] + 1, "a second table: INDEX.md holds exactly one table")])
-    start, end = tables[0]
-    problems: list[Problem] = []
-    header = tuple(_cells(lines[start]))
-    lowered = [h.lower() for h in header]
-    for name in REQUIRED:
-        if name not in lowered:
-            problems.append(Problem(start + 1, f"table header lacks the column {name!r}"))
-    for name in {h for h in lowered if lowered.count(h) > 1}:
-        problems.append(Problem(start + 1, f"column {name!r} appears twice in the header"))
-    if start + 1 >= end or not _is_delimiter(lines[start + 1], len(header)):
-        problems.append(Problem(start + 2, "the header must be followed by a delimiter row such as |---|---|"))
-    if problems:
-        raise ManifestError(path, problems)
-    rows = _parse_rows(lines, start + 2, end, header, problems)
-    pin, pin_line, after = _split_pin(lines[end:], end)
-    if problems:
-        raise ManifestError(path, problems)
-    return Manifest(header, tuple(rows), tuple(lines[:start]), after, pin, pin_line, newline)
-
-
-def _parse_rows(lines: list[str], first: int, end: int, header: tuple[str, ...], problems: list[Problem]) -> list[Row]:
-    keys = [h.lower() for h in header]
-    at_file, at_sha, at_bytes = (keys.index(name) for name in REQUIRED)
-    extra_at = [(i, h) for i, h in enumerate(header) if keys[i] not in REQUIRED]
-    width = len(header)
-    rows: list[Row] = []
-    seen: dict[str, int] = {}
-    fast = _row_pattern(keys)
-    safe = SAFE_PATH.match
-    for number in range(first + 1, end + 1):
-        match = fast.fullmatch(lines[number - 1])
-        if match:  # a well-formed row with no escapes: one regex instead of splitting and checks
-            groups = match.groups()
-            name = groups[at_file]
-            if name not in seen and safe(name):
-                seen[name] = number
-                extra = {h: groups[i] for i, h in extra_at} if extra_at else _NO_EXTRA
-                rows.append(Row(name, groups[at_sha], int(groups[at_bytes]), extra, number))
-                continue
-        cells = _cells(lines[number - 1])
-        if len(cells) != width:
-            problems.append(Problem(number, f"row has {len(cells)} cells, the header has {width}"))
-            continue
-        name = _unquote(cells[at_file])
-        sha, size = cells[at_sha].strip("`"), cells[at_bytes].strip("`")
-        row_problems = []
-        if not SAFE_PATH.match(name):
-            row_problems.append(path_problem(name) or f"unsafe file name {name!r}")
-        if not _HEX64.match(sha):
-            row_problems.append(f"bad sha256 {sha!r} for {name!r}: expected 64 hex digits")
-        if not (size.isascii() and size.isdigit()):
-            row_problems.append(f"bad size {size!r} for {name!r}: expected a whole number of bytes")
-        if name in seen:
-            row_problems.append(f"{name!r} is listed twice (first on line {seen[name]})")
-        if row_problems:
-            problems.extend(Problem(number, p) for p in row_problems)
-            continue
-        seen[name] = number
-        extra = {h: cells[i] for i, h in extra_at} if extra_at else _NO_EXTRA
-        rows.append(Row(name, sha.lower(), int(size), extra, number))
-    return rows
-
-
-def _row_pattern(keys: list[str]) -> re.Pattern[str]:
-    """A regex matching a valid row without escaped pipes; each cell is a group, stripped."""
-    cell = {
-        "file": r"`?([^|\\`]*?)`?",
-        "sha256": r"([0-9a-f]{64})",
-        "bytes": r"(\d+)",
-    }
-    other = r"([^|\\]*?)"
-    body = r"\|".join(rf"[ \t]*{cell.get(k, other)}[ \t]*" for k in keys)
-    return re.compile(rf"[ \t]*\|{body}\|[ \t]*")
-
-
-def _split_pin(rest: list[str], offset: int) -> tuple[Pin | None, int | None, tuple[str, ...]]:
-    for index, line in enumerate(rest):
-        match = _PIN.match(line.strip())
-        if match:
-            pin = Pin(int(match["files"]), int(match["bytes"]), match["digest"])
-            return pin, offset + index + 1, tuple(rest[:index] + rest[index + 1 :])
-    return None, None, tuple(rest)
 
 
 def render_manifest(manifest: Manifest) -> str:

@@ -7,7 +7,8 @@ import hashlib
 import pytest
 
 from provenance.errors import ManifestError
-from provenance.manifest import Manifest, Row, compute_pin, parse_manifest, render_manifest
+from provenance.manifest import Manifest, Row, compute_pin, render_manifest
+from provenance.manifest_reader import parse_manifest
 
 SHA_A = "a" * 64
 SHA_B = "b" * 64
@@ -80,32 +81,35 @@ def test_rows_sorted_on_render() -> None:
 HEADER = "| file | sha256 | bytes |\n|---|---|---|\n"
 
 
-@pytest.mark.parametrize(
-    ("text", "line", "fragment"),
-    [
-        ("just prose\n", None, "no table found"),
-        ("| file | sha256 |\n|---|---|\n", 1, "lacks the column 'bytes'"),
-        ("| file | file | sha256 | bytes |\n|---|---|---|---|\n", 1, "appears twice"),
-        ("| file | sha256 | bytes |\n| a | b | c |\n", 2, "delimiter row"),
-        (HEADER + f"| a.txt | {SHA_A} |\n", 3, "row has 2 cells"),
-        (HEADER + "| a.txt | xyz | 1 |\n", 3, "bad sha256 'xyz'"),
-        (HEADER + f"| a.txt | {'g' * 64} | 1 |\n", 3, "bad sha256"),
-        (HEADER + f"| a.txt | {SHA_A}0 | 1 |\n", 3, "bad sha256"),
-        (HEADER + f"| a.txt | {SHA_A} | -1 |\n", 3, "bad size '-1'"),
-        (HEADER + f"| a.txt | {SHA_A} | ten |\n", 3, "bad size 'ten'"),
-        (HEADER + f"| a.txt | {SHA_A} | 1.5 |\n", 3, "bad size '1.5'"),
-        (HEADER + f"| a.txt | {SHA_A} | 1 |\n| a.txt | {SHA_B} | 2 |\n", 4, "listed twice (first on line 3)"),
-        (HEADER + f"| /etc/passwd | {SHA_A} | 1 |\n", 3, "is absolute"),
-        (HEADER + f"| ../secret.txt | {SHA_A} | 1 |\n", 3, "'..' component"),
-        (HEADER + f"| a/../../b | {SHA_A} | 1 |\n", 3, "'..' component"),
-        (HEADER + f"| a\\\\b.txt | {SHA_A} | 1 |\n", 3, "backslash"),
-        (HEADER + f"| ~/x.txt | {SHA_A} | 1 |\n", 3, "'~'"),
-        (HEADER + f"| a\x00b | {SHA_A} | 1 |\n", 3, "NUL"),
-        (HEADER + f"| C:x.txt | {SHA_A} | 1 |\n", 3, "is absolute"),
-        (HEADER + f"| a//b | {SHA_A} | 1 |\n", 3, "empty, '.' or '..'"),
-        (HEADER + f"| a.txt | {SHA_A} | 1 |\n\ntext\n\n{HEADER}", 7, "a second table"),
-    ],
-)
+MALFORMED = [
+    ("just prose\n", None, "no table found"),
+    ("| file | sha256 |\n|---|---|\n", 1, "lacks the column 'bytes'"),
+    ("| file | file | sha256 | bytes |\n|---|---|---|---|\n", 1, "appears twice"),
+    ("| file | sha256 | bytes |\n| a | b | c |\n", 2, "delimiter row"),
+    ("| file | sha256 | bytes |\n", 2, "delimiter row"),  # the header is the last line
+    ("| file | sha256 | bytes |\nprose\n", 2, "delimiter row"),
+    ("| file | sha256 |\n|---|---|\n\n| file |\n", 4, "a second table"),  # reported before the header
+    (HEADER + f"| a.txt | {SHA_A} |\n", 3, "row has 2 cells"),
+    (HEADER + "| a.txt | xyz | 1 |\n", 3, "bad sha256 'xyz'"),
+    (HEADER + f"| a.txt | {'g' * 64} | 1 |\n", 3, "bad sha256"),
+    (HEADER + f"| a.txt | {SHA_A}0 | 1 |\n", 3, "bad sha256"),
+    (HEADER + f"| a.txt | {SHA_A} | -1 |\n", 3, "bad size '-1'"),
+    (HEADER + f"| a.txt | {SHA_A} | ten |\n", 3, "bad size 'ten'"),
+    (HEADER + f"| a.txt | {SHA_A} | 1.5 |\n", 3, "bad size '1.5'"),
+    (HEADER + f"| a.txt | {SHA_A} | 1 |\n| a.txt | {SHA_B} | 2 |\n", 4, "listed twice (first on line 3)"),
+    (HEADER + f"| /etc/passwd | {SHA_A} | 1 |\n", 3, "is absolute"),
+    (HEADER + f"| ../secret.txt | {SHA_A} | 1 |\n", 3, "'..' component"),
+    (HEADER + f"| a/../../b | {SHA_A} | 1 |\n", 3, "'..' component"),
+    (HEADER + f"| a\\\\b.txt | {SHA_A} | 1 |\n", 3, "backslash"),
+    (HEADER + f"| ~/x.txt | {SHA_A} | 1 |\n", 3, "'~'"),
+    (HEADER + f"| a\x00b | {SHA_A} | 1 |\n", 3, "NUL"),
+    (HEADER + f"| C:x.txt | {SHA_A} | 1 |\n", 3, "is absolute"),
+    (HEADER + f"| a//b | {SHA_A} | 1 |\n", 3, "empty, '.' or '..'"),
+    (HEADER + f"| a.txt | {SHA_A} | 1 |\n\ntext\n\n{HEADER}", 7, "a second table"),
+]
+
+
+@pytest.mark.parametrize(("text", "line", "fragment"), MALFORMED)
 def test_malformed_manifest_names_the_line(text: str, line: int | None, fragment: str) -> None:
     """Each malformation raises ManifestError naming INDEX.md's line and the problem."""
     with pytest.raises(ManifestError) as caught:

@@ -97,3 +97,38 @@ def test_parse_cli_prints_paths_only_on_stdout(tmp_path: Path, capsys: pytest.Ca
     captured = capsys.readouterr()
     assert captured.out.splitlines() == [str(tmp_path / "articles.parquet"), str(tmp_path / "paragraphs.parquet")]
     assert "parse problems" in captured.err
+
+
+@pytest.mark.parametrize(
+    ("size", "limit", "expected"),
+    [
+        (0, 16, 0),  # empty
+        (1, 16, 1),
+        (15, 16, 15),
+        (16, 16, 16),  # exactly the limit
+        (17, 16, 16),  # over the limit: cut there (the caller records text.too_large)
+        (3 << 20, 4 << 20, 3 << 20),  # larger than one follow-up read
+        (5 << 20, 4 << 20, 4 << 20),
+    ],
+)
+def test_read_takes_the_whole_file_up_to_the_limit(tmp_path: Path, size: int, limit: int, expected: int) -> None:
+    """_read returns the file's first bytes, all of them up to `limit`, whatever the size."""
+    from provenance.corpus import _read
+
+    data = bytes(range(256)) * (size // 256) + bytes(size % 256)
+    (tmp_path / "f").write_bytes(data)
+    assert _read(tmp_path / "f", limit=limit) == data[:expected]
+
+
+def test_read_refuses_what_is_not_a_regular_file(tmp_path: Path) -> None:
+    """A link is never followed and a FIFO is never opened for a blocking read."""
+    import os
+
+    from provenance.corpus import _read
+
+    (tmp_path / "real").write_bytes(b"x")
+    (tmp_path / "link").symlink_to(tmp_path / "real")
+    os.mkfifo(tmp_path / "fifo")
+    for name in ("link", "fifo"):
+        with pytest.raises(OSError):
+            _read(tmp_path / name, limit=16)

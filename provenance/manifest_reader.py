@@ -1,0 +1,242 @@
+"""Read INDEX.md line by line: whole (read_manifest, parse_manifest) or as a stream of rows."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+
+from provenance.errors import ManifestError, Problem
+from provenance.manifest import INDEX_NAME, NO_EXTRA, PIN_LINE, REQUIRED, Manifest, Pin, Row
+from provenance.mdtable import cells as _cells
+from provenance.mdtable import is_delimiter as _is_delimiter
+from provenance.mdtable import is_fence
+from provenance.mdtable import unquote as _unquote
+from provenance.paths import SAFE_PATH, path_problem
+
+_HEX64 = re.compile(r"^[0-9a-fA-F]{64}$")
+_NO_TABLE = "no table found: expected one pipe table with columns file, sha256, bytes"
+_NO_DELIMITER = "the header must be followed by a delimiter row such as |---|---|"
+
+
+def read_manifest(corpus: Path) -> Manifest:
+    """Parse `corpus/INDEX.md`; every problem found is raised at once as one ManifestError."""
+    path = corpus / INDEX_NAME
+    lines = _FileLines(path)
+    reader = _Reader(path, keep=True)
+    rows = list(reader.rows(lines))
+    return reader.manifest(rows, newline="\r\n" if lines.crlf else "\n")
+
+
+def stream_rows(corpus: Path) -> Iterator[Row]:
+    """INDEX.md's rows in file order, with memory that stays flat however many there are.
+
+    A first pass checks the whole file, raising ManifestError as read_manifest would, before any
+    row is yielded; a second yields the rows as they are read. `corpus-audit index` writes rows in
+    file order; a manifest edited out of order is read whole and sorted instead.
+    """
+    path = corpus / INDEX_NAME
+    check = _Reader(path, keep=False)
+    try:
+        for _ in check.rows(_FileLines(path)):
+            pass
+    except ManifestError:
+        if check.in_order:
+            raise
+    if not check.in_order:  # read_manifest finds every duplicate, wherever it is, and sorts
+        yield from sorted(read_manifest(corpus).rows, key=lambda row: row.file)
+        return
+    yield from _Reader(path, keep=False).rows(_FileLines(path))
+
+
+def parse_manifest(text: str, *, path: Path | str = INDEX_NAME) -> Manifest:
+    """Parse manifest text (see read_manifest)."""
+    lines = [line.rstrip("\r") for line in text.split("\n")]
+    if lines and lines[-1] == "":
+        lines.pop()
+    reader = _Reader(path, keep=True)
+    rows = list(reader.rows(lines))
+    return reader.manifest(rows, newline="\r\n" if "\r\n" in text else "\n")
+
+
+class _FileLines:
+    """The lines of a UTF-8 file, read one at a time, without their line ends; notes CRLF."""
+
+    def __init__(self, path: Path) -> None:
+        self.path, self.crlf = path, False
+
+    def __iter__(self) -> Iterator[str]:
+        try:
+            handle = self.path.open("rb")
+        except FileNotFoundError:
+            corpus = self.path.parent
+            raise ManifestError(self.path, f"no {INDEX_NAME} in {corpus}: run `corpus-audit index {corpus}`") from None
+        except OSError as exc:
+            raise ManifestError(self.path, f"cannot read: {exc.strerror}") from None
+        with handle:
+            for number, raw in enumerate(handle, start=1):
+                data = raw[3:] if number == 1 and raw.startswith(b"\xef\xbb\xbf") else raw
+                self.crlf = self.crlf or data.endswith(b"\r\n")
+                try:
+                    yield data.decode("utf-8").rstrip("\r\n")
+                except UnicodeDecodeError:
+                    raise ManifestError(self.path, [Problem(number, "not valid UTF-8")]) from None
+
+
+class _Reader:
+    """Reads INDEX.md line by line; rows are yielded as they are read, problems raised at the end.
+
+    With `keep`, the prose around the table is kept (to render it back) and duplicates are found
+    wherever they are. Without it only the last row is remembered: a duplicate is found when it
+    follows its twin, which is always so while `in_order` stays true.
+    """
+
+    def __init__(self, path: Path | str, *, keep: bool) -> None:
+        self.path, self.keep = path, keep
+        self.header: tuple[str, ...] = ()
+        self.before: list[str] = []
+        self.after: list[str] = []
+        self.pin: Pin | None = None
+        self.pin_line: int | None = None
+        self.table_problems: list[Problem] = []  # no table, a second table: reported alone
+        self.header_problems: list[Problem] = []
+        self.row_problems: list[Problem] = []
+        self.in_order = True
+        self.seen: dict[str, int] = {}
+        self.last: tuple[str, int] = ("", 0)
+        self.read_row: Callable[[str, int], Row | None] = lambda line, number: None
+
+    def rows(self, lines: Iterable[str]) -> Iterator[Row]:
+        """The table's rows, from lines without their line ends."""
+        state = "before"  # then delimiter, rows, after
+        number, fenced = 0, False
+        for number, line in enumerate(lines, start=1):
+            if state == "rows" and line.lstrip().startswith("|"):  # a row (a fence never starts with a pipe)
+                if row := self.read_row(line, number):
+                    yield row
+                continue
+            fenced ^= is_fence(line)
+            in_table = not fenced and line.lstrip().startswith("|")
+            if state == "before":
+                state = self.read_before(line, number, in_table=in_table)
+            elif state == "delimiter":
+                state = self.read_delimiter(line, number, in_table=in_table)
+            elif in_table:  # a table line after the table ended
+                self.table_problems.append(Problem(number, "a second table: INDEX.md holds exactly one table"))
+                break
+            else:
+                state = self.read_after(line, number)
+        if state == "before":
+            self.table_problems.append(Problem(None, _NO_TABLE))
+        elif state == "delimiter":  # the header is the last line
+            self.header_problems.append(Problem(number + 1, _NO_DELIMITER))
+        for problems in (self.table_problems, self.header_problems, self.row_problems):
+            if problems:
+                raise ManifestError(self.path, problems)
+
+    def read_before(self, line: str, number: int, *, in_table: bool) -> str:
+        if in_table:
+            self.read_header(line, number)
+            return "delimiter"
+        if self.keep:
+            self.before.append(line)
+        return "before"
+
+    def read_delimiter(self, line: str, number: int, *, in_table: bool) -> str:
+        if not (in_table and _is_delimiter(line, len(self.header))):
+            self.header_problems.append(Problem(number, _NO_DELIMITER))
+        return "rows" if in_table else self.read_after(line, number)
+
+    def read_header(self, line: str, number: int) -> None:
+        """Check the header; the rows are read only under a good one."""
+        self.header = tuple(_cells(line))
+        lowered = [h.lower() for h in self.header]
+        for name in REQUIRED:
+            if name not in lowered:
+                self.header_problems.append(Problem(number, f"table header lacks the column {name!r}"))
+        for name in {h for h in lowered if lowered.count(h) > 1}:
+            self.header_problems.append(Problem(number, f"column {name!r} appears twice in the header"))
+        if not self.header_problems:
+            self.read_row = self.row_reader(lowered)
+
+    def read_after(self, line: str, number: int) -> str:
+        """Keep a line after the table: the pin, or prose."""
+        match = PIN_LINE.match(line.strip()) if self.pin is None else None
+        if match:
+            self.pin = Pin(int(match["files"]), int(match["bytes"]), match["digest"])
+            self.pin_line = number
+        elif self.keep:
+            self.after.append(line)
+        return "after"
+
+    def row_reader(self, keys: list[str]) -> Callable[[str, int], Row | None]:
+        """A function reading one table line into a Row, or recording its problems and returning None."""
+        at_file, at_sha, at_bytes = (keys.index(name) for name in REQUIRED)
+        extra_at = [(i, h) for i, h in enumerate(self.header) if keys[i] not in REQUIRED]
+        width = len(keys)
+        fast = _row_pattern(keys).fullmatch
+        safe = SAFE_PATH.match
+
+        def read(line: str, number: int) -> Row | None:
+            match = fast(line)
+            if match:  # a well-formed row with no escapes: one regex instead of splitting and checks
+                groups = match.groups()
+                name = groups[at_file]
+                if safe(name) and self.twin(name) is None:
+                    self.remember(name, number)
+                    extra = {h: groups[i] for i, h in extra_at} if extra_at else NO_EXTRA
+                    return Row(name, groups[at_sha], int(groups[at_bytes]), extra, number)
+            cells = _cells(line)
+            if len(cells) != width:
+                self.row_problems.append(Problem(number, f"row has {len(cells)} cells, the header has {width}"))
+                return None
+            name = _unquote(cells[at_file])
+            sha, size = cells[at_sha].strip("`"), cells[at_bytes].strip("`")
+            problems = []
+            if not SAFE_PATH.match(name):
+                problems.append(path_problem(name) or f"unsafe file name {name!r}")
+            if not _HEX64.match(sha):
+                problems.append(f"bad sha256 {sha!r} for {name!r}: expected 64 hex digits")
+            if not (size.isascii() and size.isdigit()):
+                problems.append(f"bad size {size!r} for {name!r}: expected a whole number of bytes")
+            if (first := self.twin(name)) is not None:
+                problems.append(f"{name!r} is listed twice (first on line {first})")
+            if problems:
+                self.row_problems.extend(Problem(number, p) for p in problems)
+                return None
+            self.remember(name, number)
+            extra = {h: cells[i] for i, h in extra_at} if extra_at else NO_EXTRA
+            return Row(name, sha.lower(), int(size), extra, number)
+
+        return read
+
+    def twin(self, name: str) -> int | None:
+        """The line `name` was already listed on, or None; streaming, it also notes the order."""
+        if self.keep:
+            return self.seen.get(name)
+        last, line = self.last
+        self.in_order = self.in_order and name >= last
+        return line if name == last else None
+
+    def remember(self, name: str, number: int) -> None:
+        if self.keep:
+            self.seen[name] = number
+        else:
+            self.last = (name, number)
+
+    def manifest(self, rows: list[Row], *, newline: str) -> Manifest:
+        return Manifest(
+            self.header, tuple(rows), tuple(self.before), tuple(self.after), self.pin, self.pin_line, newline
+        )
+
+
+def _row_pattern(keys: list[str]) -> re.Pattern[str]:
+    """A regex matching a valid row without escaped pipes; each cell is a group, stripped."""
+    cell = {
+        "file": r"`?([^|\\`]*?)`?",
+        "sha256": r"([0-9a-f]{64})",
+        "bytes": r"(\d+)",
+    }
+    other = r"([^|\\]*?)"
+    body = r"\|".join(rf"[ \t]*{cell.get(k, other)}[ \t]*" for k in keys)
+    return re.compile(rf"[ \t]*\|{body}\|[ \t]*")

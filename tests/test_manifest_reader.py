@@ -1,0 +1,127 @@
+"""INDEX.md read from disk: whole (read_manifest) or streamed (stream_rows), and the two always agree."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from provenance.errors import ManifestError
+from provenance.manifest import Row
+from provenance.manifest_reader import parse_manifest, read_manifest, stream_rows
+from tests.test_manifest import GOOD, HEADER, MALFORMED, SHA_A, SHA_B
+
+REPO = Path(__file__).parent.parent
+
+
+def _write(root: Path, data: str | bytes) -> Path:
+    (root / "INDEX.md").write_bytes(data.encode() if isinstance(data, str) else data)
+    return root
+
+
+def _outcome(read: Callable[[], Iterable[Row]]) -> tuple[str, list[object]]:
+    """What a read gives: its rows, or the problems it raised."""
+    try:
+        return "rows", [tuple(row) for row in read()]
+    except ManifestError as error:
+        return "error", list(error.lines())
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        GOOD,
+        GOOD.replace("\n", "\r\n"),
+        "\ufeff" + GOOD,  # a byte order mark is not part of the first line
+        GOOD.rstrip("\n"),  # no final newline
+        GOOD + "\n\n",
+        HEADER,  # a table with no rows
+    ],
+)
+def test_reading_the_file_is_parsing_its_text(tmp_path: Path, text: str) -> None:
+    """read_manifest on the file gives exactly what parse_manifest gives on its text."""
+    assert read_manifest(_write(tmp_path, text)) == parse_manifest(text.removeprefix("\ufeff"))
+
+
+@pytest.mark.parametrize(("text", "line", "fragment"), MALFORMED)
+def test_a_streamed_manifest_fails_as_a_read_one_does(
+    tmp_path: Path, text: str, line: int | None, fragment: str
+) -> None:
+    """For every malformation stream_rows raises, before its first row, what read_manifest raises."""
+    root = _write(tmp_path, text)
+    with pytest.raises(ManifestError) as whole:
+        read_manifest(root)
+    with pytest.raises(ManifestError) as streamed:
+        next(stream_rows(root))
+    assert streamed.value.lines() == whole.value.lines()
+    assert streamed.value.line == line
+    assert fragment in streamed.value.lines()[0]
+
+
+@pytest.mark.parametrize(
+    ("data", "line"),
+    [
+        (HEADER.encode() + b"| a.txt | " + SHA_A.encode() + b" | 1 |\n| \xff.txt | x | 1 |\n", 4),
+        (b"\xef\xbb\xbf# Manifest\n\xc3(\n" + HEADER.encode(), 2),
+    ],
+)
+def test_invalid_utf8_names_its_line(tmp_path: Path, data: bytes, line: int) -> None:
+    """A byte sequence that is not UTF-8 is reported on its own line, read whole or streamed."""
+    root = _write(tmp_path, data)
+    for read in (lambda: read_manifest(root), lambda: next(stream_rows(root))):
+        with pytest.raises(ManifestError) as caught:
+            read()
+        assert caught.value.line == line
+        assert "not valid UTF-8" in caught.value.lines()[0]
+
+
+def test_a_missing_or_unreadable_manifest_says_so(tmp_path: Path) -> None:
+    """No INDEX.md, or one that cannot be read, is a ManifestError naming it."""
+    with pytest.raises(ManifestError, match=r"no INDEX\.md in .*corpus-audit index"):
+        next(stream_rows(tmp_path))
+    (tmp_path / "INDEX.md").mkdir()
+    with pytest.raises(ManifestError, match=r"INDEX\.md: cannot read"):
+        read_manifest(tmp_path)
+
+
+def test_a_problem_on_the_last_row_stops_the_stream_before_its_first_row(tmp_path: Path) -> None:
+    """The stream checks the whole file first: no row is handed out from a manifest that is bad."""
+    good = "".join(f"| {n:05}.txt | {SHA_A} | 1 |\n" for n in range(500))
+    root = _write(tmp_path, HEADER + good + "| zz.txt | xyz | 1 |\n")
+    rows = stream_rows(root)
+    with pytest.raises(ManifestError) as caught:
+        next(rows)
+    assert caught.value.line == 503
+
+
+def test_an_unsorted_manifest_streams_in_file_order(tmp_path: Path) -> None:
+    """Rows edited out of order come out sorted, and a duplicate far from its twin is still found."""
+    root = _write(tmp_path, HEADER + f"| b.txt | {SHA_B} | 2 |\n| a.txt | {SHA_A} | 1 |\n")
+    assert [row.file for row in stream_rows(root)] == ["a.txt", "b.txt"]
+    _write(root, HEADER + f"| b.txt | {SHA_B} | 2 |\n| a.txt | {SHA_A} | 1 |\n| b.txt | {SHA_B} | 2 |\n")
+    with pytest.raises(ManifestError, match=r"'b\.txt' is listed twice \(first on line 3\)"):
+        next(stream_rows(root))
+
+
+def test_the_seed_manifest_streams_as_it_reads() -> None:
+    """On the real seeds the stream gives read_manifest's rows, line numbers and steward cells included."""
+    assert list(stream_rows(REPO / "seeds")) == list(read_manifest(REPO / "seeds").rows)
+
+
+NAMES = st.sampled_from(["a.txt", "b.txt", "c/d.txt", "c/e.txt", "f.txt", "../x", "g h.txt"])
+CELLS = st.sampled_from([SHA_A, SHA_B, SHA_A.upper(), "xyz"])
+
+
+@settings(max_examples=300)
+@given(st.lists(st.tuples(NAMES, CELLS, st.sampled_from(["1", "22", "-1"])), max_size=8))
+def test_stream_and_whole_read_agree_on_any_rows(rows: list[tuple[str, str, str]]) -> None:
+    """Sorted or not, with duplicates and bad cells or not: the same rows in file order, or the same problems."""
+    text = HEADER + "".join(f"| `{name}` | {sha} | {size} |\n" for name, sha, size in rows)
+    with tempfile.TemporaryDirectory() as folder:
+        root = _write(Path(folder), text)
+        whole = _outcome(lambda: sorted(read_manifest(root).rows, key=lambda row: row.file))
+        assert _outcome(lambda: list(stream_rows(root))) == whole
