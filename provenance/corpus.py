@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import os
 import stat
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -157,18 +157,21 @@ def iter_batches(
     jobs: int = 1,
     lean: bool = False,
     progress: Callable[[int], None] | None = None,
+    rows: Iterable[Row] | None = None,
 ) -> Iterator[TableBatch]:
     """The parsed corpus as Arrow record batches in file order, BATCH articles each.
 
     Memory stays flat whatever the corpus size: INDEX.md is streamed, and at most a few batches
     of file texts are in memory at once. `lean` leaves the paragraph text out (validation needs
     only its normalized hash): it is dropped in the worker, so it never crosses to this process.
+    `rows` are INDEX.md's rows when the caller has already read them.
     """
     import pyarrow  # noqa: F401 - imported before the workers fork, so they inherit it
 
     registry = registry or load_registry(corpus)
     columns = _paragraph_columns(lean=lean)
-    batches = _chunks(corpus_sources(corpus), BATCH)
+    sources = corpus_sources(corpus) if rows is None else map(_source, sorted(rows, key=lambda row: row.file))
+    batches = _chunks(sources, BATCH)
     done = 0
     for batch in ordered_map(_parse_batch, batches, jobs=jobs, initializer=_init, initargs=(corpus, registry, columns)):
         yield batch
@@ -196,6 +199,7 @@ def parse_corpus(
     registry: Registry | None = None,
     lean: bool = False,
     progress: Callable[[int], None] | None = None,
+    rows: Iterable[Row] | None = None,
 ) -> CorpusTables:
     """Parse every article of `corpus` into DataFrames, without touching disk beyond reading.
 
@@ -206,7 +210,7 @@ def parse_corpus(
 
     articles: list[pa.RecordBatch] = []
     paragraphs: list[pa.RecordBatch] = []
-    for batch in iter_batches(corpus, registry=registry, jobs=jobs, lean=lean, progress=progress):
+    for batch in iter_batches(corpus, registry=registry, jobs=jobs, lean=lean, progress=progress, rows=rows):
         articles.append(batch.articles)
         paragraphs.append(batch.paragraphs)
     return CorpusTables(

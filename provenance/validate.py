@@ -123,7 +123,7 @@ def validate_corpus(
     fixity = verify_fixity(corpus, jobs=jobs)
     stage("fixity")
     registry = load_registry(corpus)
-    tables = parse_corpus(corpus, jobs=jobs, registry=registry, lean=True)
+    tables = parse_corpus(corpus, jobs=jobs, registry=registry, lean=True, rows=fixity.manifest.rows)
     stage("parse")
     from expectations.view import articles_view
 
