@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import stat
@@ -76,7 +77,13 @@ def _parse_batch(batch: Sequence[Source]) -> TableBatch:
     assert _worker is not None
     corpus, registry, paragraph_columns = _worker
     with gcpause.paused():  # parsing makes no reference cycles
-        parsed = [_parse_one(corpus, source, registry) for source in batch]
+        opened = _open_ahead([f"{corpus}/{source.file}" for source in batch])  # a str join: cheaper than pathlib
+        try:
+            parsed = [_parse_one(source, fd, registry) for source, fd in zip(batch, opened, strict=True)]
+        finally:
+            for fd in opened:
+                if isinstance(fd, int):
+                    os.close(fd)
         articles = [item.article for item in parsed]
         return TableBatch(
             articles=record_batch(articles, ARTICLES),
@@ -95,10 +102,12 @@ def _line_columns(parsed: Sequence[ParsedArticle]) -> dict[str, list[Any]]:
     return columns
 
 
-def _parse_one(corpus: Path, source: Source, registry: Registry) -> ParsedArticle:
-    path = f"{corpus}/{source.file}"  # a str join: pathlib costs more than the read
+def _parse_one(source: Source, opened: int | OSError, registry: Registry) -> ParsedArticle:
+    """Parse one file from its open descriptor (or the error opening it gave)."""
     try:
-        data = _read(path, limit=READ_LIMIT + 1)
+        if isinstance(opened, OSError):
+            raise opened
+        data = _read_fd(opened, limit=READ_LIMIT + 1)
         problem = None
         if len(data) > READ_LIMIT:
             data, problem = data[:READ_LIMIT], f"text.too_large: only the first {READ_LIMIT} bytes were parsed"
@@ -115,28 +124,63 @@ def _parse_one(corpus: Path, source: Source, registry: Registry) -> ParsedArticl
     return parsed
 
 
+def _open_ahead(paths: Sequence[str]) -> list[int | OSError]:
+    """Open each file (never through a link) and ask the kernel to read it ahead.
+
+    With a batch's reads queued together, a cold page cache costs about one disk wait per batch
+    instead of one per file. A file that cannot be opened gets its error, for its row.
+    """
+    opened: list[int | OSError] = []
+    try:
+        for path in paths:
+            try:
+                fd = os.open(path, _OPEN_FLAGS)
+            except OSError as exc:
+                opened.append(exc)
+                continue
+            opened.append(fd)
+            if _advise is not None:
+                with contextlib.suppress(OSError):  # only a hint; a FIFO, say, refuses it
+                    _advise(fd, 0, READ_LIMIT + 1, os.POSIX_FADV_WILLNEED)
+    except BaseException:
+        for item in opened:
+            if isinstance(item, int):
+                os.close(item)
+        raise
+    return opened
+
+
+_OPEN_FLAGS = os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK
+_advise = getattr(os, "posix_fadvise", None)  # not on macOS
+
+
 def _read(path: str | Path, *, limit: int) -> bytes:
-    """At most `limit` bytes of a regular file, never following a link.
+    """At most `limit` bytes of a regular file, never following a link."""
+    fd = os.open(path, _OPEN_FLAGS)
+    try:
+        return _read_fd(fd, limit=limit)
+    finally:
+        os.close(fd)
+
+
+def _read_fd(fd: int, *, limit: int) -> bytes:
+    """At most `limit` bytes of the regular file open on `fd`.
 
     The buffer is sized from fstat: asking for `limit` bytes at once would allocate `limit` bytes
     for every file. A file that grows while being read is read on to the limit.
     """
-    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK)
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            raise OSError("not a regular file")
-        chunks = []
-        want, got = min(info.st_size + 1, limit), 0
-        while got < limit and (chunk := os.read(fd, want)):
-            chunks.append(chunk)
-            got += len(chunk)
-            if len(chunk) < want and got >= info.st_size:  # the end fstat saw: no extra read to see EOF
-                break
-            want = min(1 << 20, limit - got)
-        return b"".join(chunks)  # a single chunk is returned as it is, not copied
-    finally:
-        os.close(fd)
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        raise OSError("not a regular file")
+    chunks = []
+    want, got = min(info.st_size + 1, limit), 0
+    while got < limit and (chunk := os.read(fd, want)):
+        chunks.append(chunk)
+        got += len(chunk)
+        if len(chunk) < want and got >= info.st_size:  # the end fstat saw: no extra read to see EOF
+            break
+        want = min(1 << 20, limit - got)
+    return b"".join(chunks)  # a single chunk is returned as it is, not copied
 
 
 def _when(text: str | None) -> datetime | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -40,6 +41,48 @@ def test_one_bad_file_never_stops_the_others(corpus: Callable[[str], Path]) -> N
     assert len(articles) == 8
     vanished = articles.set_index("file").loc["nul.txt"]
     assert vanished["parse_errors"].startswith("text.unreadable:")
+
+
+def _missing(path: Path) -> None:
+    path.unlink()
+
+
+def _symlink(path: Path) -> None:
+    path.unlink()
+    path.symlink_to(path.with_name("empty.txt"))
+
+
+def _fifo(path: Path) -> None:
+    path.unlink()
+    os.mkfifo(path)
+
+
+def _folder(path: Path) -> None:
+    path.unlink()
+    path.mkdir()
+
+
+@pytest.mark.parametrize(
+    ("break_it", "reason"),
+    [
+        (_missing, "No such file or directory"),
+        (_symlink, "Too many levels of symbolic links"),  # O_NOFOLLOW: a link is never read through
+        (_fifo, "not a regular file"),  # opened without blocking, read never
+        (_folder, "not a regular file"),
+    ],
+)
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_file_that_cannot_be_read_gets_its_row_and_the_rest_parse(
+    corpus: Callable[[str], Path], break_it: Callable[[Path], None], reason: str, jobs: int
+) -> None:
+    """Each way a listed file can fail to open or read is recorded on its row; the batch goes on."""
+    root = corpus("parse-bad")
+    break_it(root / "nul.txt")
+    articles = parse_corpus(root, jobs=jobs).articles.set_index("file")
+    assert len(articles) == 8
+    assert articles.loc["nul.txt", "parse_errors"] == f"text.unreadable: {reason}"
+    assert articles.loc["nul.txt", "parse_error_count"] == 1
+    assert articles.loc["future-date.txt", "title"]  # the files after it in the batch were parsed
 
 
 @pytest.mark.parametrize("fmt", ["parquet", "csv"])
@@ -143,3 +186,32 @@ def test_rows_the_caller_read_parse_as_the_streamed_manifest(corpus: Callable[[s
     given, streamed = parse_corpus(root, rows=rows), parse_corpus(root)
     pd.testing.assert_frame_equal(given.articles, streamed.articles)
     pd.testing.assert_frame_equal(given.paragraphs, streamed.paragraphs)
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_bad_manifest_row_stops_parse_before_any_output(
+    corpus: Callable[[str], Path], tmp_path: Path, capsys: pytest.CaptureFixture[str], jobs: str
+) -> None:
+    """A bad last row: exit 2 naming INDEX.md's line; earlier tables stay as they were, no temp file is left."""
+    root = corpus("parse-layouts")
+    out = tmp_path / "out"
+    assert main(["parse", str(root), "--out", str(out), "--jobs", jobs]) == 0
+    before = {path.name: path.read_bytes() for path in out.iterdir()}
+    capsys.readouterr()
+    index = root / "INDEX.md"
+    index.write_text(index.read_text(encoding="utf-8").replace("| 350 |", "| 3x0 |"), encoding="utf-8")
+    assert main(["parse", str(root), "--out", str(out), "--jobs", jobs]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"corpus-audit: {index}:11: bad size '3x0'")
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert {path.name: path.read_bytes() for path in out.iterdir()} == before
+
+
+def test_parsing_leaves_no_file_open(corpus: Callable[[str], Path]) -> None:
+    """Every descriptor opened ahead for a batch is closed, whether its file parsed or failed."""
+    root = corpus("parse-bad")
+    _fifo(root / "nul.txt")
+    parse_corpus(root)  # imports and caches settle first
+    before = sorted(os.listdir("/proc/self/fd"))
+    parse_corpus(root)
+    assert sorted(os.listdir("/proc/self/fd")) == before
