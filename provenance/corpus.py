@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import itertools
 import os
 import stat
@@ -19,6 +18,7 @@ from provenance.manifest import INDEX_NAME, Row
 from provenance.manifest_reader import stream_rows
 from provenance.outlets import Registry, load_registry
 from provenance.parallel import ordered_map
+from provenance.readahead import FLAGS, close_all, open_ahead
 from provenance.tables_io import TableBatch, arrow_schema, column_batch, record_batch, to_frame
 from provenance.walk import walk_corpus
 
@@ -77,13 +77,12 @@ def _parse_batch(batch: Sequence[Source]) -> TableBatch:
     assert _worker is not None
     corpus, registry, paragraph_columns = _worker
     with gcpause.paused():  # parsing makes no reference cycles
-        opened = _open_ahead([f"{corpus}/{source.file}" for source in batch])  # a str join: cheaper than pathlib
+        paths = [f"{corpus}/{source.file}" for source in batch]  # a str join: cheaper than pathlib
+        opened = open_ahead(paths, length=READ_LIMIT + 1)  # the batch's reads overlap on a cold cache
         try:
             parsed = [_parse_one(source, fd, registry) for source, fd in zip(batch, opened, strict=True)]
         finally:
-            for fd in opened:
-                if isinstance(fd, int):
-                    os.close(fd)
+            close_all(opened)
         articles = [item.article for item in parsed]
         return TableBatch(
             articles=record_batch(articles, ARTICLES),
@@ -124,39 +123,9 @@ def _parse_one(source: Source, opened: int | OSError, registry: Registry) -> Par
     return parsed
 
 
-def _open_ahead(paths: Sequence[str]) -> list[int | OSError]:
-    """Open each file (never through a link) and ask the kernel to read it ahead.
-
-    With a batch's reads queued together, a cold page cache costs about one disk wait per batch
-    instead of one per file. A file that cannot be opened gets its error, for its row.
-    """
-    opened: list[int | OSError] = []
-    try:
-        for path in paths:
-            try:
-                fd = os.open(path, _OPEN_FLAGS)
-            except OSError as exc:
-                opened.append(exc)
-                continue
-            opened.append(fd)
-            if _advise is not None:
-                with contextlib.suppress(OSError):  # only a hint; a FIFO, say, refuses it
-                    _advise(fd, 0, READ_LIMIT + 1, os.POSIX_FADV_WILLNEED)
-    except BaseException:
-        for item in opened:
-            if isinstance(item, int):
-                os.close(item)
-        raise
-    return opened
-
-
-_OPEN_FLAGS = os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK
-_advise = getattr(os, "posix_fadvise", None)  # not on macOS
-
-
 def _read(path: str | Path, *, limit: int) -> bytes:
     """At most `limit` bytes of a regular file, never following a link."""
-    fd = os.open(path, _OPEN_FLAGS)
+    fd = os.open(path, FLAGS)
     try:
         return _read_fd(fd, limit=limit)
     finally:
