@@ -212,6 +212,7 @@ def test_parsing_leaves_no_file_open(corpus: Callable[[str], Path]) -> None:
     root = corpus("parse-bad")
     _fifo(root / "nul.txt")
     parse_corpus(root)  # imports and caches settle first
-    before = sorted(os.listdir("/proc/self/fd"))
+    descriptors = Path("/proc/self/fd")
+    before = sorted(fd.name for fd in descriptors.iterdir())
     parse_corpus(root)
-    assert sorted(os.listdir("/proc/self/fd")) == before
+    assert sorted(fd.name for fd in descriptors.iterdir()) == before
