@@ -18,7 +18,7 @@ from provenance.manifest import INDEX_NAME, Row
 from provenance.manifest_reader import stream_rows
 from provenance.outlets import Registry, load_registry
 from provenance.parallel import ordered_map
-from provenance.readahead import FLAGS, close_all, open_ahead
+from provenance.readahead import close_all, open_ahead
 from provenance.tables_io import TableBatch, arrow_schema, column_batch, record_batch, to_frame
 from provenance.walk import walk_corpus
 
@@ -121,15 +121,6 @@ def _parse_one(source: Source, opened: int | OSError, registry: Registry) -> Par
         )
     parsed.article.update(index_outlet=source.outlet, index_url=source.url, retrieved_at=_when(source.retrieved))
     return parsed
-
-
-def _read(path: str | Path, *, limit: int) -> bytes:
-    """At most `limit` bytes of a regular file, never following a link."""
-    fd = os.open(path, FLAGS)
-    try:
-        return _read_fd(fd, limit=limit)
-    finally:
-        os.close(fd)
 
 
 def _read_fd(fd: int, *, limit: int) -> bytes:

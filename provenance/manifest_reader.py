@@ -10,7 +10,7 @@ from provenance.errors import ManifestError, Problem
 from provenance.manifest import INDEX_NAME, NO_EXTRA, PIN_LINE, REQUIRED, Manifest, Pin, Row
 from provenance.mdtable import cells as _cells
 from provenance.mdtable import is_delimiter as _is_delimiter
-from provenance.mdtable import is_fence
+from provenance.mdtable import is_fence, is_row
 from provenance.mdtable import unquote as _unquote
 from provenance.paths import SAFE_PATH, path_problem
 
@@ -111,12 +111,12 @@ class _Reader:
         state = "before"  # then delimiter, rows, after
         number, fenced = 0, False
         for number, line in enumerate(lines, start=1):
-            if state == "rows" and line.lstrip().startswith("|"):  # a row (a fence never starts with a pipe)
+            if state == "rows" and is_row(line):  # a row (a fence never starts with a pipe)
                 if row := self.read_row(line, number):
                     yield row
                 continue
             fenced ^= is_fence(line)
-            in_table = not fenced and line.lstrip().startswith("|")
+            in_table = not fenced and is_row(line)
             if state == "before":
                 state = self.read_before(line, number, in_table=in_table)
             elif state == "delimiter":

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
 
 _DELIMITER_CELL = re.compile(r"^:?-+:?$")
 _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
@@ -14,19 +13,19 @@ def is_fence(line: str) -> bool:
     return _FENCE.match(line) is not None
 
 
-def flag_tables(lines: Iterable[str]) -> Iterator[tuple[str, bool]]:
-    """Each line with whether it is a table line: starts with a pipe, outside fenced code blocks."""
-    fenced = False
-    for line in lines:
-        fenced ^= is_fence(line)
-        yield line, not fenced and line.lstrip().startswith("|")
+def is_row(line: str) -> bool:
+    """A line of a pipe table (when it is outside a fenced code block)."""
+    return line.lstrip().startswith("|")
 
 
 def find_tables(lines: list[str]) -> list[tuple[int, int]]:
     """(start, end) line ranges of pipe tables outside fenced code blocks; end is exclusive."""
     tables: list[tuple[int, int]] = []
     start: int | None = None
-    for index, (_, in_table) in enumerate(flag_tables([*lines, ""])):
+    fenced = False
+    for index, line in enumerate([*lines, ""]):
+        fenced ^= is_fence(line)
+        in_table = not fenced and is_row(line)
         if in_table and start is None:
             start = index
         elif not in_table and start is not None:

