@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from benchmarks.generate import article_corpus, plain_corpus
-from provenance.manifest_reader import read_manifest
+from provenance.manifest.reader import read_manifest
 
 
 def run(argv: Sequence[str], *, cwd: Path | None = None) -> tuple[float, int, int]:

@@ -7,7 +7,7 @@ import random
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from provenance.manifest import Manifest, Row, render_manifest
+from provenance.manifest.model import Manifest, Row, render_manifest
 
 _LETTERS = "ابتثجحخدذرزسشصضطظعغفقكلمنهوي"
 

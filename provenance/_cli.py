@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from provenance import __version__
+from provenance._version import __version__
 from provenance.errors import ManifestError, ProvenanceError, UsageError
 from provenance.progress import Progress
 
@@ -38,7 +38,7 @@ def _corpus_dir(value: str) -> Path:
 
 
 def _cmd_verify(args: argparse.Namespace) -> int:
-    from provenance.fixity import verify_fixity
+    from provenance.fixity.verify import verify_fixity
 
     corpus = _corpus_dir(args.dir)
     progress = Progress("verify")
@@ -78,7 +78,7 @@ def _expected_found(details: Any) -> str:
 
 
 def _cmd_index(args: argparse.Namespace) -> int:
-    from provenance.index import plan_index, write_index
+    from provenance.fixity.inventory import plan_index, write_index
 
     corpus = _corpus_dir(args.dir)
     progress = Progress("index")
@@ -109,8 +109,8 @@ def _cmd_index(args: argparse.Namespace) -> int:
 
 
 def _cmd_parse(args: argparse.Namespace) -> int:
-    from provenance.corpus import iter_batches
-    from provenance.tables_io import write_tables
+    from provenance.parse.corpus import iter_batches
+    from provenance.parse.tables import write_tables
 
     corpus = _corpus_dir(args.dir)
     if args.out.exists() and not args.out.is_dir():
@@ -141,7 +141,7 @@ MAX_LINES = 40  # failure lines printed; the rest is in audit.json
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from provenance.validate import validate_corpus
+    from provenance.audit.validate import validate_corpus
 
     corpus = _corpus_dir(args.dir)
     if args.report_dir.exists() and not args.report_dir.is_dir():
@@ -191,7 +191,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _summary_of(audit: Any) -> dict[str, int]:
-    from provenance.validate import summarize
+    from provenance.audit.validate import summarize
 
     return summarize(audit.results)
 
@@ -201,7 +201,7 @@ def _write_reports(audit: Any, *, corpus: Path, directory: Path, started: float)
     from provenance import gcpause
     from provenance.render.markdown import render_markdown
     from provenance.render.outputs import Renderer, append_step_summary, default_targets, github_annotations
-    from provenance.report import write_report
+    from provenance.audit.audit_json import write_report
 
     directory.mkdir(parents=True, exist_ok=True)
     renderer = Renderer(default_targets(directory))
@@ -234,9 +234,9 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 
 def _cmd_suites(args: argparse.Namespace) -> int:
-    from expectations.engine_gx import suites_as_json
+    from expectations.engines.gx_engine import suites_as_json
     from provenance.atomic import write_atomic
-    from provenance.outlets import load_registry
+    from provenance.parse.outlets import load_registry
 
     registry = load_registry(_corpus_dir(args.corpus) if args.corpus else None)
     stale = []

@@ -57,9 +57,9 @@ def test_interrupt_and_internal_error(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], exc: BaseException, code: int, message: str
 ) -> None:
     """Ctrl-C exits 130 and a bug exits 3, each with one line on stderr and no traceback."""
-    import provenance.fixity
+    import provenance.fixity.verify
 
-    monkeypatch.setattr(provenance.fixity, "verify_fixity", _raise(exc))
+    monkeypatch.setattr(provenance.fixity.verify, "verify_fixity", _raise(exc))
     assert main(["verify", str(REPO / "seeds")]) == code
     assert capsys.readouterr().err == message
 

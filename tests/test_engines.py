@@ -12,12 +12,12 @@ from hypothesis import strategies as st
 
 from expectations.catalogue import CATALOGUE, INVARIANTS
 from expectations.columns import ARTICLES, PARAGRAPHS
-from expectations.engine_gx import run_gx, suites_as_json
-from expectations.engine_pandera import run_pandera
+from expectations.engines.gx_engine import run_gx, suites_as_json
+from expectations.engines.pandera_engine import run_pandera
 from expectations.view import articles_view
-from provenance.article import parse_article
-from provenance.corpus import frame, parse_corpus
-from provenance.outlets import load_registry
+from provenance.parse.article import parse_article
+from provenance.parse.corpus import frame, parse_corpus
+from provenance.parse.outlets import load_registry
 
 REPO = Path(__file__).parent.parent
 REGISTRY = load_registry()

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from provenance._cli import main
-from provenance.manifest_reader import read_manifest
+from provenance.manifest.reader import read_manifest
 
 
 def test_index_creates_a_manifest_that_verifies(corpus: Callable[[str], Path]) -> None:

@@ -7,8 +7,8 @@ import hashlib
 import pytest
 
 from provenance.errors import ManifestError
-from provenance.manifest import Manifest, Row, compute_pin, render_manifest
-from provenance.manifest_reader import parse_manifest
+from provenance.manifest.model import Manifest, Row, compute_pin, render_manifest
+from provenance.manifest.reader import parse_manifest
 
 SHA_A = "a" * 64
 SHA_B = "b" * 64

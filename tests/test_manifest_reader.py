@@ -11,8 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from provenance.errors import ManifestError
-from provenance.manifest import Row
-from provenance.manifest_reader import parse_manifest, read_manifest, stream_rows
+from provenance.manifest.model import Row
+from provenance.manifest.reader import parse_manifest, read_manifest, stream_rows
 from tests.test_manifest import GOOD, HEADER, MALFORMED, SHA_A, SHA_B
 
 REPO = Path(__file__).parent.parent

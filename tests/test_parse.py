@@ -11,9 +11,9 @@ import pyarrow.parquet as pq
 import pytest
 
 from expectations.columns import ARTICLES, PANDAS_DTYPES, PARAGRAPHS
-from provenance import tables_io
+from provenance.parse import tables as tables_io
 from provenance._cli import main
-from provenance.corpus import parse_corpus
+from provenance.parse.corpus import parse_corpus
 
 REPO = Path(__file__).parent.parent
 
@@ -156,7 +156,7 @@ def test_parse_cli_prints_paths_only_on_stdout(tmp_path: Path, capsys: pytest.Ca
 )
 def test_read_takes_the_whole_file_up_to_the_limit(tmp_path: Path, size: int, limit: int, expected: int) -> None:
     """A file opened ahead is read whole, up to `limit` bytes, whatever its size."""
-    from provenance.corpus import _read_fd
+    from provenance.parse.corpus import _read_fd
     from provenance.readahead import close_all, open_ahead
 
     data = bytes(range(256)) * (size // 256) + bytes(size % 256)
@@ -171,7 +171,7 @@ def test_read_takes_the_whole_file_up_to_the_limit(tmp_path: Path, size: int, li
 
 def test_rows_the_caller_read_parse_as_the_streamed_manifest(corpus: Callable[[str], Path]) -> None:
     """parse_corpus given INDEX.md's rows (as validate passes them, in any order) gives the same tables."""
-    from provenance.manifest_reader import read_manifest
+    from provenance.manifest.reader import read_manifest
 
     root = corpus("parse-layouts")
     rows = list(reversed(read_manifest(root).rows))

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from provenance.fixity import verify_fixity
+from provenance.fixity.verify import verify_fixity
 
 REPO = Path(__file__).parent.parent
 ORIGINALS = REPO.parent / "shared" / "seeds"

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from provenance._cli import main
-from provenance.validate import validate_corpus
+from provenance.audit.validate import validate_corpus
 
 REPO = Path(__file__).parent.parent
 RESOURCES = REPO / "tests" / "resources"
@@ -189,7 +189,7 @@ def test_json_format_prints_the_report(tmp_path: Path, capsys: pytest.CaptureFix
 
 def test_streamed_report_equals_the_whole_report(tmp_path: Path) -> None:
     """audit.json written row by row (clean files from one template) holds what Audit.report() builds."""
-    from provenance.report import write_report
+    from provenance.audit.audit_json import write_report
 
     audit = validate_corpus(RESOURCES / "invariants", engines=("pandera",), now=NOW)
     assert any(row is None for _, row in audit.results.file_rows()), "the corpus should have clean files"
@@ -206,8 +206,8 @@ def test_streamed_report_equals_the_whole_report(tmp_path: Path) -> None:
 @pytest.mark.parametrize("corpus", ["parse-bad", "parse-layouts", "invariants"])
 def test_article_facts_convert_column_by_column_as_value_by_value(corpus: str) -> None:
     """The report's article facts, converted a column at a time, equal the per-value conversion."""
-    from provenance.corpus import parse_corpus
-    from provenance.validate import _FACTS, _json_column, _json_value
+    from provenance.parse.corpus import parse_corpus
+    from provenance.audit.validate import _FACTS, _json_column, _json_value
 
     articles = parse_corpus(RESOURCES / corpus).articles
     for name in _FACTS:

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from provenance._cli import main
-from provenance.fixity import verify_fixity
+from provenance.fixity.verify import verify_fixity
 
 
 def _flip_a_byte(root: Path) -> None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from hypothesis import strategies as st
 
-from provenance.manifest import Manifest, Row
-from provenance.paths import path_problem
+from provenance.manifest.model import Manifest, Row
+from provenance.manifest.paths import path_problem
 
 _NAME_CHARS = st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp"), blacklist_characters="/\\|`\x00~")
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from provenance.manifest import Manifest, render_manifest
-from provenance.manifest_reader import parse_manifest
-from provenance.paths import SAFE_PATH, path_problem
+from provenance.manifest.model import Manifest, render_manifest
+from provenance.manifest.reader import parse_manifest
+from provenance.manifest.paths import SAFE_PATH, path_problem
 from tests.property.strategies import manifests, relative_path
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from provenance.article import parse_article
-from provenance.outlets import load_registry
+from provenance.parse.article import parse_article
+from provenance.parse.outlets import load_registry
 
 REGISTRY = load_registry()
 ARABIC_LINES = st.lists(

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Final
 
-from provenance.textnorm import normalize_key
+from provenance.parse.textnorm import normalize_key
 
 ROLES: Final = (
     "title",

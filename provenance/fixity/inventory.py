@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from provenance.atomic import write_atomic
-from provenance.manifest import INDEX_NAME, Manifest, Row, render_manifest
-from provenance.manifest_reader import read_manifest
-from provenance.walk import Entry, walk_corpus
+from provenance.manifest.model import INDEX_NAME, Manifest, Row, render_manifest
+from provenance.manifest.reader import read_manifest
+from provenance.fixity.walk import Entry, walk_corpus
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,8 +87,8 @@ def _fill_outlets(corpus: Path, rows: list[Row], column: str) -> list[Row]:
     empty = [row for row in rows if not row.extra.get(column, "").strip()]
     if not empty:
         return rows
-    from provenance.article import parse_article  # only when there is something to fill
-    from provenance.outlets import load_registry
+    from provenance.parse.article import parse_article  # only when there is something to fill
+    from provenance.parse.outlets import load_registry
 
     registry = load_registry(corpus)
     filled: dict[str, str] = {}

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from expectations.catalogue import CATALOGUE
 from provenance.errors import ManifestError, Problem
-from provenance.mdtable import cells, find_tables, is_delimiter, unquote
-from provenance.paths import path_problem
+from provenance.manifest.mdtable import cells, find_tables, is_delimiter, unquote
+from provenance.manifest.paths import path_problem
 
 WAIVERS_NAME = "WAIVERS.md"
 REQUIRED = ("file", "check", "sha256", "expires", "reason")

@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import Literal
 
 from provenance.findings import Finding, failed, passed
-from provenance.manifest import Manifest, Pin, Row
-from provenance.manifest_reader import read_manifest
-from provenance.names import normalization_clashes
-from provenance.walk import Entry, walk_corpus
+from provenance.manifest.model import Manifest, Pin, Row
+from provenance.manifest.reader import read_manifest
+from provenance.manifest.names import normalization_clashes
+from provenance.fixity.walk import Entry, walk_corpus
 
 Depth = Literal["size", "sha256"]
 
@@ -106,7 +106,7 @@ def _checks_for(listed: bool, entry: Entry | None, depth: Depth) -> list[str]:
 
 def _stale_index(corpus: Path, manifest: Manifest, differing: dict[str, Entry]) -> Finding | None:
     """manifest.current: a failure when INDEX.md is not what `corpus-audit index` would write."""
-    from provenance.index import plan_index
+    from provenance.fixity.inventory import plan_index
 
     # Listed files that matched are exactly as INDEX.md says; the rest came back from the walk.
     entries = [Entry(r.file, "file", r.bytes, r.sha256) for r in manifest.rows if r.file not in differing]

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Protocol
 
-from provenance.results import Result, ResultSet, no_counts, tally
-from provenance.validate import Audit
+from provenance.audit.results import Result, ResultSet, no_counts, tally
+from provenance.audit.validate import Audit
 
 REPORT_NAME = "audit.json"
 

@@ -9,10 +9,10 @@ from hashlib import sha256
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from provenance.dates import FoundDate, find_dates
-from provenance.outlets import Registry
-from provenance.roles import BODY_ROLES, classify, find_dateline
-from provenance.textnorm import arabic_letter_fraction, normalize_key, normalize_keys
+from provenance.parse.dates import FoundDate, find_dates
+from provenance.parse.outlets import Registry
+from provenance.parse.roles import BODY_ROLES, classify, find_dateline
+from provenance.parse.textnorm import arabic_letter_fraction, normalize_key, normalize_keys
 
 DATE_SEARCH_CHARS = 400  # dates sit in short header lines; never scan a 50 MB line for one
 HEADER_LINES = 4  # the date line is among the first lines after the title

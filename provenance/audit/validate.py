@@ -13,12 +13,13 @@ from typing import Any, Literal
 
 from expectations.catalogue import CATALOGUE, INVARIANTS, CheckSpec
 from expectations.rules import rule_columns
-from provenance import __version__, gcpause
-from provenance.corpus import parse_corpus
-from provenance.fixity import verify_fixity
-from provenance.outlets import load_registry
-from provenance.results import EngineVerdict, Result, ResultSet, no_counts, tally
-from provenance.waivers import read_waivers
+from provenance import gcpause
+from provenance._version import __version__
+from provenance.parse.corpus import parse_corpus
+from provenance.fixity.verify import verify_fixity
+from provenance.parse.outlets import load_registry
+from provenance.audit.results import EngineVerdict, Result, ResultSet, no_counts, tally
+from provenance.audit.waivers import read_waivers
 
 Engine = Literal["pandera", "gx"]
 FailOn = Literal["error", "warning"]
@@ -199,13 +200,13 @@ def _run_engines(
     failures: dict[str, dict[str, dict[str | None, int]]] = {}
     notes: tuple[str, ...] = ()
     if "pandera" in engines:
-        from expectations.engine_pandera import run_pandera
+        from expectations.engines.pandera_engine import run_pandera
 
         failures["pandera"], structure = run_pandera(frames, INVARIANTS, params=params)
         notes = tuple(structure)
         stage("pandera")
     if "gx" in engines:
-        from expectations.engine_gx import run_gx
+        from expectations.engines.gx_engine import run_gx
 
         failures["gx"] = run_gx(frames, INVARIANTS, params=params, docs_dir=gx_docs)
         stage("gx")
@@ -233,7 +234,7 @@ _FACTS = (
 
 def _article_facts(corpus: Path, articles: Any, detailed: Sequence[str], *, registry: Any) -> list[dict[str, Any]]:
     """Per article the facts a steward reads, and for flagged ones (up to a limit) every line."""
-    from provenance.article import parse_article
+    from provenance.parse.article import parse_article
 
     lines: dict[str, list[dict[str, Any]]] = {}
     for file in detailed:

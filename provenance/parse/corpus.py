@@ -13,14 +13,14 @@ from typing import TYPE_CHECKING, Any
 
 from expectations.columns import ARTICLES, PARAGRAPHS, VALIDATED, Column
 from provenance import gcpause
-from provenance.article import LINE_COLUMNS, ParsedArticle, parse_article
-from provenance.manifest import INDEX_NAME, Row
-from provenance.manifest_reader import stream_rows
-from provenance.outlets import Registry, load_registry
+from provenance.parse.article import LINE_COLUMNS, ParsedArticle, parse_article
+from provenance.manifest.model import INDEX_NAME, Row
+from provenance.manifest.reader import stream_rows
+from provenance.parse.outlets import Registry, load_registry
 from provenance.parallel import ordered_map
 from provenance.readahead import close_all, open_ahead
-from provenance.tables_io import TableBatch, arrow_schema, column_batch, record_batch, to_frame
-from provenance.walk import walk_corpus
+from provenance.parse.tables import TableBatch, arrow_schema, column_batch, record_batch, to_frame
+from provenance.fixity.walk import walk_corpus
 
 if TYPE_CHECKING:
     import pandas as pd

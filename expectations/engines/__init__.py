@@ -1,0 +1,1 @@
+"""The engines that enforce the catalogue's invariants (pandera, Great Expectations)."""
