@@ -199,9 +199,9 @@ def _summary_of(audit: Any) -> dict[str, int]:
 def _write_reports(audit: Any, *, corpus: Path, directory: Path, started: float) -> tuple[Path, dict[str, int]]:
     """audit.json, and audit.md, junit.xml and audit.html rendered in the same pass over its results."""
     from provenance import gcpause
+    from provenance.audit.audit_json import write_report
     from provenance.render.markdown import render_markdown
     from provenance.render.outputs import Renderer, append_step_summary, default_targets, github_annotations
-    from provenance.audit.audit_json import write_report
 
     directory.mkdir(parents=True, exist_ok=True)
     renderer = Renderer(default_targets(directory))

@@ -11,8 +11,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from expectations.columns import ARTICLES, PANDAS_DTYPES, PARAGRAPHS
-from provenance.parse import tables as tables_io
 from provenance._cli import main
+from provenance.parse import tables as tables_io
 from provenance.parse.corpus import parse_corpus
 
 REPO = Path(__file__).parent.parent

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from provenance._cli import main
-from provenance.errors import ManifestError
 from provenance.audit.validate import validate_corpus
 from provenance.audit.waivers import parse_waivers
+from provenance.errors import ManifestError
 
 SHA = "23d0a303badedb3964ffc29899a7c82227eaba79c817ea2fc80e2638f26fbe64"
 HEADER = "| file | check | sha256 | expires | reason |\n|---|---|---|---|---|\n"

@@ -16,9 +16,9 @@ from typing import Any
 
 from expectations.catalogue import CATALOGUE, CheckSpec
 from expectations.rules import rule_columns
+from provenance.audit.waivers import Waiver
 from provenance.findings import Finding, Status
 from provenance.fixity.verify import PASS_MESSAGES, FixityReport
-from provenance.audit.waivers import Waiver
 
 
 @dataclass(frozen=True, slots=True)

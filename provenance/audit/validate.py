@@ -15,11 +15,11 @@ from expectations.catalogue import CATALOGUE, INVARIANTS, CheckSpec
 from expectations.rules import rule_columns
 from provenance import gcpause
 from provenance._version import __version__
-from provenance.parse.corpus import parse_corpus
-from provenance.fixity.verify import verify_fixity
-from provenance.parse.outlets import load_registry
 from provenance.audit.results import EngineVerdict, Result, ResultSet, no_counts, tally
 from provenance.audit.waivers import read_waivers
+from provenance.fixity.verify import verify_fixity
+from provenance.parse.corpus import parse_corpus
+from provenance.parse.outlets import load_registry
 
 Engine = Literal["pandera", "gx"]
 FailOn = Literal["error", "warning"]

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from provenance.atomic import write_atomic
+from provenance.fixity.walk import Entry, walk_corpus
 from provenance.manifest.model import INDEX_NAME, Manifest, Row, render_manifest
 from provenance.manifest.reader import read_manifest
-from provenance.fixity.walk import Entry, walk_corpus
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import Literal
 
 from provenance.findings import Finding, failed, passed
-from provenance.manifest.model import Manifest, Pin, Row
-from provenance.manifest.reader import read_manifest
-from provenance.manifest.names import normalization_clashes
 from provenance.fixity.walk import Entry, walk_corpus
+from provenance.manifest.model import Manifest, Pin, Row
+from provenance.manifest.names import normalization_clashes
+from provenance.manifest.reader import read_manifest
 
 Depth = Literal["size", "sha256"]
 

@@ -7,11 +7,11 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from provenance.errors import ManifestError, Problem
-from provenance.manifest.model import INDEX_NAME, NO_EXTRA, PIN_LINE, REQUIRED, Manifest, Pin, Row
 from provenance.manifest.mdtable import cells as _cells
 from provenance.manifest.mdtable import is_delimiter as _is_delimiter
 from provenance.manifest.mdtable import is_fence, is_row
 from provenance.manifest.mdtable import unquote as _unquote
+from provenance.manifest.model import INDEX_NAME, NO_EXTRA, PIN_LINE, REQUIRED, Manifest, Pin, Row
 from provenance.manifest.paths import SAFE_PATH, path_problem
 
 _HEX64 = re.compile(r"^[0-9a-fA-F]{64}$")

@@ -13,14 +13,14 @@ from typing import TYPE_CHECKING, Any
 
 from expectations.columns import ARTICLES, PARAGRAPHS, VALIDATED, Column
 from provenance import gcpause
-from provenance.parse.article import LINE_COLUMNS, ParsedArticle, parse_article
+from provenance.fixity.walk import walk_corpus
 from provenance.manifest.model import INDEX_NAME, Row
 from provenance.manifest.reader import stream_rows
-from provenance.parse.outlets import Registry, load_registry
 from provenance.parallel import ordered_map
-from provenance.readahead import close_all, open_ahead
+from provenance.parse.article import LINE_COLUMNS, ParsedArticle, parse_article
+from provenance.parse.outlets import Registry, load_registry
 from provenance.parse.tables import TableBatch, arrow_schema, column_batch, record_batch, to_frame
-from provenance.fixity.walk import walk_corpus
+from provenance.readahead import close_all, open_ahead
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -6,8 +6,8 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from provenance.manifest.model import Manifest, render_manifest
-from provenance.manifest.reader import parse_manifest
 from provenance.manifest.paths import SAFE_PATH, path_problem
+from provenance.manifest.reader import parse_manifest
 from tests.property.strategies import manifests, relative_path
 
 
