@@ -6,9 +6,11 @@ This module imports nothing heavy, so the fast verify path can read it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
+from expectations.ids import Check, Code, codes_pattern
 from expectations.rules import (
     Between,
     InSet,
@@ -19,7 +21,13 @@ from expectations.rules import (
     PairEqual,
     Rule,
     UniqueWithin,
+    rule_columns,
 )
+
+LAYOUT_CODES = (Code.LAYOUT_GLUED_CAPTION, Code.LAYOUT_STRAY_SLASH, Code.LAYOUT_DATELINE_NOT_FIRST)
+
+#: The engines, in the order reports list their verdicts (expectations/engines runs each by name).
+ENGINE_NAMES = ("pandera", "gx")
 
 Severity = Literal["error", "warning"]
 Scope = Literal["manifest", "file", "article", "paragraph", "corpus", "waiver"]
@@ -44,6 +52,8 @@ class CheckSpec:
     rules: tuple[Rule, ...] = ()
     #: Engines that cannot express this check, with the reason (shown in the report).
     unsupported: tuple[tuple[str, str], ...] = ()
+    #: The message of a passed result of a check corpus-audit computes itself (fixity).
+    pass_message: str = ""
 
     @property
     def engines(self) -> tuple[str, ...]:
@@ -51,68 +61,81 @@ class CheckSpec:
         if not self.table:
             return ()
         skipped = {engine for engine, _ in self.unsupported}
-        return tuple(e for e in ("pandera", "gx") if e not in skipped)
+        return tuple(e for e in ENGINE_NAMES if e not in skipped)
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """The columns this check's rules read, in first-read order."""
+        return tuple(dict.fromkeys(c for rule in self.rules for c in rule_columns(rule)))
 
 
 FIXITY: tuple[CheckSpec, ...] = (
     CheckSpec(
-        "manifest.pin",
+        Check.MANIFEST_PIN,
         "Corpus pin is current",
         "The pin line under INDEX.md's table matches its rows (file count, bytes, digest).",
         "error",
         "manifest",
+        pass_message="the pin matches the rows",
     ),
     CheckSpec(
-        "manifest.current",
+        Check.MANIFEST_CURRENT,
         "INDEX.md up to date",
         "INDEX.md is exactly what `corpus-audit index` would write (verify --strict; the pre-commit hook).",
         "error",
         "manifest",
+        pass_message="INDEX.md is up to date",
     ),
     CheckSpec(
-        "fixity.present",
+        Check.FIXITY_PRESENT,
         "Listed file exists",
         "A file listed in INDEX.md exists in the corpus directory.",
         "error",
         "file",
+        pass_message="listed and present",
     ),
     CheckSpec(
-        "fixity.listed",
+        Check.FIXITY_LISTED,
         "File is listed",
         "A payload file on disk is listed in INDEX.md.",
         "error",
         "file",
+        pass_message="present and listed",
     ),
     CheckSpec(
-        "fixity.regular_file",
+        Check.FIXITY_REGULAR_FILE,
         "Regular file",
         "The path is a regular file: symbolic links are never followed, devices and FIFOs never read.",
         "error",
         "file",
+        pass_message="a regular file",
     ),
     CheckSpec(
-        "fixity.readable",
+        Check.FIXITY_READABLE,
         "File is readable",
         "The file can be opened and read.",
         "error",
         "file",
+        pass_message="readable",
     ),
     CheckSpec(
-        "fixity.bytes",
+        Check.FIXITY_BYTES,
         "Size matches",
         "The file's size in bytes equals the size INDEX.md records.",
         "error",
         "file",
+        pass_message="size matches",
     ),
     CheckSpec(
-        "fixity.sha256",
+        Check.FIXITY_SHA256,
         "SHA-256 matches",
         "The file's SHA-256 digest equals the digest INDEX.md records.",
         "error",
         "file",
+        pass_message="sha256 matches",
     ),
     CheckSpec(
-        "fixity.unicode_names",
+        Check.FIXITY_UNICODE_NAMES,
         "Names are distinct after normalization",
         "No two file names differ only by Unicode normalization (NFC vs NFD).",
         "error",
@@ -120,11 +143,9 @@ FIXITY: tuple[CheckSpec, ...] = (
     ),
 )
 
-_PARSE_CODE = r"(?:^|\n)"  # parse_errors holds one `code: detail` per line
-
 INVARIANTS: tuple[CheckSpec, ...] = (
     CheckSpec(
-        "table.schema",
+        Check.TABLE_SCHEMA,
         "Tables well-formed",
         "The articles and paragraphs tables have the declared columns, dtypes and nullability "
         "(expectations/columns.py).",
@@ -134,16 +155,16 @@ INVARIANTS: tuple[CheckSpec, ...] = (
         unsupported=(("gx", "GX 1.x has no dtype expectation that accepts pandas nullable dtypes"),),
     ),
     CheckSpec(
-        "text.utf8",
+        Check.TEXT_UTF8,
         "Text decodes cleanly",
         "The file is valid UTF-8 (or the encoding its INDEX.md row declares), with no NUL bytes and not binary.",
         "error",
         "article",
         "articles",
-        (NotMatch("parse_errors", _PARSE_CODE + r"text\.(?:utf8|encoding|nul|binary)\b"),),
+        (NotMatch("parse_errors", codes_pattern(Code.TEXT_UTF8, Code.TEXT_ENCODING, Code.TEXT_NUL, Code.TEXT_BINARY)),),
     ),
     CheckSpec(
-        "article.title",
+        Check.ARTICLE_TITLE,
         "Title present",
         "A non-empty title of sane length (3 to 300 characters).",
         "error",
@@ -152,7 +173,7 @@ INVARIANTS: tuple[CheckSpec, ...] = (
         (NotNull("title"), LengthBetween("title", 3, 300)),
     ),
     CheckSpec(
-        "article.outlet_known",
+        Check.ARTICLE_OUTLET_KNOWN,
         "Outlet known",
         "The outlet is recognised and in the registry.",
         "error",
@@ -161,7 +182,7 @@ INVARIANTS: tuple[CheckSpec, ...] = (
         (NotNull("outlet"), InSet("outlet", parameter="registry outlet ids")),
     ),
     CheckSpec(
-        "article.outlet_matches_index",
+        Check.ARTICLE_OUTLET_MATCHES_INDEX,
         "Outlet agrees with INDEX.md",
         "Where INDEX.md names an outlet, the parsed outlet is the same.",
         "error",
@@ -170,7 +191,7 @@ INVARIANTS: tuple[CheckSpec, ...] = (
         (PairEqual("outlet", "index_outlet"),),
     ),
     CheckSpec(
-        "article.published_valid",
+        Check.ARTICLE_PUBLISHED_VALID,
         "Publication date valid",
         "A publication date was found, is a real calendar date, is not after the run (nor after the "
         "retrieved date INDEX.md gives) and not before the outlet started publishing.",
@@ -179,14 +200,14 @@ INVARIANTS: tuple[CheckSpec, ...] = (
         "articles",
         (
             NotNull("published_when"),
-            NotMatch("parse_errors", _PARSE_CODE + r"date\.invalid\b"),
+            NotMatch("parse_errors", codes_pattern(Code.DATE_INVALID)),
             PairAtLeast("run_at", "published_when"),
             PairAtLeast("retrieved_at", "published_when"),
             PairAtLeast("published_when", "outlet_started_at"),
         ),
     ),
     CheckSpec(
-        "article.updated_after_published",
+        Check.ARTICLE_UPDATED_AFTER_PUBLISHED,
         "Update after publication",
         "An update time, where present, is not before the publication time.",
         "error",
@@ -195,7 +216,7 @@ INVARIANTS: tuple[CheckSpec, ...] = (
         (PairAtLeast("updated_when", "published_when"),),
     ),
     CheckSpec(
-        "article.no_duplicate_paragraphs",
+        Check.ARTICLE_NO_DUPLICATE_PARAGRAPHS,
         "No repeated paragraphs",
         "No body paragraph repeats within the article (compared on the normalized text).",
         "error",
@@ -204,7 +225,7 @@ INVARIANTS: tuple[CheckSpec, ...] = (
         (UniqueWithin(("file", "norm_hash"), where=("role", "body")),),
     ),
     CheckSpec(
-        "article.source_line",
+        Check.ARTICLE_SOURCE_LINE,
         "Source line present",
         "A line of its own attributes the article (a source line, a dateline naming the agency, or a "
         "credit); an outlet named only in the title does not count.",
@@ -214,7 +235,7 @@ INVARIANTS: tuple[CheckSpec, ...] = (
         (NotNull("source_line"), InSet("source_kind", ("source", "dateline", "credit"))),
     ),
     CheckSpec(
-        "corpus.no_duplicate_articles",
+        Check.CORPUS_NO_DUPLICATE_ARTICLES,
         "No duplicate articles",
         "No two files carry the same article (equal normalized body text).",
         "error",
@@ -223,7 +244,7 @@ INVARIANTS: tuple[CheckSpec, ...] = (
         (UniqueWithin(("body_key",)),),
     ),
     CheckSpec(
-        "paragraph.role_known",
+        Check.PARAGRAPH_ROLE_KNOWN,
         "Line roles known",
         "Every line has one of the documented roles.",
         "error",
@@ -238,7 +259,7 @@ INVARIANTS: tuple[CheckSpec, ...] = (
         ),
     ),
     CheckSpec(
-        "article.language",
+        Check.ARTICLE_LANGUAGE,
         "Body mostly Arabic",
         "At least half of the body's letters are Arabic script.",
         "warning",
@@ -247,7 +268,7 @@ INVARIANTS: tuple[CheckSpec, ...] = (
         (Between("arabic_fraction", 0.5, 1.0),),
     ),
     CheckSpec(
-        "article.body_length",
+        Check.ARTICLE_BODY_LENGTH,
         "Body of sane length",
         "The body has 200 to 200,000 characters (shorter is usually a failed scrape).",
         "warning",
@@ -256,17 +277,17 @@ INVARIANTS: tuple[CheckSpec, ...] = (
         (Between("char_count", 200, 200_000),),
     ),
     CheckSpec(
-        "article.layout",
+        Check.ARTICLE_LAYOUT,
         "Clean layout",
         "No layout defects were found while parsing (a credit glued to its caption, a stray '/' "
         "opening the lede, a dateline away from the first paragraph).",
         "warning",
         "article",
         "articles",
-        (NotMatch("parse_errors", _PARSE_CODE + r"layout\."),),
+        (NotMatch("parse_errors", codes_pattern(*LAYOUT_CODES)),),
     ),
     CheckSpec(
-        "article.boilerplate",
+        Check.ARTICLE_BOILERPLATE,
         "No scraped boilerplate",
         "No boilerplate or related-link lines (share buttons, comment boxes, 'read more') were scraped.",
         "warning",
@@ -278,14 +299,19 @@ INVARIANTS: tuple[CheckSpec, ...] = (
 
 WAIVER_CHECKS: tuple[CheckSpec, ...] = (
     CheckSpec(
-        "waiver.stale",
+        Check.WAIVER_STALE,
         "Waiver is current",
         "A waiver's file still has the sha256 it was granted for.",
         "error",
         "waiver",
     ),
-    CheckSpec("waiver.expired", "Waiver not expired", "A waiver's expiry date has not passed.", "error", "waiver"),
-    CheckSpec("waiver.unused", "Waiver is used", "A waiver matches a failing result.", "warning", "waiver"),
+    CheckSpec(Check.WAIVER_EXPIRED, "Waiver not expired", "A waiver's expiry date has not passed.", "error", "waiver"),
+    CheckSpec(Check.WAIVER_UNUSED, "Waiver is used", "A waiver matches a failing result.", "warning", "waiver"),
 )
 
 CATALOGUE: dict[str, CheckSpec] = {spec.id: spec for spec in (*FIXITY, *INVARIANTS, *WAIVER_CHECKS)}
+
+
+def columns_read(checks: Iterable[CheckSpec], table: str) -> set[str]:
+    """Every column the rules of `checks` on `table` read."""
+    return {column for check in checks if check.table == table for column in check.columns}

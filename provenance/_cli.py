@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
-import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TextIO
 
+from expectations.catalogue import ENGINE_NAMES
+from provenance import api
 from provenance._version import __version__
-from provenance.errors import ManifestError, ProvenanceError, UsageError
+from provenance.errors import ManifestError, ProvenanceError
 from provenance.progress import Progress
 
 # The one exit-code table (README "Exit codes").
@@ -30,227 +32,91 @@ def _default_jobs() -> int:
         return os.cpu_count() or 1
 
 
-def _corpus_dir(value: str) -> Path:
-    path = Path(value)
-    if not path.is_dir():
-        raise UsageError(f"{value}: not a directory")
-    return path
-
-
 def _cmd_verify(args: argparse.Namespace) -> int:
-    from provenance.fixity.verify import verify_fixity
-
-    corpus = _corpus_dir(args.dir)
-    progress = Progress("verify")
-    try:
-        report = verify_fixity(
-            corpus, jobs=args.jobs, depth="size" if args.fast else "sha256", strict=args.strict, progress=progress
+    with _progress("verify") as progress:
+        report = api.verify(
+            args.dir, depth="size" if args.fast else "sha256", strict=args.strict, jobs=args.jobs, progress=progress
         )
-    finally:
-        progress.close()
-    pin = report.pin
     if args.format == "json":
-        results = [f.as_dict() for f in report.results()]
-        document: dict[str, Any] = {
-            "schema_version": 1,
-            "ok": report.ok,
-            "corpus": {"path": str(corpus), "files": pin.files, "bytes": pin.bytes, "digest": pin.digest},
-            "summary": {
-                "passed": sum(r["status"] == "passed" for r in results),
-                "failed": sum(r["status"] == "failed" for r in results),
-            },
-            "results": results,
-        }
-        _print(json.dumps(document, ensure_ascii=False, indent=2, sort_keys=False))
+        _print(json.dumps(report.document(), ensure_ascii=False, indent=2, sort_keys=False))
     else:
-        for finding in report.failures:
-            where = finding.file or str(corpus / "INDEX.md")
-            _print(f"{where}: {finding.check}: {finding.message}{_expected_found(finding.details)}")
-        verdict = "ok" if report.ok else f"{len(report.failures)} problem(s)"
-        _print(f"verify {corpus}: {pin.files} files, {pin.bytes} bytes, corpus sha256 {pin.digest[:16]}: {verdict}")
+        _print_lines(report.text_lines())
     return EXIT_OK if report.ok else EXIT_FINDINGS
 
 
-def _expected_found(details: Any) -> str:
-    if "expected" in details and "found" in details:
-        return f" (expected {details['expected']}, found {details['found']})"
-    return ""
-
-
 def _cmd_index(args: argparse.Namespace) -> int:
-    from provenance.fixity.inventory import plan_index, write_index
-
-    corpus = _corpus_dir(args.dir)
-    progress = Progress("index")
-    try:
-        update = plan_index(corpus, jobs=args.jobs, progress=progress)
-    finally:
-        progress.close()
-    for entry in update.skipped:
-        _print(f"{entry.path}: skipped: {entry.error}", stream=sys.stderr)
-    changes = [
-        *(f"added {n}" for n in update.added),
-        *(f"changed {n}" for n in update.changed),
-        *(f"removed {n}" for n in update.removed),
-    ]
+    with _progress("index") as progress:
+        indexed = api.index(args.dir, check=args.check, jobs=args.jobs, progress=progress)
+    update = indexed.update
+    _print_lines(update.skipped_lines(), stream=sys.stderr)
     if args.check:
-        if update.up_to_date:
-            _print(f"{update.path}: up to date")
-            return EXIT_OK
-        for line in changes or ["table layout or corpus pin differs from what `corpus-audit index` writes"]:
-            _print(f"{update.path}: {line}")
-        _print(f"{update.path}: not up to date: run `corpus-audit index {corpus}`")
-        return EXIT_FINDINGS
-    wrote = write_index(update)
-    for line in changes:
-        _print(f"{update.path}: {line}")
-    _print(f"{update.path}: {'updated' if wrote else 'up to date'}")
+        _print_lines(update.check_lines())
+        return EXIT_OK if update.up_to_date else EXIT_FINDINGS
+    _print_lines(update.write_lines(wrote=indexed.wrote))
     return EXIT_OK
 
 
 def _cmd_parse(args: argparse.Namespace) -> int:
-    from provenance.parse.corpus import iter_batches
-    from provenance.parse.tables import write_tables
-
-    corpus = _corpus_dir(args.dir)
-    if args.out.exists() and not args.out.is_dir():
-        raise UsageError(f"{args.out}: exists and is not a directory")
-    progress = Progress("parse")
-    problems = 0
-
-    def counted(batches: Any) -> Any:
-        nonlocal problems
-        for batch in batches:
-            problems += batch.with_problems
-            yield batch
-
-    try:
-        written = write_tables(
-            counted(iter_batches(corpus, jobs=args.jobs, progress=progress)), out=args.out, fmt=args.format
+    with _progress("parse") as progress:
+        parsed = api.parse(args.dir, out=args.out, fmt=args.format, jobs=args.jobs, progress=progress)
+    _print_lines([str(path) for path in parsed.tables.values()])
+    if parsed.with_problems:
+        _print(
+            f"parse: {parsed.with_problems} article(s) with parse problems (see the parse_errors column)",
+            stream=sys.stderr,
         )
-    finally:
-        progress.close()
-    for path in written.values():
-        _print(str(path))
-    if problems:
-        _print(f"parse: {problems} article(s) with parse problems (see the parse_errors column)", stream=sys.stderr)
     return EXIT_OK
 
 
-MAX_LINES = 40  # failure lines printed; the rest is in audit.json
-
-
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from provenance.audit.validate import validate_corpus
-
-    corpus = _corpus_dir(args.dir)
-    if args.report_dir.exists() and not args.report_dir.is_dir():
-        raise UsageError(f"{args.report_dir}: exists and is not a directory")
-    engines: tuple[Any, ...] = ("pandera", "gx") if args.engine == "both" else (args.engine,)
-    clock = time.perf_counter()
-    stage = Progress("validate")
-    gx_docs = args.report_dir / "gx" if not args.no_report and "gx" in engines and not args.no_gx_docs else None
-    try:
-        audit = validate_corpus(
-            corpus,
-            engines=engines,
-            jobs=args.jobs,
+    with _progress("validate") as stage:
+        validated = api.validate(
+            args.dir,
+            report_dir=None if args.no_report else args.report_dir,
+            engines=ENGINE_NAMES if args.engine == "both" else (args.engine,),
             fail_on=args.fail_on,
+            gx_docs=not args.no_gx_docs,
+            jobs=args.jobs,
+            step_summary=os.environ.get("GITHUB_STEP_SUMMARY"),
             progress=lambda name: stage.say(f"{name} done"),
-            gx_docs=gx_docs,
         )
-        if args.no_report:
-            path, summary = None, _summary_of(audit)
-        else:
-            path, summary = _write_reports(audit, corpus=corpus, directory=args.report_dir, started=clock)
-    finally:
-        stage.close()
-    if args.format == "json" and path is not None:
-        _print(path.read_text(encoding="utf-8").rstrip("\n"))
+    audit, published = validated.audit, validated.published
+    if args.format == "json" and published is not None:
+        _print(published.report.read_text(encoding="utf-8").rstrip("\n"))
         return EXIT_OK if audit.ok else EXIT_FINDINGS
-    notable = audit.notable()
-    order = {"waived": 0, "failed": 1}
-    shown = sorted(notable, key=lambda r: (order[r.status], r.severity == "warning", r.file or "", r.check))
-    for result in shown[:MAX_LINES]:
-        if result.status == "waived":
-            _print(f"  waived   {result.file or '-'}: {result.check}: {result.details['waiver']['reason']}")
-        else:
-            label = "FAILED " if result.severity == "error" else "warning"
-            _print(f"  {label}  {result.file or '-'}: {result.check}: {result.message}")
-    if len(shown) > MAX_LINES:
-        _print(f"  ... and {len(shown) - MAX_LINES} more (all in {path or 'the report'})")
-    info = audit.head["corpus"]
-    _print(
-        f"validate {corpus}: {info['files']} files, corpus sha256 {info['digest'][:16]}: "
-        f"{summary['passed']} passed, {summary['failed']} failed, {summary['waived']} waived, "
-        f"{summary['warnings']} warning(s): {'ok' if audit.ok else 'FAILED'}"
-    )
-    if path is not None:
-        _print(f"report: {path}")
+    _print_lines(audit.text_lines(summary=validated.summary, report=published.report if published else None))
+    if published is not None and os.environ.get("GITHUB_ACTIONS") == "true":
+        from provenance.render.outputs import github_annotations
+
+        _print_lines(github_annotations(published.view, corpus=Path(args.dir)))
     return EXIT_OK if audit.ok else EXIT_FINDINGS
 
 
-def _summary_of(audit: Any) -> dict[str, int]:
-    from provenance.audit.validate import summarize
-
-    return summarize(audit.results)
-
-
-def _write_reports(audit: Any, *, corpus: Path, directory: Path, started: float) -> tuple[Path, dict[str, int]]:
-    """audit.json, and audit.md, junit.xml and audit.html rendered in the same pass over its results."""
-    from provenance import gcpause
-    from provenance.audit.audit_json import write_report
-    from provenance.render.markdown import render_markdown
-    from provenance.render.outputs import Renderer, append_step_summary, default_targets, github_annotations
-
-    directory.mkdir(parents=True, exist_ok=True)
-    renderer = Renderer(default_targets(directory))
-    try:
-        with gcpause.frozen():  # millions of short-lived dicts: leave the audit's heap unscanned
-            written = write_report(audit, directory=directory, started=started, observer=renderer)
-            view = renderer.finish(written.head, written.articles)
-    except BaseException:
-        renderer.abort()
-        raise
-    append_step_summary(render_markdown(view))
-    if os.environ.get("GITHUB_ACTIONS") == "true":
-        for line in github_annotations(view, corpus=corpus):
-            _print(line)
-    return written.path, written.summary
-
-
 def _cmd_report(args: argparse.Namespace) -> int:
-    from provenance.render.data import ReportData
-    from provenance.render.outputs import FORMATS, write_reports
-
-    data = ReportData.from_file(args.report)
-    target = args.out or args.report.parent / FORMATS[args.format]
-    if target.exists() and target.is_dir():
-        raise UsageError(f"{target}: is a directory")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    write_reports(data, targets={args.format: target})
+    target, ok = api.report(args.report, fmt=args.format, out=args.out)
     _print(str(target))
-    return EXIT_OK if data.ok else EXIT_FINDINGS
+    return EXIT_OK if ok else EXIT_FINDINGS
 
 
 def _cmd_suites(args: argparse.Namespace) -> int:
-    from expectations.engines.gx_engine import suites_as_json
-    from provenance.atomic import write_atomic
-    from provenance.parse.outlets import load_registry
-
-    registry = load_registry(_corpus_dir(args.corpus) if args.corpus else None)
-    stale = []
-    for name, text in suites_as_json(params={"registry outlet ids": sorted(registry.outlets)}).items():
-        path = args.out / name
-        current = path.read_text(encoding="utf-8") if path.exists() else None
-        if current == text:
-            continue
-        stale.append(path)
-        if not args.check:
-            write_atomic(path, text)
-    for path in stale:
-        _print(f"{path}: {'stale' if args.check else 'written'}")
+    stale = api.suites(out=args.out, corpus=args.corpus, check=args.check)
+    _print_lines([f"{path}: {'stale' if args.check else 'written'}" for path in stale])
     return EXIT_FINDINGS if args.check and stale else EXIT_OK
+
+
+@contextlib.contextmanager
+def _progress(label: str) -> Iterator[Progress]:
+    """Progress on stderr while a command runs (only on a terminal), cleared however it ends."""
+    progress = Progress(label)
+    try:
+        yield progress
+    finally:
+        progress.close()
+
+
+def _print_lines(lines: Iterable[str], *, stream: TextIO | None = None) -> None:
+    for line in lines:
+        _print(line, stream=stream)
 
 
 def _print(text: str, *, stream: TextIO | None = None) -> None:
@@ -302,7 +168,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     validate.add_argument(
         "--engine",
-        choices=("pandera", "gx", "both"),
+        choices=(*ENGINE_NAMES, "both"),
         default="both",
         help="which engines enforce the invariants (default: both)",
     )

@@ -1,45 +1,64 @@
-"""Findings: what a check concluded about one file (or the whole corpus), as plain data."""
+"""Results: what one check concluded about one file (or the whole corpus), as plain data."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
+
+from expectations.catalogue import CATALOGUE
 
 Status = Literal["passed", "failed", "waived"]
 
 
 @dataclass(frozen=True, slots=True)
-class Finding:
-    """The verdict of check `check` on `file` (None for corpus-wide checks)."""
+class Result:
+    """The verdict of check `check` on `file` (None: the corpus as a whole).
+
+    `engines` holds each engine's verdict for the catalogue's invariants; it is empty for checks
+    corpus-audit computes itself (fixity, waivers).
+    """
 
     check: str
     file: str | None
     status: Status
     message: str
+    engines: Mapping[str, str] = field(default_factory=dict)
     details: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def failed(self) -> bool:
         return self.status == "failed"
 
+    @property
+    def severity(self) -> str:
+        return CATALOGUE[self.check].severity
+
     def sort_key(self) -> tuple[str, str]:
+        """Report order: by file (the corpus first), then check id."""
         return (self.file or "", self.check)
 
     def as_dict(self) -> dict[str, Any]:
-        """The JSON shape of a result: check, file, status, message, then details."""
+        """The result as audit.json holds it."""
         return {
             "check": self.check,
             "file": self.file,
             "status": self.status,
+            "severity": self.severity,
             "message": self.message,
-            **({"details": dict(self.details)} if self.details else {}),
+            "engines": dict(self.engines),
+            "details": dict(self.details),
         }
 
+    def to_json(self) -> str:
+        """One compact JSON object, as audit.json holds it."""
+        return json.dumps(self.as_dict(), ensure_ascii=False)
 
-def passed(check: str, file: str | None, message: str, **details: Any) -> Finding:
-    return Finding(check, file, "passed", message, details)
+
+def passed(check: str, file: str | None, message: str, **details: Any) -> Result:
+    return Result(check, file, "passed", message, details=details)
 
 
-def failed(check: str, file: str | None, message: str, **details: Any) -> Finding:
-    return Finding(check, file, "failed", message, details)
+def failed(check: str, file: str | None, message: str, **details: Any) -> Result:
+    return Result(check, file, "failed", message, details=details)

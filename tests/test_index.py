@@ -109,8 +109,8 @@ def test_index_refuses_a_malformed_manifest(corpus: Callable[[str], Path], capsy
     assert index.read_text(encoding="utf-8") == broken
 
 
-def test_index_fills_empty_outlet_cells_from_the_parser(corpus: Callable[[str], Path]) -> None:
-    """With an outlet column, index fills empty cells with the parsed outlet and keeps filled ones."""
+def test_index_never_writes_parser_guesses_into_steward_columns(corpus: Callable[[str], Path]) -> None:
+    """An empty outlet cell stays empty (the steward's to declare) and a filled one is kept verbatim."""
     root = corpus("parse-layouts")
     index = root / "INDEX.md"
     text = index.read_text(encoding="utf-8").replace(
@@ -124,9 +124,10 @@ def test_index_fills_empty_outlet_cells_from_the_parser(corpus: Callable[[str], 
     assert main(["index", str(root)]) == 0
     outlets = {r.file: r.extra["outlet"] for r in read_manifest(root).rows}
     assert outlets == {
-        "bom-crlf-hijri.txt": "afp",
+        "bom-crlf-hijri.txt": "",
         "levantine.txt": "steward-set",
-        "maghreb.txt": "anadolu",
-        "rt-aggregator.txt": "rt",
-        "sputnik-style.txt": "sputnik",
+        "maghreb.txt": "",
+        "rt-aggregator.txt": "",
+        "sputnik-style.txt": "",
     }
+    assert main(["index", str(root), "--check"]) == 0  # and it stays settled

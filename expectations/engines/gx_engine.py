@@ -27,8 +27,9 @@ from great_expectations.data_context.types.base import (
 )
 from great_expectations.expectations.row_conditions import Column
 
-from expectations.catalogue import INVARIANTS, CheckSpec
+from expectations.catalogue import INVARIANTS, CheckSpec, columns_read
 from expectations.columns import TABLES
+from expectations.engines import EngineRun, Failures
 from expectations.rules import (
     Between,
     InSet,
@@ -38,10 +39,7 @@ from expectations.rules import (
     PairAtLeast,
     PairEqual,
     Rule,
-    rule_columns,
 )
-
-Failures = dict[str, dict[str | None, int]]  # {check id: {file: first failing rule}}
 
 
 def _quiet() -> None:
@@ -212,7 +210,7 @@ def _run(
     by_id = {c.id: c for c in checks}
     for table, built in build_suites(checks, params=params).items():
         # Only the columns the suite reads (and `file`): GX filters whole frames, column by column.
-        read = {c for check in checks if check.table == table for rule in check.rules for c in rule_columns(rule)}
+        read = columns_read(checks, table)
         frame = frames[table][[c for c in frames[table].columns if c in read or c == "file"]]
         batch = source.add_dataframe_asset(name=table).add_batch_definition_whole_dataframe(f"{table}-all")
         suite = context.suites.add_or_update(built)
@@ -233,3 +231,14 @@ def _run(
             for file in files.loc[list(dict.fromkeys(labels))].astype(str):
                 failures.setdefault(check.id, {}).setdefault(file, number)
     return failures
+
+
+def run(
+    frames: Mapping[str, pd.DataFrame],
+    checks: Iterable[CheckSpec],
+    *,
+    params: Mapping[str, Any],
+    docs_dir: Path | None = None,
+) -> EngineRun:
+    """The engine registry's entry point."""
+    return EngineRun(run_gx(frames, checks, params=params, docs_dir=docs_dir))

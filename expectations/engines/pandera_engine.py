@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
-from expectations.catalogue import CheckSpec
+from expectations.catalogue import CheckSpec, columns_read
 from expectations.columns import PANDAS_DTYPES, VALIDATED
+from expectations.engines import EngineRun, Failures
+from expectations.ids import Check
 from expectations.rules import (
     Between,
     InSet,
@@ -21,13 +24,10 @@ from expectations.rules import (
     PairEqual,
     Rule,
     UniqueWithin,
-    rule_columns,
 )
 from expectations.view import DERIVED, UTC_DTYPE
 
-#: {check id: {file or None: number of the first rule it fails}} for every failing (check, file).
-Failures = dict[str, dict[str | None, int]]
-SCHEMA_CHECK = "table.schema"
+SCHEMA_CHECK = Check.TABLE_SCHEMA
 
 
 def _series_test(rule: Rule, params: Mapping[str, Any]) -> Callable[[pd.Series], pd.Series]:
@@ -120,9 +120,7 @@ def run_pandera(
     structure: list[str] = []
     for table, (schema, row_rules) in build_schemas(checks, params=params).items():
         frame = frames[table]
-        narrow = sorted(
-            {col for c in checks if c.table == table for r in c.rules for col in rule_columns(r)} | {"file"}
-        )
+        narrow = sorted(columns_read(checks, table) | {"file"})
         for target, data in ((schema, frame), (row_rules, frame[[c for c in narrow if c in frame.columns]])):
             try:
                 target.validate(data, lazy=True)
@@ -153,3 +151,16 @@ def _collect(
             )
             failures.setdefault(SCHEMA_CHECK, {})[None] = -1
             structure.append(detail)
+
+
+def run(
+    frames: Mapping[str, pd.DataFrame],
+    checks: Iterable[CheckSpec],
+    *,
+    params: Mapping[str, Any],
+    docs_dir: Path | None = None,
+) -> EngineRun:
+    """The engine registry's entry point (pandera builds no Data Docs: `docs_dir` is unused)."""
+    del docs_dir
+    failures, structure = run_pandera(frames, checks, params=params)
+    return EngineRun(failures, tuple(structure))

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Protocol
 
-from provenance.audit.results import Result, ResultSet, no_counts, tally
+from provenance.audit.results import ResultSet, no_counts, tally
 from provenance.audit.validate import Audit
+from provenance.findings import Result
 
 REPORT_NAME = "audit.json"
 

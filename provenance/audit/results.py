@@ -16,41 +16,9 @@ from typing import Any
 
 from expectations.catalogue import CATALOGUE, CheckSpec
 from expectations.rules import rule_columns
-from provenance.audit.waivers import Waiver
-from provenance.findings import Finding, Status
-from provenance.fixity.verify import PASS_MESSAGES, FixityReport
-
-
-@dataclass(frozen=True, slots=True)
-class Result:
-    """The verdict of one check on one file (None: the corpus as a whole)."""
-
-    check: str
-    file: str | None
-    status: Status
-    message: str
-    engines: Mapping[str, str] = field(default_factory=dict)
-    details: Mapping[str, Any] = field(default_factory=dict)
-
-    @property
-    def severity(self) -> str:
-        return CATALOGUE[self.check].severity
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "check": self.check,
-            "file": self.file,
-            "status": self.status,
-            "severity": self.severity,
-            "message": self.message,
-            "engines": dict(self.engines),
-            "details": dict(self.details),
-        }
-
-    def to_json(self) -> str:
-        """One compact JSON object (passed results usually come from _Passed.json instead)."""
-        return json.dumps(self.as_dict(), ensure_ascii=False)
-
+from provenance.audit.waivers import Waiver, judge_waiver
+from provenance.findings import Result
+from provenance.fixity.verify import FixityReport
 
 _FORMS: dict[tuple[str, str, tuple[tuple[str, str], ...]], tuple[tuple[str, ...], dict[str, Any]]] = {}
 _FILE_SLOT = '"\\u0000"'  # how json.dumps writes the placeholder "\0" put where the file name goes
@@ -67,11 +35,6 @@ def tally(counts: dict[str, int], *, status: str, severity: str) -> None:
         counts["failed" if severity == "error" else "warnings"] += 1
     else:
         counts[status] += 1
-
-
-def from_finding(finding: Finding) -> Result:
-    """A fixity finding as a result: computed by corpus-audit itself, not by either engine."""
-    return Result(finding.check, finding.file, finding.status, finding.message, {}, finding.details)
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,14 +107,14 @@ class ResultSet:
         self.applied: dict[tuple[str, str | None], Waiver] = {}
         self.waiver_results: list[Result] = []
         for waiver in waivers:
-            outcome = _judge(waiver, digests=digests, today=today, failing=failing)
+            outcome = judge_waiver(waiver, digests=digests, today=today, failing=failing)
             if outcome is None:
                 self.applied[waiver.check, waiver.file] = waiver
             else:
                 self.waiver_results.append(outcome)
 
     def _notable_before_waivers(self) -> Iterator[Result]:
-        yield from (from_finding(f) for f in self.fixity.failures)
+        yield from self.fixity.failures
         for verdict in self.verdicts:
             yield from (verdict.result(f) for f in verdict.failing())
 
@@ -224,7 +187,7 @@ class ResultSet:
             row: list[Result | _Passed] = []
             if name is None or name in listed or name in self.fixity.differing:
                 for check, found in self.fixity.outcomes(name, listed=listed):
-                    row.append(self._waive(from_finding(found)) if found else _Passed.fixity(check, name))
+                    row.append(self._waive(found) if found else _Passed.fixity(check, name))
             if name is not None and name in self.articles:
                 for verdict, failing, passed in failing_by_verdict:
                     row.append(
@@ -248,7 +211,7 @@ class _Passed:
 
     @staticmethod
     def fixity(check: str, file: str | None) -> _Passed:
-        return _Passed(check, file, PASS_MESSAGES[check])
+        return _Passed(check, file, CATALOGUE[check].pass_message)
 
     @staticmethod
     def engine(verdict: EngineVerdict, file: str | None) -> _Passed:
@@ -281,34 +244,3 @@ class _Passed:
             text = json.dumps({**self.make().as_dict(), "file": "\0"}, ensure_ascii=False)
             forms = _FORMS[key] = (tuple(text.split(_FILE_SLOT)), json.loads(text.replace(_FILE_SLOT, "null")))
         return forms
-
-
-def _judge(
-    waiver: Waiver, *, digests: Mapping[str, str], today: date, failing: set[tuple[str, str | None]]
-) -> Result | None:
-    """None when the waiver applies; else the waiver's own finding (stale, expired or unused)."""
-    where = {"waived_check": waiver.check, "waiver_line": waiver.line}
-    current = digests.get(waiver.file)
-    if current != waiver.sha256:
-        found = current[:12] + "…" if current else "no such file"
-        message = f"waiver for {waiver.check} was granted for sha256 {waiver.sha256[:12]}…, the file is now {found}"
-        return Result("waiver.stale", waiver.file, "failed", message, {}, where)
-    if waiver.expires < today:
-        return Result(
-            "waiver.expired",
-            waiver.file,
-            "failed",
-            f"waiver for {waiver.check} expired on {waiver.expires.isoformat()}",
-            {},
-            where,
-        )
-    if (waiver.check, waiver.file) not in failing:
-        return Result(
-            "waiver.unused",
-            waiver.file,
-            "failed",
-            f"waiver for {waiver.check} matches no failure: remove it",
-            {},
-            where,
-        )
-    return None

@@ -11,18 +11,19 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, Literal
 
-from expectations.catalogue import CATALOGUE, INVARIANTS, CheckSpec
-from expectations.rules import rule_columns
+from expectations.catalogue import CATALOGUE, ENGINE_NAMES, INVARIANTS, CheckSpec
+from expectations.engines import Failures, runner
 from provenance import gcpause
 from provenance._version import __version__
-from provenance.audit.results import EngineVerdict, Result, ResultSet, no_counts, tally
+from provenance.audit.results import EngineVerdict, ResultSet, no_counts, tally
 from provenance.audit.waivers import read_waivers
+from provenance.findings import Result
 from provenance.fixity.verify import verify_fixity
 from provenance.parse.corpus import parse_corpus
 from provenance.parse.outlets import load_registry
 
-Engine = Literal["pandera", "gx"]
 FailOn = Literal["error", "warning"]
+MAX_LINES = 40  # result lines `validate` prints; the rest is in audit.json
 SCHEMA_VERSION = 1
 
 
@@ -40,6 +41,29 @@ class Audit:
     def notable(self) -> list[Result]:
         """Failed and waived results and waiver findings: what a steward reads first."""
         return self.results.notable()
+
+    def text_lines(self, *, summary: Mapping[str, int], report: Path | None, limit: int = MAX_LINES) -> list[str]:
+        """What `validate` prints: waived and failed results one line each (up to `limit`), the verdict."""
+        order = {"waived": 0, "failed": 1}
+        shown = sorted(self.notable(), key=lambda r: (order[r.status], r.severity == "warning", r.file or "", r.check))
+        lines = []
+        for result in shown[:limit]:
+            if result.status == "waived":
+                lines.append(f"  waived   {result.file or '-'}: {result.check}: {result.details['waiver']['reason']}")
+            else:
+                label = "FAILED " if result.severity == "error" else "warning"
+                lines.append(f"  {label}  {result.file or '-'}: {result.check}: {result.message}")
+        if len(shown) > limit:
+            lines.append(f"  ... and {len(shown) - limit} more (all in {report or 'the report'})")
+        info = self.head["corpus"]
+        lines.append(
+            f"validate {info['path']}: {info['files']} files, corpus sha256 {info['digest'][:16]}: "
+            f"{summary['passed']} passed, {summary['failed']} failed, {summary['waived']} waived, "
+            f"{summary['warnings']} warning(s): {'ok' if self.ok else 'FAILED'}"
+        )
+        if report is not None:
+            lines.append(f"report: {report}")
+        return lines
 
     def report(self) -> dict[str, Any]:
         """The whole report as one dict (small corpora, tests); report.write_report streams it."""
@@ -89,7 +113,7 @@ def _details(check: CheckSpec, frames: Mapping[str, Any], failing: set[str | Non
             }
             for file, group in repeated.groupby("file")
         }
-    columns = sorted({c for rule in check.rules for c in rule_columns(rule)} - {"run_at", "file"})
+    columns = sorted(set(check.columns) - {"run_at", "file"})
     articles = frames["articles"]
     articles = articles[articles["file"].isin(failing)]
     shown = [c for c in columns if c in articles.columns]
@@ -101,7 +125,7 @@ def _details(check: CheckSpec, frames: Mapping[str, Any], failing: set[str | Non
 def validate_corpus(
     corpus: Path,
     *,
-    engines: Sequence[Engine] = ("pandera", "gx"),
+    engines: Sequence[str] = ENGINE_NAMES,
     jobs: int = 1,
     fail_on: FailOn = "error",
     now: datetime | None = None,
@@ -154,14 +178,7 @@ def validate_corpus(
     ok = not any(r.status == "failed" and r.severity in counted for r in notable)
     stage("gate")
     used = {r.check for r in notable} | {v.check.id for v in verdicts} | {f.check for f in fixity.results_for(None)}
-    used |= {
-        "fixity.present",
-        "fixity.listed",
-        "fixity.bytes",
-        "fixity.sha256",
-        "fixity.regular_file",
-        "fixity.readable",
-    }
+    used |= set(fixity.checks_for_matching_file())  # every listed file ran these, whatever it gave
     pin = fixity.pin
     flagged = sorted({r.file for r in notable if r.file is not None and r.status in ("failed", "waived")})
     article_facts = _article_facts(corpus, tables.articles, flagged[:DETAIL_LIMIT], registry=registry)
@@ -191,25 +208,20 @@ def validate_corpus(
 def _run_engines(
     frames: Mapping[str, Any],
     *,
-    engines: Sequence[Engine],
+    engines: Sequence[str],
     params: Mapping[str, Any],
     gx_docs: Path | None,
     stage: Callable[[str], None],
-) -> tuple[dict[str, dict[str, dict[str | None, int]]], tuple[str, ...]]:
-    """Each engine's failures ({engine: {check id: {file: rule}}}) and pandera's structure notes."""
-    failures: dict[str, dict[str, dict[str | None, int]]] = {}
+) -> tuple[dict[str, Failures], tuple[str, ...]]:
+    """Each engine's failures ({engine: {check id: {file: rule}}}) and their structure notes."""
+    failures: dict[str, Failures] = {}
     notes: tuple[str, ...] = ()
-    if "pandera" in engines:
-        from expectations.engines.pandera_engine import run_pandera
-
-        failures["pandera"], structure = run_pandera(frames, INVARIANTS, params=params)
-        notes = tuple(structure)
-        stage("pandera")
-    if "gx" in engines:
-        from expectations.engines.gx_engine import run_gx
-
-        failures["gx"] = run_gx(frames, INVARIANTS, params=params, docs_dir=gx_docs)
-        stage("gx")
+    for name in ENGINE_NAMES:  # the catalogue's order, whatever order they were asked for in
+        if name in engines:
+            run = runner(name)(frames, INVARIANTS, params=params, docs_dir=gx_docs)
+            failures[name] = run.failures
+            notes += run.notes
+            stage(name)
     return failures, notes
 
 

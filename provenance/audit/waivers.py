@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from expectations.catalogue import CATALOGUE
+from expectations.ids import Check
 from provenance.errors import ManifestError, Problem
+from provenance.findings import Result
 from provenance.manifest.mdtable import cells, find_tables, is_delimiter, unquote
 from provenance.manifest.paths import path_problem
 
@@ -99,3 +102,34 @@ def _waiver(values: dict[str, str], number: int) -> tuple[Waiver | None, list[st
     if problems:
         return None, problems
     return Waiver(values["file"], values["check"], sha, expires, values["reason"].strip(), number), []
+
+
+def judge_waiver(
+    waiver: Waiver, *, digests: Mapping[str, str], today: date, failing: set[tuple[str, str | None]]
+) -> Result | None:
+    """None when the waiver applies; else the waiver's own finding (stale, expired or unused)."""
+    where = {"waived_check": waiver.check, "waiver_line": waiver.line}
+    current = digests.get(waiver.file)
+    if current != waiver.sha256:
+        found = current[:12] + "…" if current else "no such file"
+        message = f"waiver for {waiver.check} was granted for sha256 {waiver.sha256[:12]}…, the file is now {found}"
+        return Result(Check.WAIVER_STALE, waiver.file, "failed", message, {}, where)
+    if waiver.expires < today:
+        return Result(
+            Check.WAIVER_EXPIRED,
+            waiver.file,
+            "failed",
+            f"waiver for {waiver.check} expired on {waiver.expires.isoformat()}",
+            {},
+            where,
+        )
+    if (waiver.check, waiver.file) not in failing:
+        return Result(
+            Check.WAIVER_UNUSED,
+            waiver.file,
+            "failed",
+            f"waiver for {waiver.check} matches no failure: remove it",
+            {},
+            where,
+        )
+    return None

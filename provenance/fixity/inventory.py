@@ -1,4 +1,8 @@
-"""Create or update INDEX.md from what is on disk, keeping steward columns and prose."""
+"""`corpus-audit index`: the INDEX.md that matches the disk, keeping steward columns and prose.
+
+Only the pinned columns (file, sha256, bytes) are ever written; steward columns hold what a
+steward declared, so nothing the parser guesses is put there.
+"""
 
 from __future__ import annotations
 
@@ -27,6 +31,31 @@ class IndexUpdate:
     @property
     def up_to_date(self) -> bool:
         return self.text == self.current
+
+    def changes(self) -> list[str]:
+        """What differs, one `added|changed|removed <file>` line per file, in that order."""
+        return [
+            *(f"added {n}" for n in self.added),
+            *(f"changed {n}" for n in self.changed),
+            *(f"removed {n}" for n in self.removed),
+        ]
+
+    def check_lines(self) -> list[str]:
+        """What `index --check` prints: up to date, or what differs and what to run."""
+        if self.up_to_date:
+            return [f"{self.path}: up to date"]
+        lines = [f"{self.path}: {line}" for line in self.changes()]
+        lines = lines or [f"{self.path}: table layout or corpus pin differs from what `corpus-audit index` writes"]
+        return [*lines, f"{self.path}: not up to date: run `corpus-audit index {self.path.parent}`"]
+
+    def write_lines(self, *, wrote: bool) -> list[str]:
+        """What `index` prints after writing: each change, then updated or up to date."""
+        lines = [f"{self.path}: {line}" for line in self.changes()]
+        return [*lines, f"{self.path}: {'updated' if wrote else 'up to date'}"]
+
+    def skipped_lines(self) -> list[str]:
+        """One line per path never indexed (links, special and unreadable files), for stderr."""
+        return [f"{entry.path}: skipped: {entry.error}" for entry in self.skipped]
 
 
 def plan_index(
@@ -65,9 +94,6 @@ def plan_index(
             if (previous.sha256, previous.bytes) != (entry.sha256, entry.size):
                 changed.append(entry.path)
             rows.append(previous._replace(sha256=entry.sha256, bytes=entry.size))
-    column = manifest.column("outlet")
-    if column is not None:
-        rows = _fill_outlets(corpus, rows, column)
     present = {row.file for row in rows}
     removed = sorted(name for name in old if name not in present)
     text = render_manifest(manifest.with_rows(rows))
@@ -80,28 +106,6 @@ def plan_index(
         tuple(removed),
         tuple(sorted(skipped, key=lambda e: e.path)),
     )
-
-
-def _fill_outlets(corpus: Path, rows: list[Row], column: str) -> list[Row]:
-    """Fill empty cells of the steward's outlet column with the outlet the parser recognises."""
-    empty = [row for row in rows if not row.extra.get(column, "").strip()]
-    if not empty:
-        return rows
-    from provenance.parse.article import parse_article  # only when there is something to fill
-    from provenance.parse.outlets import load_registry
-
-    registry = load_registry(corpus)
-    filled: dict[str, str] = {}
-    for row in empty:
-        encoding = next((v for k, v in row.extra.items() if k.lower() == "encoding"), None) or None
-        try:
-            data = (corpus / row.file).read_bytes()
-        except OSError:
-            continue
-        outlet = parse_article(data, file=row.file, registry=registry, encoding=encoding).article["outlet"]
-        if outlet:
-            filled[row.file] = outlet
-    return [row._replace(extra={**row.extra, column: filled[row.file]}) if row.file in filled else row for row in rows]
 
 
 def write_index(update: IndexUpdate) -> bool:

@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from provenance.findings import Finding, failed, passed
+from expectations.catalogue import CATALOGUE
+from expectations.ids import Check
+from provenance.findings import Result, failed, passed
 from provenance.fixity.walk import Entry, walk_corpus
 from provenance.manifest.model import Manifest, Pin, Row
 from provenance.manifest.names import normalization_clashes
@@ -27,9 +29,9 @@ class FixityReport:
     corpus: Path
     manifest: Manifest
     differing: dict[str, Entry]  # only what differs from INDEX.md (kind "missing" for absent files)
-    failures: tuple[Finding, ...]
+    failures: tuple[Result, ...]
     depth: Depth
-    failures_by_file: dict[str | None, list[Finding]] = field(default_factory=dict)
+    failures_by_file: dict[str | None, list[Result]] = field(default_factory=dict)
     strict: bool = False
     pin: Pin = field(default_factory=lambda: Pin(0, 0, ""))  # the rows' pin, computed once by verify_fixity
 
@@ -51,26 +53,57 @@ class FixityReport:
     def checks_for(self, name: str | None, *, listed: Mapping[str, object]) -> list[str]:
         """The check ids that ran on `name` (None: the corpus-wide ones)."""
         if name is None:
-            return ["manifest.current", "manifest.pin"] if self.strict else ["manifest.pin"]
+            return [Check.MANIFEST_CURRENT, Check.MANIFEST_PIN] if self.strict else [Check.MANIFEST_PIN]
         return _checks_for(name in listed, self.entry(name, listed=listed), self.depth)
 
     def checks_for_matching_file(self) -> list[str]:
         """The check ids that ran on a listed file that matched INDEX.md."""
         return _checks_for(True, Entry("", "file"), self.depth)
 
-    def outcomes(self, name: str | None, *, listed: Mapping[str, object]) -> list[tuple[str, Finding | None]]:
+    def outcomes(self, name: str | None, *, listed: Mapping[str, object]) -> list[tuple[str, Result | None]]:
         """(check id, its failure or None when it passed) for every check that ran on `name`, by id."""
-        own: dict[str, Finding | None] = {f.check: f for f in self.failures_by_file.get(name, [])}
+        own: dict[str, Result | None] = {f.check: f for f in self.failures_by_file.get(name, [])}
         for check in self.checks_for(name, listed=listed):
             own.setdefault(check, None)
         return sorted(own.items(), key=lambda item: item[0])
 
-    def results_for(self, name: str | None, *, listed: Mapping[str, object] | None = None) -> list[Finding]:
+    def results_for(self, name: str | None, *, listed: Mapping[str, object] | None = None) -> list[Result]:
         """The results of one name (None: the corpus-wide checks), passed and failed, by check id."""
         rows = listed if listed is not None else self.manifest.by_file()
-        return [found or passed(check, name, PASS_MESSAGES[check]) for check, found in self.outcomes(name, listed=rows)]
+        return [
+            found or passed(check, name, CATALOGUE[check].pass_message)
+            for check, found in self.outcomes(name, listed=rows)
+        ]
 
-    def results(self) -> Iterator[Finding]:
+    def document(self) -> dict[str, Any]:
+        """What `verify --format json` prints: the verdict, the corpus pin, counts and every result."""
+        results = [_compact(r) for r in self.results()]
+        pin = self.pin
+        return {
+            "schema_version": 1,
+            "ok": self.ok,
+            "corpus": {"path": str(self.corpus), "files": pin.files, "bytes": pin.bytes, "digest": pin.digest},
+            "summary": {
+                "passed": sum(r["status"] == "passed" for r in results),
+                "failed": sum(r["status"] == "failed" for r in results),
+            },
+            "results": results,
+        }
+
+    def text_lines(self) -> list[str]:
+        """What `verify` prints: one line per problem, then the verdict with the corpus pin."""
+        lines = []
+        for result in self.failures:
+            where = result.file or str(self.corpus / "INDEX.md")
+            lines.append(f"{where}: {result.check}: {result.message}{_expected_found(result.details)}")
+        verdict = "ok" if self.ok else f"{len(self.failures)} problem(s)"
+        pin = self.pin
+        lines.append(
+            f"verify {self.corpus}: {pin.files} files, {pin.bytes} bytes, corpus sha256 {pin.digest[:16]}: {verdict}"
+        )
+        return lines
+
+    def results(self) -> Iterator[Result]:
         """Every result, passed and failed, ordered by file then check id."""
         listed: dict[str, object] = dict(self.manifest.by_file())
         yield from self.results_for(None)
@@ -78,33 +111,33 @@ class FixityReport:
             yield from self.results_for(name, listed=listed)
 
 
-PASS_MESSAGES = {
-    "manifest.pin": "the pin matches the rows",
-    "manifest.current": "INDEX.md is up to date",
-    "fixity.present": "listed and present",
-    "fixity.listed": "present and listed",
-    "fixity.regular_file": "a regular file",
-    "fixity.readable": "readable",
-    "fixity.bytes": "size matches",
-    "fixity.sha256": "sha256 matches",
-}
+def _expected_found(details: Mapping[str, Any]) -> str:
+    if "expected" in details and "found" in details:
+        return f" (expected {details['expected']}, found {details['found']})"
+    return ""
+
+
+def _compact(result: Result) -> dict[str, Any]:
+    """A fixity result as verify's JSON holds it: no engines or severity, details only when any."""
+    out = {"check": result.check, "file": result.file, "status": result.status, "message": result.message}
+    return {**out, "details": dict(result.details)} if result.details else out
 
 
 def _checks_for(listed: bool, entry: Entry | None, depth: Depth) -> list[str]:
     """The checks that ran on one name, given whether it is listed and what is on disk."""
-    checks = ["fixity.present"] if listed else []
+    checks: list[str] = [Check.FIXITY_PRESENT] if listed else []
     if entry is None:
         return checks
-    checks.append("fixity.listed")
+    checks.append(Check.FIXITY_LISTED)
     if entry.kind != "file":
-        return [*checks, "fixity.readable" if entry.kind == "unreadable" else "fixity.regular_file"]
-    checks += ["fixity.regular_file", "fixity.readable"]
+        return [*checks, Check.FIXITY_READABLE if entry.kind == "unreadable" else Check.FIXITY_REGULAR_FILE]
+    checks += [Check.FIXITY_REGULAR_FILE, Check.FIXITY_READABLE]
     if listed:
-        checks += ["fixity.bytes", "fixity.sha256"] if depth == "sha256" else ["fixity.bytes"]
+        checks += [Check.FIXITY_BYTES, Check.FIXITY_SHA256] if depth == "sha256" else [Check.FIXITY_BYTES]
     return checks
 
 
-def _stale_index(corpus: Path, manifest: Manifest, differing: dict[str, Entry]) -> Finding | None:
+def _stale_index(corpus: Path, manifest: Manifest, differing: dict[str, Entry]) -> Result | None:
     """manifest.current: a failure when INDEX.md is not what `corpus-audit index` would write."""
     from provenance.fixity.inventory import plan_index
 
@@ -114,32 +147,34 @@ def _stale_index(corpus: Path, manifest: Manifest, differing: dict[str, Entry]) 
     update = plan_index(corpus, manifest=manifest, entries=entries)
     if update.up_to_date:
         return None
-    changes = [*(f"added {n}" for n in update.added), *(f"changed {n}" for n in update.changed)]
-    changes += [f"removed {n}" for n in update.removed]
+    changes = update.changes()
     shown = f" ({', '.join(changes[:3])}{', …' if len(changes) > 3 else ''})" if changes else " (layout or pin)"
     return failed(
-        "manifest.current", None, f"INDEX.md is not what `corpus-audit index {corpus}` writes{shown}", changes=changes
+        Check.MANIFEST_CURRENT,
+        None,
+        f"INDEX.md is not what `corpus-audit index {corpus}` writes{shown}",
+        changes=changes,
     )
 
 
-def _row_failures(listed: dict[str, Row], differing: dict[str, Entry], depth: Depth) -> list[Finding]:
+def _row_failures(listed: dict[str, Row], differing: dict[str, Entry], depth: Depth) -> list[Result]:
     """Failures of the files INDEX.md lists: missing, not regular, unreadable, other size or digest."""
-    failures: list[Finding] = []
+    failures: list[Result] = []
     for name, entry in differing.items():
         row = listed.get(name)
         if row is None:
             continue  # unlisted: reported by the caller
         if entry.kind == "missing":
-            failures.append(failed("fixity.present", name, "listed in INDEX.md but missing", line=row.line))
+            failures.append(failed(Check.FIXITY_PRESENT, name, "listed in INDEX.md but missing", line=row.line))
             continue
         if entry.kind != "file":
-            check = "fixity.readable" if entry.kind == "unreadable" else "fixity.regular_file"
+            check = Check.FIXITY_READABLE if entry.kind == "unreadable" else Check.FIXITY_REGULAR_FILE
             failures.append(failed(check, name, entry.error, kind=entry.kind))
             continue
         if entry.size != row.bytes:
             failures.append(
                 failed(
-                    "fixity.bytes",
+                    Check.FIXITY_BYTES,
                     name,
                     f"size {entry.size} bytes, INDEX.md says {row.bytes}",
                     expected=row.bytes,
@@ -150,7 +185,7 @@ def _row_failures(listed: dict[str, Row], differing: dict[str, Entry], depth: De
         if depth == "sha256" and entry.sha256 != row.sha256:
             failures.append(
                 failed(
-                    "fixity.sha256",
+                    Check.FIXITY_SHA256,
                     name,
                     "sha256 differs from INDEX.md",
                     expected=row.sha256,
@@ -181,12 +216,12 @@ def verify_fixity(
         e.path: e
         for e in walk_corpus(corpus, expected=want, hash_files=depth == "sha256", jobs=jobs, progress=progress)
     }
-    failures: list[Finding] = []
+    failures: list[Result] = []
     expected_pin = manifest.expected_pin()
     if manifest.pin != expected_pin:
         failures.append(
             failed(
-                "manifest.pin",
+                Check.MANIFEST_PIN,
                 None,
                 "the pin under INDEX.md's table is missing or stale: run `corpus-audit index`",
                 expected=expected_pin.render(),
@@ -198,16 +233,16 @@ def verify_fixity(
     for name, entry in differing.items():
         if name not in listed:
             failures.append(
-                failed("fixity.listed", name, "on disk but not listed in INDEX.md: run `corpus-audit index`")
+                failed(Check.FIXITY_LISTED, name, "on disk but not listed in INDEX.md: run `corpus-audit index`")
             )
             if entry.kind in ("symlink", "special", "unreadable"):
-                check = "fixity.readable" if entry.kind == "unreadable" else "fixity.regular_file"
+                check = Check.FIXITY_READABLE if entry.kind == "unreadable" else Check.FIXITY_REGULAR_FILE
                 failures.append(failed(check, name, entry.error, kind=entry.kind))
     for nfc, names in normalization_clashes(set(listed) | set(differing)).items():
         for name in names:
             failures.append(
                 failed(
-                    "fixity.unicode_names",
+                    Check.FIXITY_UNICODE_NAMES,
                     name,
                     f"differs from {', '.join(repr(n) for n in names if n != name)} only by Unicode normalization",
                     nfc=nfc,
@@ -215,8 +250,8 @@ def verify_fixity(
             )
     if strict and depth == "sha256" and (stale := _stale_index(corpus, manifest, differing)):
         failures.append(stale)
-    grouped: dict[str | None, list[Finding]] = {}
+    grouped: dict[str | None, list[Result]] = {}
     for finding in failures:
         grouped.setdefault(finding.file, []).append(finding)
-    failures.sort(key=Finding.sort_key)
+    failures.sort(key=Result.sort_key)
     return FixityReport(corpus, manifest, differing, tuple(failures), depth, grouped, strict, expected_pin)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime, tzinfo
 from hashlib import sha256
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from expectations.columns import PARAGRAPHS
+from expectations.ids import Code
 from provenance.parse.dates import FoundDate, find_dates
 from provenance.parse.outlets import Registry
 from provenance.parse.roles import BODY_ROLES, classify, find_dateline
@@ -33,7 +35,11 @@ class Lines:
     char_count: list[int] = field(default_factory=list)
 
 
-LINE_COLUMNS = ("index", "line", "role", "text", "norm_hash", "duplicate_of", "char_count")
+#: The paragraphs table's columns that come from the article itself (all but `file`), in order.
+LINE_COLUMNS = tuple(c.name for c in PARAGRAPHS if c.name != "file")
+# Lines holds exactly those columns: the table's definition (expectations/columns.py) is the one list.
+if tuple(f.name for f in fields(Lines)) != LINE_COLUMNS:
+    raise TypeError("provenance.parse.article.Lines must hold the columns of expectations.columns.PARAGRAPHS")
 
 
 @dataclass(slots=True)
@@ -60,15 +66,17 @@ def decode(data: bytes, *, encoding: str | None) -> tuple[str, str, list[str]]:
     try:
         text = data.decode(name)
     except LookupError:
-        problems.append(f"text.encoding: unknown encoding {encoding!r} in INDEX.md; read as UTF-8")
+        problems.append(f"{Code.TEXT_ENCODING}: unknown encoding {encoding!r} in INDEX.md; read as UTF-8")
         name = "utf-8"
         text = data.decode(name, errors="replace")
     except UnicodeDecodeError as exc:
         bad = data.decode(name, errors="replace").count("\ufffd") - data.decode(name, errors="ignore").count("\ufffd")
-        problems.append(f"text.utf8: {bad} invalid byte sequence(s) for {name}, first at byte {exc.start}; replaced")
+        problems.append(
+            f"{Code.TEXT_UTF8}: {bad} invalid byte sequence(s) for {name}, first at byte {exc.start}; replaced"
+        )
         text = data.decode(name, errors="replace")
     if "\x00" in text:
-        problems.append(f"text.nul: {text.count(chr(0))} NUL byte(s)")
+        problems.append(f"{Code.TEXT_NUL}: {text.count(chr(0))} NUL byte(s)")
     return text, name, problems
 
 
@@ -132,12 +140,12 @@ def parse_article(data: bytes, *, file: str, registry: Registry, encoding: str |
     if lines and lines[0].startswith("\ufeff"):
         lines[0] = lines[0][1:]
     if _looks_binary(text, data=data, used=used):
-        problems.append("text.binary: mostly control bytes; not parsed as an article")
+        problems.append(f"{Code.TEXT_BINARY}: mostly control bytes; not parsed as an article")
         lines = []
     result = ParsedArticle(article)
     numbered = [(n, line) for n, line in enumerate(lines, start=1) if line.strip()]
-    if not numbered and "text.binary" not in " ".join(problems):
-        problems.append("text.empty: no text")
+    if not numbered and Code.TEXT_BINARY not in " ".join(problems):
+        problems.append(f"{Code.TEXT_EMPTY}: no text")
     _parse_lines(numbered, result, registry=registry, problems=problems)
     article["parse_errors"] = "\n".join(problems)
     article["parse_error_count"] = len(problems)
@@ -194,7 +202,7 @@ class _Walker:
             return "dateline"  # a line of its own: not body text
         if self.body_seen > 0:
             where = f"body paragraph {self.body_seen + 1}, line {number}"
-            self.problems.append(f"layout.dateline_not_first: the dateline opens {where}")
+            self.problems.append(f"{Code.LAYOUT_DATELINE_NOT_FIRST}: the dateline opens {where}")
         return "body"
 
     def walk(self, numbered: list[tuple[int, str]]) -> None:
@@ -240,9 +248,9 @@ def _parse_lines(
     updated = next((d for d in walker.dates if d.label == "updated"), None)
     for found in (published, updated):
         if found is not None and found.problem:
-            problems.append(f"date.invalid: {found.problem} in {found.raw!r}")
+            problems.append(f"{Code.DATE_INVALID}: {found.problem} in {found.raw!r}")
     if published is None and numbered:
-        problems.append("date.missing: no publication date in the first lines")
+        problems.append(f"{Code.DATE_MISSING}: no publication date in the first lines")
     _add_dates(article, published, updated, outlet.default_tz if outlet else None)
     body = [i for i, role in enumerate(lines.role) if role in BODY_ROLES]
     body_text = "\n".join([lines.text[i] for i in body])

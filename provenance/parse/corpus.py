@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from expectations.columns import ARTICLES, PARAGRAPHS, VALIDATED, Column
+from expectations.ids import Code
 from provenance import gcpause
 from provenance.fixity.walk import walk_corpus
 from provenance.manifest.model import INDEX_NAME, Row
@@ -109,7 +110,7 @@ def _parse_one(source: Source, opened: int | OSError, registry: Registry) -> Par
         data = _read_fd(opened, limit=READ_LIMIT + 1)
         problem = None
         if len(data) > READ_LIMIT:
-            data, problem = data[:READ_LIMIT], f"text.too_large: only the first {READ_LIMIT} bytes were parsed"
+            data, problem = data[:READ_LIMIT], f"{Code.TEXT_TOO_LARGE}: only the first {READ_LIMIT} bytes were parsed"
         parsed = parse_article(data, file=source.file, registry=registry, encoding=source.encoding)
         if problem:
             parsed.article["parse_errors"] = "\n".join(filter(None, [parsed.article["parse_errors"], problem]))
@@ -117,7 +118,7 @@ def _parse_one(source: Source, opened: int | OSError, registry: Registry) -> Par
     except OSError as exc:
         parsed = parse_article(b"", file=source.file, registry=registry)
         parsed.article.update(
-            parse_errors=f"text.unreadable: {exc.strerror or exc}", parse_error_count=1, sha256="", bytes=0
+            parse_errors=f"{Code.TEXT_UNREADABLE}: {exc.strerror or exc}", parse_error_count=1, sha256="", bytes=0
         )
     parsed.article.update(index_outlet=source.outlet, index_url=source.url, retrieved_at=_when(source.retrieved))
     return parsed

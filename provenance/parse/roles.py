@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Final
 
+from expectations.ids import Code
 from provenance.parse.textnorm import normalize_key
 
 ROLES: Final = (
@@ -94,7 +95,7 @@ def classify(text: str, key: str) -> tuple[str, str | None]:
     """
     stripped = text.strip()
     if _PHOTO_BANK in stripped:
-        return "caption", ("layout.glued_caption" if _GLUED.search(stripped) else None)
+        return "caption", (Code.LAYOUT_GLUED_CAPTION if _GLUED.search(stripped) else None)
     if stripped.startswith("©"):
         return "credit", None
     if ((".com/" in stripped or _EMBED in stripped) and _TWEET.search(stripped)) or _TWEET_BYLINE.match(stripped):
@@ -106,7 +107,7 @@ def classify(text: str, key: str) -> tuple[str, str | None]:
     if len(key) <= 80 and _SOURCE_START.match(key):
         return "source", None
     if stripped.startswith("/ "):
-        return "body", "layout.stray_slash"
+        return "body", Code.LAYOUT_STRAY_SLASH
     return "body", None
 
 

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -57,16 +56,32 @@ class Renderer:
             self.junit.abort()
 
 
-def write_reports(data: ReportData, *, targets: Mapping[str, Path]) -> ReportView:
-    """Render each format in `targets` ({"html"|"md"|"junit": path}) from one pass over the results."""
+#: Drives a Renderer, one file's row at a time, and returns the report's head and articles.
+Feed = Callable[[Renderer], tuple[dict[str, Any], list[dict[str, Any]]]]
+
+
+def write_reports(feed: Feed, *, targets: Mapping[str, Path]) -> ReportView:
+    """The one path that writes the renderings: each format in `targets` ({"html"|"md"|"junit":
+    path}) from one pass of `feed` over the results. `validate` feeds it while writing audit.json,
+    `report` while reading one back, so both give the same bytes. Nothing is left half-written."""
     renderer = Renderer(targets)
     try:
-        for name, row in rows_of(data.results()):
-            renderer.row(name, row)
-        return renderer.finish(data.head, list(data.articles()))
+        head, articles = feed(renderer)
+        return renderer.finish(head, articles)
     except BaseException:
         renderer.abort()
         raise
+
+
+def replay(data: ReportData) -> Feed:
+    """A feed that reads a saved audit.json back, row by row."""
+
+    def feed(renderer: Renderer) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        for name, row in rows_of(data.results()):
+            renderer.row(name, row)
+        return data.head, list(data.articles())
+
+    return feed
 
 
 def default_targets(directory: Path) -> dict[str, Path]:
@@ -96,11 +111,7 @@ def _escape_property(text: str) -> str:
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def append_step_summary(markdown: str) -> Path | None:
-    """Append to $GITHUB_STEP_SUMMARY when it is set."""
-    target = os.environ.get("GITHUB_STEP_SUMMARY")
-    if not target:
-        return None
-    with Path(target).open("a", encoding="utf-8") as handle:
+def append_step_summary(markdown: str, *, target: Path) -> None:
+    """Append the Markdown summary to a GitHub Actions job summary file ($GITHUB_STEP_SUMMARY)."""
+    with target.open("a", encoding="utf-8") as handle:
         handle.write(markdown + "\n")
-    return Path(target)

@@ -1,0 +1,180 @@
+"""The library's public functions, one per command: typed, keyword-only, never printing or exiting.
+
+Each accepts the corpus as a `str` or any path-like. Heavy modules (pandas, pyarrow, pandera, GX)
+are imported only by the functions that need them, so `verify` and `index` stay fast.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+from provenance.errors import UsageError
+
+if TYPE_CHECKING:
+    from provenance.audit.publish import Published
+    from provenance.audit.validate import Audit, FailOn
+    from provenance.fixity.inventory import IndexUpdate
+    from provenance.fixity.verify import Depth, FixityReport
+    from provenance.parse.tables import Format, TableBatch
+
+StrPath = str | os.PathLike[str]
+ReportFormat = Literal["html", "md", "junit"]
+
+
+def _corpus_dir(corpus: StrPath) -> Path:
+    path = Path(corpus)
+    if not path.is_dir():
+        raise UsageError(f"{corpus}: not a directory")
+    return path
+
+
+def _output_dir(path: StrPath) -> Path:
+    folder = Path(path)
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"{folder}: exists and is not a directory")
+    return folder
+
+
+def verify(
+    corpus: StrPath,
+    *,
+    depth: Depth = "sha256",
+    strict: bool = False,
+    jobs: int = 1,
+    progress: Callable[[int], None] | None = None,
+) -> FixityReport:
+    """Check every file of `corpus` against its INDEX.md (`depth` "size" skips hashing).
+
+    `strict` also fails when INDEX.md is not exactly what `index` writes. Raises ManifestError
+    when INDEX.md itself is missing or malformed.
+    """
+    from provenance.fixity.verify import verify_fixity
+
+    return verify_fixity(_corpus_dir(corpus), jobs=jobs, depth=depth, strict=strict, progress=progress)
+
+
+@dataclass(frozen=True, slots=True)
+class Indexed:
+    """What `index` planned, and whether it wrote INDEX.md."""
+
+    update: IndexUpdate
+    wrote: bool
+
+
+def index(
+    corpus: StrPath, *, check: bool = False, jobs: int = 1, progress: Callable[[int], None] | None = None
+) -> Indexed:
+    """Create or update `corpus`/INDEX.md from the files on disk (with `check`, write nothing)."""
+    from provenance.fixity.inventory import plan_index, write_index
+
+    update = plan_index(_corpus_dir(corpus), jobs=jobs, progress=progress)
+    return Indexed(update, wrote=False if check else write_index(update))
+
+
+@dataclass(frozen=True, slots=True)
+class Parsed:
+    """The tables `parse` wrote, and how many articles had parse problems."""
+
+    tables: dict[str, Path]
+    with_problems: int
+
+
+def parse(
+    corpus: StrPath,
+    *,
+    out: StrPath,
+    fmt: Format = "parquet",
+    jobs: int = 1,
+    progress: Callable[[int], None] | None = None,
+) -> Parsed:
+    """Parse every article of `corpus` into OUT/articles and OUT/paragraphs (both or neither).
+
+    `provenance.parse.corpus.parse_corpus` gives the same tables as DataFrames, writing nothing.
+    """
+    from provenance.parse.corpus import iter_batches
+    from provenance.parse.tables import write_tables
+
+    root, folder = _corpus_dir(corpus), _output_dir(out)
+    problems = 0
+
+    def counted() -> Iterator[TableBatch]:
+        nonlocal problems
+        for batch in iter_batches(root, jobs=jobs, progress=progress):
+            problems += batch.with_problems
+            yield batch
+
+    written = write_tables(counted(), out=folder, fmt=fmt)
+    return Parsed(written, problems)
+
+
+@dataclass(frozen=True, slots=True)
+class Validated:
+    """A validation run, and the report folder it wrote (None with no `report_dir`)."""
+
+    audit: Audit
+    published: Published | None
+    summary: dict[str, int]
+
+
+def validate(
+    corpus: StrPath,
+    *,
+    report_dir: StrPath | None = None,
+    engines: Sequence[str] | None = None,
+    fail_on: FailOn = "error",
+    gx_docs: bool = True,
+    jobs: int = 1,
+    now: datetime | None = None,
+    step_summary: StrPath | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> Validated:
+    """Audit `corpus` end to end: fixity, parsing, the engines' invariants, waivers, the gate.
+
+    With `report_dir`, writes audit.json and its renderings there (and GX Data Docs in
+    `report_dir`/gx when GX runs and `gx_docs`). Raises ManifestError when INDEX.md or WAIVERS.md
+    is unusable; every data problem is a result instead.
+    """
+    import time
+
+    from expectations.catalogue import ENGINE_NAMES
+    from provenance.audit.publish import publish_reports
+    from provenance.audit.validate import summarize, validate_corpus
+
+    clock = time.perf_counter()
+    root = _corpus_dir(corpus)
+    folder = _output_dir(report_dir) if report_dir is not None else None
+    chosen = tuple(engines or ENGINE_NAMES)
+    docs = folder / "gx" if folder is not None and "gx" in chosen and gx_docs else None
+    audit = validate_corpus(root, engines=chosen, jobs=jobs, fail_on=fail_on, now=now, gx_docs=docs, progress=progress)
+    if folder is None:
+        return Validated(audit, None, summarize(audit.results))
+    summary_file = Path(step_summary) if step_summary else None
+    published = publish_reports(audit, directory=folder, started=clock, step_summary=summary_file)
+    return Validated(audit, published, published.summary)
+
+
+def report(audit_json: StrPath, *, fmt: ReportFormat, out: StrPath | None = None) -> tuple[Path, bool]:
+    """Re-render a saved audit.json as `fmt` (default: beside it); the path and the report's verdict."""
+    from provenance.render.data import ReportData
+    from provenance.render.outputs import FORMATS, replay, write_reports
+
+    source = Path(audit_json)
+    data = ReportData.from_file(source)
+    target = Path(out) if out is not None else source.parent / FORMATS[fmt]
+    if target.is_dir():
+        raise UsageError(f"{target}: is a directory")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    write_reports(replay(data), targets={fmt: target})
+    return target, data.ok
+
+
+def suites(*, out: StrPath, corpus: StrPath | None = None, check: bool = False) -> list[Path]:
+    """Export the GX suites built from the catalogue to `out` (with `check`, write nothing); the stale files."""
+    from provenance.audit.suites import export_suites
+
+    return export_suites(out=Path(out), corpus=_corpus_dir(corpus) if corpus is not None else None, check=check)
