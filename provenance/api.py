@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from provenance.audit.validate import Audit, FailOn
     from provenance.fixity.inventory import IndexUpdate
     from provenance.fixity.verify import Depth, FixityReport
-    from provenance.parse.tables import Format, TableBatch
+    from provenance.parsing.tables import Format, TableBatch
 
 StrPath = str | os.PathLike[str]
 ReportFormat = Literal["html", "md", "junit"]
@@ -94,10 +94,10 @@ def parse(
 ) -> Parsed:
     """Parse every article of `corpus` into OUT/articles and OUT/paragraphs (both or neither).
 
-    `provenance.parse.corpus.parse_corpus` gives the same tables as DataFrames, writing nothing.
+    `provenance.parsing.corpus.parse_corpus` gives the same tables as DataFrames, writing nothing.
     """
-    from provenance.parse.corpus import iter_batches
-    from provenance.parse.tables import write_tables
+    from provenance.parsing.corpus import iter_batches
+    from provenance.parsing.tables import write_tables
 
     root, folder = _corpus_dir(corpus), _output_dir(out)
     problems = 0

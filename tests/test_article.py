@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from provenance.parse.article import parse_article
-from provenance.parse.outlets import load_registry
+from provenance.parsing.article import parse_article
+from provenance.parsing.outlets import load_registry
 
 REPO = Path(__file__).parent.parent
 REGISTRY = load_registry()
@@ -193,7 +193,7 @@ CONTROL_HEAVY = st.text(alphabet=st.sampled_from("aنص \n\r\t\x00\x01\x0b\x0c\x
 @given(st.binary(max_size=64) | CONTROL_HEAVY)
 def test_binary_fast_path_agrees_with_the_scan(data: bytes) -> None:
     """The byte-level check for control characters decides exactly as scanning the decoded text does."""
-    from provenance.parse.article import _CONTROL, BINARY_CONTROL_SHARE, _looks_binary, decode
+    from provenance.parsing.article import _CONTROL, BINARY_CONTROL_SHARE, _looks_binary, decode
 
     text, used, _ = decode(data, encoding=None)
     sample = text[:65536]
@@ -205,6 +205,6 @@ def test_binary_fast_path_agrees_with_the_scan(data: bytes) -> None:
 @given(st.text(alphabet=st.sampled_from(" \u00a0\t\x1c\u2009\u3000\u200fabcنص\n"), max_size=40) | st.text(max_size=40))
 def test_word_count_is_the_number_of_whitespace_separated_words(line: str) -> None:
     """The fast word count agrees with str.split on any text."""
-    from provenance.parse.article import _word_count
+    from provenance.parsing.article import _word_count
 
     assert _word_count(line) == len(line.split())

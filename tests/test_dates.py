@@ -1,4 +1,4 @@
-"""Tests for provenance.parse.dates: Gregorian dates, times, zones, labels and Hijri companions."""
+"""Tests for provenance.parsing.dates: Gregorian dates, times, zones, labels and Hijri companions."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from provenance.parse import dates as dates_module
-from provenance.parse.dates import FoundDate, find_dates, parse_date
+from provenance.parsing import dates as dates_module
+from provenance.parsing.dates import FoundDate, find_dates, parse_date
 
 
 def only(line: str) -> FoundDate:

@@ -15,9 +15,9 @@ from expectations.columns import ARTICLES, PARAGRAPHS
 from expectations.engines.gx_engine import run_gx, suites_as_json
 from expectations.engines.pandera_engine import run_pandera
 from expectations.view import articles_view
-from provenance.parse.article import parse_article
-from provenance.parse.corpus import frame, parse_corpus
-from provenance.parse.outlets import load_registry
+from provenance.parsing.article import parse_article
+from provenance.parsing.corpus import frame, parse_corpus
+from provenance.parsing.outlets import load_registry
 
 REPO = Path(__file__).parent.parent
 REGISTRY = load_registry()

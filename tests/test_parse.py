@@ -12,8 +12,8 @@ import pytest
 
 from expectations.columns import ARTICLES, PANDAS_DTYPES, PARAGRAPHS
 from provenance._cli import main
-from provenance.parse import tables as tables_io
-from provenance.parse.corpus import parse_corpus
+from provenance.parsing import tables as tables_io
+from provenance.parsing.corpus import parse_corpus
 
 REPO = Path(__file__).parent.parent
 
@@ -156,7 +156,7 @@ def test_parse_cli_prints_paths_only_on_stdout(tmp_path: Path, capsys: pytest.Ca
 )
 def test_read_takes_the_whole_file_up_to_the_limit(tmp_path: Path, size: int, limit: int, expected: int) -> None:
     """A file opened ahead is read whole, up to `limit` bytes, whatever its size."""
-    from provenance.parse.corpus import _read_fd
+    from provenance.parsing.corpus import _read_fd
     from provenance.readahead import close_all, open_ahead
 
     data = bytes(range(256)) * (size // 256) + bytes(size % 256)

@@ -1,4 +1,4 @@
-"""Tests for provenance.parse.textnorm: comparison keys, parsing cleanup and script statistics."""
+"""Tests for provenance.parsing.textnorm: comparison keys, parsing cleanup and script statistics."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from provenance.parse.textnorm import (
+from provenance.parsing.textnorm import (
     KEY_VERSION,
     arabic_letter_fraction,
     clean_line,
@@ -158,7 +158,7 @@ _FAST_ALPHABET = "".join(
 )
 def test_fast_key_path_equals_general_path(text: str) -> None:
     """The byte-codec fast path of normalize_key gives exactly the general translate path's key."""
-    from provenance.parse import textnorm
+    from provenance.parsing import textnorm
 
     assert textnorm._key_pass(text) == textnorm._key_pass_general(text)
 
@@ -168,7 +168,7 @@ def test_fast_key_path_covers_news_text() -> None:
     import codecs
     from pathlib import Path
 
-    from provenance.parse import textnorm
+    from provenance.parsing import textnorm
 
     seeds = Path(__file__).parent.parent / "seeds"
     lines = [line for p in sorted(seeds.glob("*.txt")) for line in p.read_text(encoding="utf-8").splitlines()]
@@ -186,7 +186,7 @@ def test_fast_key_path_covers_news_text() -> None:
 @given(st.text(alphabet=_FAST_ALPHABET, max_size=200))
 def test_fast_script_count_equals_general(text: str) -> None:
     """arabic_letter_fraction's byte-codec pass counts the same letters as the general table."""
-    from provenance.parse import textnorm
+    from provenance.parsing import textnorm
 
     try:
         fast = textnorm._letters_fast(text)

@@ -207,7 +207,7 @@ def test_streamed_report_equals_the_whole_report(tmp_path: Path) -> None:
 def test_article_facts_convert_column_by_column_as_value_by_value(corpus: str) -> None:
     """The report's article facts, converted a column at a time, equal the per-value conversion."""
     from provenance.audit.validate import _FACTS, _json_column, _json_value
-    from provenance.parse.corpus import parse_corpus
+    from provenance.parsing.corpus import parse_corpus
 
     articles = parse_corpus(RESOURCES / corpus).articles
     for name in _FACTS:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from provenance.atomic import write_atomic
-from provenance.parse.outlets import load_registry
+from provenance.parsing.outlets import load_registry
 
 
 def export_suites(*, out: Path, corpus: Path | None = None, check: bool = False) -> list[Path]:

@@ -19,8 +19,8 @@ from provenance.audit.results import EngineVerdict, ResultSet, no_counts, tally
 from provenance.audit.waivers import read_waivers
 from provenance.findings import Result
 from provenance.fixity.verify import verify_fixity
-from provenance.parse.corpus import parse_corpus
-from provenance.parse.outlets import load_registry
+from provenance.parsing.corpus import parse_corpus
+from provenance.parsing.outlets import load_registry
 
 FailOn = Literal["error", "warning"]
 MAX_LINES = 40  # result lines `validate` prints; the rest is in audit.json
@@ -246,7 +246,7 @@ _FACTS = (
 
 def _article_facts(corpus: Path, articles: Any, detailed: Sequence[str], *, registry: Any) -> list[dict[str, Any]]:
     """Per article the facts a steward reads, and for flagged ones (up to a limit) every line."""
-    from provenance.parse.article import parse_article
+    from provenance.parsing.article import parse_article
 
     lines: dict[str, list[dict[str, Any]]] = {}
     for file in detailed:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from provenance.parse.article import parse_article
-from provenance.parse.outlets import load_registry
+from provenance.parsing.article import parse_article
+from provenance.parsing.outlets import load_registry
 
 REGISTRY = load_registry()
 ARABIC_LINES = st.lists(

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from expectations.ids import Code
-from provenance.parse.textnorm import normalize_key
+from provenance.parsing.textnorm import normalize_key
 
 ROLES: Final = (
     "title",

@@ -18,9 +18,9 @@ from provenance.fixity.walk import walk_corpus
 from provenance.manifest.model import INDEX_NAME, Row
 from provenance.manifest.reader import stream_rows
 from provenance.parallel import ordered_map
-from provenance.parse.article import LINE_COLUMNS, ParsedArticle, parse_article
-from provenance.parse.outlets import Registry, load_registry
-from provenance.parse.tables import TableBatch, arrow_schema, column_batch, record_batch, to_frame
+from provenance.parsing.article import LINE_COLUMNS, ParsedArticle, parse_article
+from provenance.parsing.outlets import Registry, load_registry
+from provenance.parsing.tables import TableBatch, arrow_schema, column_batch, record_batch, to_frame
 from provenance.readahead import close_all, open_ahead
 
 if TYPE_CHECKING:
@@ -198,7 +198,7 @@ def frame(rows: list[dict[str, Any]], columns: Sequence[Column]) -> pd.DataFrame
 
 
 def parse_corpus(
-    corpus: Path,
+    corpus: str | os.PathLike[str],
     *,
     jobs: int = 1,
     registry: Registry | None = None,
@@ -213,6 +213,7 @@ def parse_corpus(
     """
     import pyarrow as pa
 
+    corpus = Path(corpus)
     articles: list[pa.RecordBatch] = []
     paragraphs: list[pa.RecordBatch] = []
     for batch in iter_batches(corpus, registry=registry, jobs=jobs, lean=lean, progress=progress, rows=rows):

@@ -11,10 +11,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from expectations.columns import PARAGRAPHS
 from expectations.ids import Code
-from provenance.parse.dates import FoundDate, find_dates
-from provenance.parse.outlets import Registry
-from provenance.parse.roles import BODY_ROLES, classify, find_dateline
-from provenance.parse.textnorm import arabic_letter_fraction, normalize_key, normalize_keys
+from provenance.parsing.dates import FoundDate, find_dates
+from provenance.parsing.outlets import Registry
+from provenance.parsing.roles import BODY_ROLES, classify, find_dateline
+from provenance.parsing.textnorm import arabic_letter_fraction, normalize_key, normalize_keys
 
 DATE_SEARCH_CHARS = 400  # dates sit in short header lines; never scan a 50 MB line for one
 HEADER_LINES = 4  # the date line is among the first lines after the title
@@ -39,7 +39,7 @@ class Lines:
 LINE_COLUMNS = tuple(c.name for c in PARAGRAPHS if c.name != "file")
 # Lines holds exactly those columns: the table's definition (expectations/columns.py) is the one list.
 if tuple(f.name for f in fields(Lines)) != LINE_COLUMNS:
-    raise TypeError("provenance.parse.article.Lines must hold the columns of expectations.columns.PARAGRAPHS")
+    raise TypeError("provenance.parsing.article.Lines must hold the columns of expectations.columns.PARAGRAPHS")
 
 
 @dataclass(slots=True)

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from provenance.errors import ManifestError, Problem
-from provenance.parse.textnorm import normalize_key
+from provenance.parsing.textnorm import normalize_key
 
 OUTLETS_NAME = "outlets.toml"
 Evidence = Literal["credit", "dateline", "source", "title"]
@@ -65,7 +65,7 @@ def _longest_prefix(key: str, markers: Any) -> str | None:
 
 def load_registry(corpus: Path | None = None) -> Registry:
     """The shipped registry, extended (or overridden by id) by `corpus/outlets.toml` if present."""
-    shipped = resources.files("provenance.parse").joinpath("data", OUTLETS_NAME).read_text(encoding="utf-8")
+    shipped = resources.files("provenance.parsing").joinpath("data", OUTLETS_NAME).read_text(encoding="utf-8")
     outlets = _parse(shipped, source="provenance/data/outlets.toml")
     if corpus is not None and (corpus / OUTLETS_NAME).is_file():
         path = corpus / OUTLETS_NAME

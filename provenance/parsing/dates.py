@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo
 
-from provenance.parse.textnorm import clean_line_spans, normalize_key
+from provenance.parsing.textnorm import clean_line_spans, normalize_key
 
 __all__ = ["FoundDate", "find_dates", "parse_date"]
 

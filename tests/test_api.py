@@ -1,0 +1,61 @@
+"""The public API in `provenance/__init__.py`: every name resolves, functions take str paths, stay light."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+import provenance
+from tests.conftest import REPO
+
+
+def test_every_public_name_resolves() -> None:
+    """Each name in __all__ is an attribute of the package (lazy ones load on first use)."""
+    for name in provenance.__all__:
+        assert getattr(provenance, name) is not None, name
+
+
+def test_unknown_attribute_is_an_attribute_error() -> None:
+    """A name that is not public raises AttributeError, as a module should."""
+    with pytest.raises(AttributeError, match="no_such_name"):
+        _ = provenance.no_such_name  # type: ignore[attr-defined]
+
+
+def test_commands_as_library_calls_with_str_paths(corpus: Callable[[str], Path], tmp_path: Path) -> None:
+    """verify, index, parse, validate and report work on str paths and return their result types."""
+    root = str(corpus("parse-layouts"))
+    fixity = provenance.verify(root)
+    assert isinstance(fixity, provenance.FixityReport) and fixity.ok and fixity.pin.files == 5
+    indexed = provenance.index(root, check=True)
+    assert isinstance(indexed, provenance.Indexed) and indexed.update.up_to_date and not indexed.wrote
+    parsed = provenance.parse(root, out=str(tmp_path / "tables"), fmt="csv")
+    assert sorted(p.name for p in parsed.tables.values()) == ["articles.csv", "paragraphs.csv"]
+    tables = provenance.parse_corpus(root)
+    assert len(tables.articles) == 5 and set(tables.paragraphs["file"]) == set(tables.articles["file"])
+    validated = provenance.validate(root, report_dir=str(tmp_path / "r"), engines=["pandera"])
+    assert isinstance(validated.audit, provenance.Audit) and validated.published is not None
+    assert validated.published.report == tmp_path / "r" / "audit.json"
+    assert validated.summary["passed"] > 0
+    path, ok = provenance.report(str(validated.published.report), fmt="md", out=str(tmp_path / "again.md"))
+    assert path.read_text(encoding="utf-8") == (tmp_path / "r" / "audit.md").read_text(encoding="utf-8")
+    assert ok == validated.audit.ok
+
+
+def test_not_a_directory_is_a_usage_error(tmp_path: Path) -> None:
+    """A corpus path that is not a folder raises UsageError (exit 2 at the CLI), naming it."""
+    with pytest.raises(provenance.UsageError, match="not a directory"):
+        provenance.verify(str(tmp_path / "nope"))
+
+
+def test_import_provenance_loads_no_heavy_library() -> None:
+    """`import provenance` and `provenance.verify` import no pandas, pyarrow, pandera or GX."""
+    code = (
+        "import sys, provenance; provenance.verify('seeds');"
+        "print(sorted(m for m in ('pandas', 'pyarrow', 'pandera', 'great_expectations') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
