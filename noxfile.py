@@ -55,10 +55,11 @@ def validate(session: nox.Session) -> None:
 
 @nox.session(default=False)
 def fixtures(session: nox.Session) -> None:
-    """Regenerate checked-in generated files (GX suites JSON, invariant test corpora)."""
+    """Regenerate checked-in generated files (GX suites JSON, invariant test corpora, golden outputs)."""
     _install(session)
     session.run("corpus-audit", "suites", "--out", "expectations/suites")
     session.run("python", "tests/resources/make_invariants.py")
+    session.run("python", "-m", "tests.golden")  # review the diff: it is every command's output
 
 
 @nox.session(default=False)
