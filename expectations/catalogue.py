@@ -141,6 +141,14 @@ FIXITY: tuple[CheckSpec, ...] = (
         "error",
         "file",
     ),
+    CheckSpec(
+        Check.FIXITY_UNSAFE_NAME,
+        "Name can be listed",
+        "The file name is valid UTF-8 and INDEX.md can hold it: no control characters, line separators, "
+        "backslashes or components starting with '~'. `index` never lists such a file; rename it.",
+        "error",
+        "file",
+    ),
 )
 
 INVARIANTS: tuple[CheckSpec, ...] = (
@@ -162,6 +170,16 @@ INVARIANTS: tuple[CheckSpec, ...] = (
         "article",
         "articles",
         (NotMatch("parse_errors", codes_pattern(Code.TEXT_UTF8, Code.TEXT_ENCODING, Code.TEXT_NUL, Code.TEXT_BINARY)),),
+    ),
+    CheckSpec(
+        Check.TEXT_SIZE,
+        "Article within the size limit",
+        "The file is no larger than the article size limit (16 MiB by default, `--max-article-bytes`); "
+        "a larger one is not parsed, so one file cannot take the machine's memory.",
+        "error",
+        "article",
+        "articles",
+        (NotMatch("parse_errors", codes_pattern(Code.TEXT_TOO_LARGE)),),
     ),
     CheckSpec(
         Check.ARTICLE_TITLE,

@@ -15,6 +15,7 @@ from expectations.catalogue import ENGINE_NAMES
 from provenance import api
 from provenance._version import __version__
 from provenance.errors import ManifestError, ProvenanceError
+from provenance.parallel import cores, max_workers
 from provenance.progress import Progress
 
 # The one exit-code table (README "Exit codes").
@@ -23,13 +24,6 @@ EXIT_FINDINGS = 1  # the data has problems (findings), or --check found the mani
 EXIT_USAGE = 2  # bad usage, or a missing/malformed INDEX.md or WAIVERS.md
 EXIT_INTERNAL = 3  # a bug or an environment failure: please report it
 EXIT_INTERRUPTED = 130  # Ctrl-C
-
-
-def _default_jobs() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
 
 
 def _cmd_verify(args: argparse.Namespace) -> int:
@@ -58,7 +52,9 @@ def _cmd_index(args: argparse.Namespace) -> int:
 
 def _cmd_parse(args: argparse.Namespace) -> int:
     with _progress("parse") as progress:
-        parsed = api.parse(args.dir, out=args.out, fmt=args.format, jobs=args.jobs, progress=progress)
+        parsed = api.parse(
+            args.dir, out=args.out, fmt=args.format, jobs=args.jobs, max_bytes=args.max_article_bytes, progress=progress
+        )
     _print_lines([str(path) for path in parsed.tables.values()])
     if parsed.with_problems:
         _print(
@@ -77,6 +73,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
             fail_on=args.fail_on,
             gx_docs=not args.no_gx_docs,
             jobs=args.jobs,
+            max_bytes=args.max_article_bytes,
             step_summary=os.environ.get("GITHUB_STEP_SUMMARY"),
             progress=lambda name: stage.say(f"{name} done"),
         )
@@ -155,6 +152,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--format", choices=("parquet", "csv"), default="parquet", help="table format (default: parquet)"
     )
     _add_jobs(parse)
+    _add_max_bytes(parse)
     parse.set_defaults(run=_cmd_parse)
 
     validate = sub.add_parser("validate", help="fixity, parsing, pandera and GX invariants, waivers: the gate")
@@ -186,6 +184,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     validate.add_argument("--no-gx-docs", action="store_true", help="skip building GX Data Docs into DIR2/gx")
     _add_jobs(validate)
+    _add_max_bytes(validate)
     validate.set_defaults(run=_cmd_validate)
 
     report = sub.add_parser("report", help="re-render a saved audit.json as html, md or junit")
@@ -215,9 +214,19 @@ def _add_jobs(parser: argparse.ArgumentParser) -> None:
         "--jobs",
         "-j",
         type=_positive_int,
-        default=_default_jobs(),
+        default=cores(),
         metavar="N",
         help="worker processes (default: the number of cores)",
+    )
+
+
+def _add_max_bytes(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--max-article-bytes",
+        type=_positive_int,
+        default=None,
+        metavar="N",
+        help="articles larger than this are not parsed but get text.too_large (default: 16 MiB)",
     )
 
 
@@ -235,6 +244,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse exits 2 on bad usage, 0 after --help/--version
         return int(exc.code) if isinstance(exc.code, int) else EXIT_USAGE
+    if getattr(args, "jobs", 0) > (cap := max_workers()):
+        _print(f"corpus-audit: --jobs {args.jobs} is more than this machine can use; using {cap}", stream=sys.stderr)
+        args.jobs = cap
     try:
         code: int = args.run(args)
         return code

@@ -90,13 +90,14 @@ def parse(
     out: StrPath,
     fmt: Format = "parquet",
     jobs: int = 1,
+    max_bytes: int | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> Parsed:
     """Parse every article of `corpus` into OUT/articles and OUT/paragraphs (both or neither).
 
     `provenance.parsing.corpus.parse_corpus` gives the same tables as DataFrames, writing nothing.
     """
-    from provenance.parsing.corpus import iter_batches
+    from provenance.parsing.corpus import MAX_ARTICLE_BYTES, iter_batches
     from provenance.parsing.tables import write_tables
 
     root, folder = _corpus_dir(corpus), _output_dir(out)
@@ -104,7 +105,7 @@ def parse(
 
     def counted() -> Iterator[TableBatch]:
         nonlocal problems
-        for batch in iter_batches(root, jobs=jobs, progress=progress):
+        for batch in iter_batches(root, jobs=jobs, progress=progress, max_bytes=max_bytes or MAX_ARTICLE_BYTES):
             problems += batch.with_problems
             yield batch
 
@@ -130,6 +131,7 @@ def validate(
     gx_docs: bool = True,
     jobs: int = 1,
     now: datetime | None = None,
+    max_bytes: int | None = None,
     step_summary: StrPath | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> Validated:

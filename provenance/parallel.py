@@ -2,11 +2,28 @@
 
 from __future__ import annotations
 
+import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from multiprocessing import get_context
 from typing import Any, TypeVar
+
+WORKERS_PER_CORE = 4  # beyond this, more processes only add start-up and memory
+
+
+def cores() -> int:
+    """The cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def max_workers() -> int:
+    """The most worker processes worth starting on this machine."""
+    return WORKERS_PER_CORE * cores()
+
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -26,6 +43,7 @@ def ordered_map(
     At most `jobs * window` tasks are in flight, so results waiting to be consumed stay bounded
     whatever the input size. With jobs <= 1 everything runs in this process.
     """
+    jobs = min(jobs, max_workers())
     if jobs <= 1:
         if initializer:
             initializer(*initargs)

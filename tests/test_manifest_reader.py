@@ -84,7 +84,7 @@ def test_a_missing_or_unreadable_manifest_says_so(tmp_path: Path) -> None:
     with pytest.raises(ManifestError, match=r"no INDEX\.md in .*corpus-audit index"):
         next(stream_rows(tmp_path))
     (tmp_path / "INDEX.md").mkdir()
-    with pytest.raises(ManifestError, match=r"INDEX\.md: cannot read"):
+    with pytest.raises(ManifestError, match=r"INDEX\.md: is a folder: expected a regular file"):
         read_manifest(tmp_path)
 
 

@@ -66,9 +66,9 @@ def _folder(path: Path) -> None:
     ("break_it", "reason"),
     [
         (_missing, "No such file or directory"),
-        (_symlink, "Too many levels of symbolic links"),  # O_NOFOLLOW: a link is never read through
-        (_fifo, "not a regular file"),  # opened without blocking, read never
-        (_folder, "not a regular file"),
+        (_symlink, "symbolic link, not followed"),  # a link is never read through
+        (_fifo, "not a regular file (FIFO, socket or device)"),  # opened without blocking, read never
+        (_folder, "a folder"),
     ],
 )
 @pytest.mark.parametrize("jobs", [1, 2])
@@ -143,28 +143,24 @@ def test_parse_cli_prints_paths_only_on_stdout(tmp_path: Path, capsys: pytest.Ca
 
 
 @pytest.mark.parametrize(
-    ("size", "limit", "expected"),
-    [
-        (0, 16, 0),  # empty
-        (1, 16, 1),
-        (15, 16, 15),
-        (16, 16, 16),  # exactly the limit
-        (17, 16, 16),  # over the limit: cut there (the caller records text.too_large)
-        (3 << 20, 4 << 20, 3 << 20),  # larger than one follow-up read
-        (5 << 20, 4 << 20, 4 << 20),
-    ],
+    ("size", "limit"),
+    [(0, 16), (15, 16), (16, 16), (17, 16), (3 << 20, 4 << 20), (5 << 20, 4 << 20)],
 )
-def test_read_takes_the_whole_file_up_to_the_limit(tmp_path: Path, size: int, limit: int, expected: int) -> None:
-    """A file opened ahead is read whole, up to `limit` bytes, whatever its size."""
-    from provenance.parsing.corpus import _read_fd
+def test_read_takes_the_whole_file_or_refuses_it(tmp_path: Path, size: int, limit: int) -> None:
+    """A file opened ahead is read whole when it holds at most `limit` bytes, and refused (TooLargeError) above."""
     from provenance.readahead import close_all, open_ahead
+    from provenance.safeopen import TooLargeError, read_fd
 
     data = bytes(range(256)) * (size // 256) + bytes(size % 256)
     (tmp_path / "f").write_bytes(data)
     opened = open_ahead([str(tmp_path / "f")], length=limit)
     try:
         assert isinstance(opened[0], int)
-        assert _read_fd(opened[0], limit=limit) == data[:expected]
+        if size <= limit:
+            assert read_fd(opened[0], limit=limit) == data
+        else:
+            with pytest.raises(TooLargeError):
+                read_fd(opened[0], limit=limit)
     finally:
         close_all(opened)
 

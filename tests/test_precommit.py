@@ -17,9 +17,14 @@ PRE_COMMIT = [sys.executable, "-m", "pre_commit"]
 SKIP = {".git", ".nox", "reports", "__pycache__", ".mypy_cache", ".ruff_cache", ".hypothesis", ".pytest_cache"}
 
 
+# Without VIRTUAL_ENV: under nox it names the test environment, and pre-commit-uv's installs of the
+# hook would then replace this checkout's editable corpus-audit there with the hook repo's copy.
+CLEAN_ENV = {k: v for k, v in os.environ.items() if k != "VIRTUAL_ENV"}
+
+
 def _git(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {
-        **os.environ,
+        **CLEAN_ENV,
         "GIT_AUTHOR_NAME": "t",
         "GIT_AUTHOR_EMAIL": "t@t",
         "GIT_COMMITTER_NAME": "t",
@@ -78,7 +83,7 @@ def _consumer(tmp_path: Path, hook_repo: tuple[Path, str], hook_id: str) -> Path
 
 def _commit(project: Path, home: Path, message: str) -> subprocess.CompletedProcess[str]:
     env = {
-        **os.environ,
+        **CLEAN_ENV,
         "PRE_COMMIT_HOME": str(home),
         "GIT_AUTHOR_NAME": "t",
         "GIT_AUTHOR_EMAIL": "t@t",

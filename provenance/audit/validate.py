@@ -19,7 +19,7 @@ from provenance.audit.results import EngineVerdict, ResultSet, no_counts, tally
 from provenance.audit.waivers import read_waivers
 from provenance.findings import Result
 from provenance.fixity.verify import verify_fixity
-from provenance.parsing.corpus import parse_corpus
+from provenance.parsing.corpus import MAX_ARTICLE_BYTES, parse_corpus
 from provenance.parsing.outlets import load_registry
 
 FailOn = Literal["error", "warning"]
@@ -119,7 +119,10 @@ def _details(check: CheckSpec, frames: Mapping[str, Any], failing: set[str | Non
     shown = [c for c in columns if c in articles.columns]
     files = [str(f) for f in articles["file"]]
     rows = zip(*[_json_column(articles[c]) for c in shown], strict=True) if shown else [()] * len(files)
-    return {f: dict(zip(shown, row, strict=True)) for f, row in zip(files, rows, strict=True)}
+    return {
+        f: {c: excerpt(v) if isinstance(v, str) else v for c, v in zip(shown, row, strict=True)}
+        for f, row in zip(files, rows, strict=True)
+    }
 
 
 def validate_corpus(
@@ -131,6 +134,7 @@ def validate_corpus(
     now: datetime | None = None,
     gx_docs: Path | None = None,
     progress: Callable[[str], None] | None = None,
+    max_bytes: int | None = None,
 ) -> Audit:
     """Audit `corpus` end to end; raises ManifestError only when INDEX.md or WAIVERS.md is unusable."""
     started = now or datetime.now(UTC)
@@ -148,7 +152,14 @@ def validate_corpus(
     fixity = verify_fixity(corpus, jobs=jobs)
     stage("fixity")
     registry = load_registry(corpus)
-    tables = parse_corpus(corpus, jobs=jobs, registry=registry, lean=True, rows=fixity.manifest.rows)
+    tables = parse_corpus(
+        corpus,
+        jobs=jobs,
+        registry=registry,
+        lean=True,
+        rows=fixity.manifest.rows,
+        max_bytes=max_bytes or MAX_ARTICLE_BYTES,
+    )
     stage("parse")
     from expectations.view import articles_view
 
@@ -181,7 +192,10 @@ def validate_corpus(
     used |= set(fixity.checks_for_matching_file())  # every listed file ran these, whatever it gave
     pin = fixity.pin
     flagged = sorted({r.file for r in notable if r.file is not None and r.status in ("failed", "waived")})
-    article_facts = _article_facts(corpus, tables.articles, flagged[:DETAIL_LIMIT], registry=registry)
+    encodings = {row.file: _declared_encoding(row) for row in fixity.manifest.rows}
+    article_facts = _article_facts(
+        corpus, tables.articles, flagged[:DETAIL_LIMIT], registry=registry, encodings=encodings
+    )
     return Audit(
         results=results,
         ok=ok,
@@ -226,6 +240,8 @@ def _run_engines(
 
 
 DETAIL_LIMIT = 500  # articles whose lines the report carries (the first flagged ones, by file)
+LINES_SHOWN = 400  # lines of one article the report carries
+EXCERPT_CHARS = 2000  # characters of one line or fact the report quotes
 _FACTS = (
     "file",
     "sha256",
@@ -244,29 +260,53 @@ _FACTS = (
 )
 
 
-def _article_facts(corpus: Path, articles: Any, detailed: Sequence[str], *, registry: Any) -> list[dict[str, Any]]:
-    """Per article the facts a steward reads, and for flagged ones (up to a limit) every line."""
-    from provenance.parsing.article import parse_article
+def _article_facts(
+    corpus: Path, articles: Any, detailed: Sequence[str], *, registry: Any, encodings: Mapping[str, str | None]
+) -> list[dict[str, Any]]:
+    """Per article the facts a steward reads, and for flagged ones (up to a limit) their lines.
 
+    The lines are read again beneath the corpus (safeopen: no link followed, no FIFO opened) and
+    shown only when the bytes are the ones parsed (same sha256); every text is a bounded excerpt.
+    """
+    from hashlib import sha256
+
+    from provenance.parsing.article import parse_article
+    from provenance.parsing.corpus import MAX_ARTICLE_BYTES
+    from provenance.safeopen import read_beneath
+
+    digests = dict(zip(articles["file"].astype(str), articles["sha256"].astype(str), strict=True))
     lines: dict[str, list[dict[str, Any]]] = {}
     for file in detailed:
         try:
-            data = (corpus / file).read_bytes()
+            data = read_beneath(corpus, file, limit=MAX_ARTICLE_BYTES)
         except OSError:
             continue
-        parsed = parse_article(data, file=file, registry=registry)
+        if sha256(data).hexdigest() != digests.get(file):
+            continue  # changed since it was parsed: show nothing rather than other bytes
+        parsed = parse_article(data, file=file, registry=registry, encoding=encodings.get(file))
         lines[file] = [
-            {"line": r["line"], "role": r["role"], "text": r["text"], "duplicate_of": r["duplicate_of"]}
-            for r in parsed.paragraphs
+            {"line": r["line"], "role": r["role"], "text": excerpt(r["text"]), "duplicate_of": r["duplicate_of"]}
+            for r in parsed.paragraphs[:LINES_SHOWN]
         ]
     columns = [_json_column(articles[name]) for name in _FACTS]
     facts = []
     for row in zip(*columns, strict=True):
-        item = dict(zip(_FACTS, row, strict=True))
+        item = {
+            name: excerpt(value) if isinstance(value, str) else value for name, value in zip(_FACTS, row, strict=True)
+        }
         if item["file"] in lines:
             item["lines"] = lines[item["file"]]
         facts.append(item)
     return facts
+
+
+def _declared_encoding(row: Any) -> str | None:
+    return next((v.strip() for k, v in row.extra.items() if k.lower() == "encoding" and v.strip()), None)
+
+
+def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
+    """At most `limit` characters of `text`, with an ellipsis and the full length when cut."""
+    return text if len(text) <= limit else f"{text[:limit]}… [{len(text):,} characters in all]"
 
 
 def _json_column(series: Any) -> list[Any]:

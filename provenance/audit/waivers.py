@@ -14,6 +14,7 @@ from provenance.errors import ManifestError, Problem
 from provenance.findings import Result
 from provenance.manifest.mdtable import cells, find_tables, is_delimiter, unquote
 from provenance.manifest.paths import path_problem
+from provenance.safeopen import read_metadata
 
 WAIVERS_NAME = "WAIVERS.md"
 REQUIRED = ("file", "check", "sha256", "expires", "reason")
@@ -35,12 +36,13 @@ class Waiver:
 def read_waivers(corpus: Path) -> list[Waiver]:
     """The waivers in corpus/WAIVERS.md ([] when there is none); every problem raised at once."""
     path = corpus / WAIVERS_NAME
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
+    data = read_metadata(corpus, WAIVERS_NAME)  # no link followed, no FIFO opened
+    if data is None:
         return []
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ManifestError(path, f"cannot read: {exc}") from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ManifestError(path, [Problem(data[: exc.start].count(b"\n") + 1, "not valid UTF-8")]) from None
     return parse_waivers(text, path=path)
 
 

@@ -11,9 +11,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from provenance.atomic import write_atomic
+from provenance.errors import ManifestError, Problem
 from provenance.fixity.walk import Entry, walk_corpus
 from provenance.manifest.model import INDEX_NAME, Manifest, Row, render_manifest
-from provenance.manifest.reader import read_manifest
+from provenance.manifest.reader import parse_manifest
+from provenance.safeopen import read_metadata
+
+INDEX_LIMIT = 1 << 30  # an INDEX.md of a million rows is about 150 MB
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,9 +76,10 @@ def plan_index(
     (verify --strict) reuse that work instead of doing it twice.
     """
     path = corpus / INDEX_NAME
+    data = read_metadata(corpus, INDEX_NAME, limit=INDEX_LIMIT)  # read once, as bytes: CRLF stays CRLF
+    current = _decode(data, path) if data is not None else None
     if manifest is None:
-        manifest = read_manifest(corpus) if path.exists() else Manifest()
-    current = path.read_text(encoding="utf-8-sig") if path.exists() else None
+        manifest = parse_manifest(current, path=path) if current is not None else Manifest()
     old = manifest.by_file()
     if entries is None:
         entries = walk_corpus(corpus, listed=old.keys(), jobs=jobs, progress=progress)
@@ -106,6 +111,14 @@ def plan_index(
         tuple(removed),
         tuple(sorted(skipped, key=lambda e: e.path)),
     )
+
+
+def _decode(data: bytes, path: Path) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ManifestError(path, [Problem(line, "not valid UTF-8")]) from None
 
 
 def write_index(update: IndexUpdate) -> bool:

@@ -128,6 +128,8 @@ def _checks_for(listed: bool, entry: Entry | None, depth: Depth) -> list[str]:
     checks: list[str] = [Check.FIXITY_PRESENT] if listed else []
     if entry is None:
         return checks
+    if entry.kind == "unsafe":  # a name no manifest can hold: that is its one finding
+        return [*checks, Check.FIXITY_UNSAFE_NAME]
     checks.append(Check.FIXITY_LISTED)
     if entry.kind != "file":
         return [*checks, Check.FIXITY_READABLE if entry.kind == "unreadable" else Check.FIXITY_REGULAR_FILE]
@@ -231,7 +233,9 @@ def verify_fixity(
         )
     failures += _row_failures(listed, differing, depth)
     for name, entry in differing.items():
-        if name not in listed:
+        if entry.kind == "unsafe":
+            failures.append(failed(Check.FIXITY_UNSAFE_NAME, name, entry.error))
+        elif name not in listed:
             failures.append(
                 failed(Check.FIXITY_LISTED, name, "on disk but not listed in INDEX.md: run `corpus-audit index`")
             )

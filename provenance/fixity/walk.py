@@ -1,6 +1,7 @@
 """Walk a corpus directory and hash its payload: links never followed, parallel across folders.
 
-One pass does both jobs: each folder is opened once (O_NOFOLLOW), listed with os.listdir on its
+One pass does both jobs: each folder is opened once (beneath the corpus, no link followed at any
+component: safeopen.py), walked iteratively (no depth limit), listed with os.listdir on its
 descriptor, and the files in it are opened relative to it, 64 at a time with a read-ahead hint
 (readahead.py), so a 100,000-file corpus costs little more than the open/read/close of each
 file, and a cold cache's disk reads overlap. Memory per worker is one fixed read buffer.
@@ -16,15 +17,16 @@ from collections.abc import Callable, Collection, Iterator, Mapping
 from pathlib import Path
 from typing import Literal, NamedTuple
 
+from provenance.manifest.paths import path_problem
 from provenance.parallel import ordered_map
 from provenance.readahead import AHEAD, close_all, open_ahead
+from provenance.safeopen import open_beneath, open_dir
 
 #: The corpus's own metadata files at its top level: never payload.
 METADATA_FILES = frozenset({"INDEX.md", "WAIVERS.md", "outlets.toml"})
 BUFFER = 1 << 18  # bytes read per call: bounded memory whatever the file size
 
-Kind = Literal["file", "symlink", "special", "unreadable", "missing"]
-_DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
+Kind = Literal["file", "symlink", "special", "unreadable", "missing", "unsafe"]
 
 
 class Entry(NamedTuple):
@@ -89,15 +91,11 @@ def _audit_folder(folder: str) -> tuple[list[Entry], int]:
     """Entries directly in `folder`, plus whole subtrees that no other task covers; and how many."""
     root, _, _, expected, by_folder = _settings
     out: list[Entry] = []
+    root_fd = open_dir(root)
     try:
-        fd = _open_folder(root, folder)
-    except OSError:
-        fd = -1  # missing, a link or unreadable: its listed files are missing
-    if fd >= 0:
-        try:
-            _scan(fd, folder, bytearray(BUFFER), out)
-        finally:
-            os.close(fd)
+        _walk_from(root_fd, folder, bytearray(BUFFER), out)
+    finally:
+        os.close(root_fd)
     count = len(out)
     if expected is None:
         return out, count
@@ -114,25 +112,41 @@ def _matches(entry: Entry, want: tuple[int, str | None] | None) -> bool:
     return want[1] is None or entry.sha256 == want[1]
 
 
-def _open_folder(root: str, folder: str) -> int:
-    """Open root/folder one component at a time, refusing a link at every step."""
-    fd = os.open(root, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
-    for part in folder.split("/") if folder else ():
+def _walk_from(root_fd: int, top: str, buffer: bytearray, out: list[Entry]) -> None:
+    """Scan `top` and the subfolders no other task covers, iteratively: no depth limit.
+
+    Each folder is opened beneath the corpus from its root (no link followed at any component,
+    openat2 where the kernel has it), scanned and closed before the next, so descriptors stay
+    bounded however deep the tree is.
+    """
+    pending = [top]
+    while pending:
+        folder = pending.pop()
         try:
-            child = os.open(part, _DIR_FLAGS, dir_fd=fd)
+            fd = open_beneath(root_fd, folder, directory=True)
+        except OSError as exc:
+            if folder != top:  # a subfolder that vanished or was swapped for a link meanwhile
+                out.append(Entry(folder, "unreadable", error=exc.strerror or str(exc)))
+            continue  # the task's own folder missing or a link: its listed files are missing
+        try:
+            subfolders = _scan(fd, folder, buffer, out)
         finally:
             os.close(fd)
-        fd = child
-    return fd
+        prefix = folder + "/" if folder else ""
+        pending.extend(prefix + name for name in reversed(subfolders))
 
 
-def _scan(fd: int, folder: str, buffer: bytearray, out: list[Entry]) -> None:
-    _, task_folders, hash_files, _, _ = _settings
+def _scan(fd: int, folder: str, buffer: bytearray, out: list[Entry]) -> list[str]:
+    """Hash the files directly in the folder open on `fd`; the names of its subfolders to walk."""
+    _, task_folders, hash_files, expected, _ = _settings
     prefix = folder + "/" if folder else ""
     names: list[str] = []
-    for name in os.listdir(fd):
+    for name in sorted(os.listdir(fd)):
         rel = prefix + name
         if name.startswith(".") or (not folder and name in METADATA_FILES):
+            continue
+        if unsafe := _name_problem(name):
+            out.append(Entry(_shown(rel), "unsafe", error=unsafe))
             continue
         if rel in task_folders:  # its own task walks it, unless it is not a real folder
             mode = os.lstat(name, dir_fd=fd).st_mode
@@ -147,22 +161,30 @@ def _scan(fd: int, folder: str, buffer: bytearray, out: list[Entry]) -> None:
         try:
             for name, file_fd in zip(chunk, opened, strict=True):
                 entry = _read_entry(fd, name, prefix + name, file_fd, hash_files=hash_files, buffer=buffer)
-                if entry is None:  # a folder no task covers: walked below, once this chunk's files are closed
+                if entry is None:  # a folder no task covers: walked after this folder is closed
                     subfolders.append(name)
+                    if expected is not None and prefix + name in expected:  # listed as a file
+                        out.append(Entry(prefix + name, "special", error="a folder where a file was expected"))
                 else:
                     out.append(entry)
         finally:
             close_all(opened)
-    for name in subfolders:
-        try:
-            child = os.open(name, _DIR_FLAGS, dir_fd=fd)
-        except OSError as exc:
-            out.append(Entry(prefix + name, "unreadable", error=exc.strerror or str(exc)))
-            continue
-        try:
-            _scan(child, prefix + name, buffer, out)
-        finally:
-            os.close(child)
+    return subfolders
+
+
+def _name_problem(name: str) -> str | None:
+    """Why a name on disk cannot be listed in INDEX.md (not UTF-8, or unsafe), or None."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return "file name is not valid UTF-8: rename it"
+    problem = path_problem(name)
+    return f"{problem}: rename it" if problem else None
+
+
+def _shown(rel: str) -> str:
+    """A path as reports show it: bytes that are not UTF-8 written as \\xNN escapes."""
+    return rel.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def _read_entry(

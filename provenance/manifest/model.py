@@ -16,7 +16,8 @@ INDEX_NAME = "INDEX.md"
 REQUIRED = ("file", "sha256", "bytes")
 DEFAULT_HEADER = ("file", "sha256", "bytes")
 PIN_LINE = re.compile(
-    r"^\*\*Corpus pin:\*\* (?P<files>\d+) files?, (?P<bytes>\d+) bytes, sha256 `(?P<digest>[0-9a-f]{64})`$"
+    r"^\*\*Corpus pin:\*\* (?P<files>[0-9]{1,18}) files?, (?P<bytes>[0-9]{1,24}) bytes, "
+    r"sha256 `(?P<digest>[0-9a-f]{64})`\Z"
 )
 _NEW_PROLOGUE = (
     "# Corpus manifest",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 _DRIVE = re.compile(r"^[A-Za-z]:")
-_PART = r"(?!\.{1,2}(?:/|\Z))(?!~)[^/\\\x00-\x1f\x7f]+"
+_PART = r"(?!\.{1,2}(?:/|\Z))(?!~)[^/\\\x00-\x1f\x7f-\x9f\u2028\u2029]+"
 #: Matches exactly the paths path_problem accepts; the fast test for 100,000-row manifests.
 SAFE_PATH = re.compile(rf"^(?![A-Za-z]:)(?:{_PART}/)*{_PART}\Z")  # \Z: "$" would allow a final newline
 
@@ -16,8 +16,8 @@ def path_problem(path: str) -> str | None:
         return "empty file name"
     if "\x00" in path:
         return "file name contains a NUL byte"
-    if any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in path):
-        return f"file name {path!r} contains a control character"
+    if any(ord(ch) < 0x20 or 0x7F <= ord(ch) <= 0x9F or ch in "\u2028\u2029" for ch in path):
+        return f"file name {path!r} contains a control character or line separator"
     if "\\" in path:
         return f"file name {path!r} contains a backslash (use '/')"
     if path.startswith("/") or _DRIVE.match(path):

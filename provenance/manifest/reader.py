@@ -13,8 +13,11 @@ from provenance.manifest.mdtable import is_fence, is_row
 from provenance.manifest.mdtable import unquote as _unquote
 from provenance.manifest.model import INDEX_NAME, NO_EXTRA, PIN_LINE, REQUIRED, Manifest, Pin, Row
 from provenance.manifest.paths import SAFE_PATH, path_problem
+from provenance.safeopen import open_metadata
 
 _HEX64 = re.compile(r"^[0-9a-fA-F]{64}$")
+MAX_LINE = 1 << 20  # bytes in one INDEX.md line: a row is a few hundred
+MAX_SIZE_DIGITS = 18  # 10**18 bytes is an exabyte: a larger size is a typo, and int() is bounded
 _NO_TABLE = "no table found: expected one pipe table with columns file, sha256, bytes"
 _NO_DELIMITER = "the header must be followed by a delimiter row such as |---|---|"
 
@@ -66,15 +69,14 @@ class _FileLines:
         self.path, self.crlf = path, False
 
     def __iter__(self) -> Iterator[str]:
-        try:
-            handle = self.path.open("rb")
-        except FileNotFoundError:
-            corpus = self.path.parent
-            raise ManifestError(self.path, f"no {INDEX_NAME} in {corpus}: run `corpus-audit index {corpus}`") from None
-        except OSError as exc:
-            raise ManifestError(self.path, f"cannot read: {exc.strerror}") from None
+        corpus = self.path.parent
+        handle = open_metadata(corpus, self.path.name)  # no link followed, no FIFO opened
+        if handle is None:
+            raise ManifestError(self.path, f"no {INDEX_NAME} in {corpus}: run `corpus-audit index {corpus}`")
         with handle:
-            for number, raw in enumerate(handle, start=1):
+            for number, raw in enumerate(iter(lambda: handle.readline(MAX_LINE + 1), b""), start=1):
+                if len(raw) > MAX_LINE:
+                    raise ManifestError(self.path, [Problem(number, f"line longer than {MAX_LINE:,} bytes")])
                 data = raw[3:] if number == 1 and raw.startswith(b"\xef\xbb\xbf") else raw
                 self.crlf = self.crlf or data.endswith(b"\r\n")
                 try:
@@ -198,7 +200,9 @@ class _Reader:
             if not _HEX64.match(sha):
                 problems.append(f"bad sha256 {sha!r} for {name!r}: expected 64 hex digits")
             if not (size.isascii() and size.isdigit()):
-                problems.append(f"bad size {size!r} for {name!r}: expected a whole number of bytes")
+                problems.append(f"bad size {_excerpt(size)!r} for {name!r}: expected a whole number of bytes")
+            elif len(size.lstrip("0")) > MAX_SIZE_DIGITS:
+                problems.append(f"bad size {_excerpt(size)!r} for {name!r}: larger than any file can be")
             if (first := self.twin(name)) is not None:
                 problems.append(f"{name!r} is listed twice (first on line {first})")
             if problems:
@@ -230,12 +234,17 @@ class _Reader:
         )
 
 
+def _excerpt(text: str, limit: int = 40) -> str:
+    """A cell as a message quotes it: at most `limit` characters."""
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
 def _row_pattern(keys: list[str]) -> re.Pattern[str]:
     """A regex matching a valid row without escaped pipes; each cell is a group, stripped."""
     cell = {
         "file": r"`?([^|\\`]*?)`?",
         "sha256": r"([0-9a-f]{64})",
-        "bytes": r"(\d+)",
+        "bytes": r"([0-9]{1,18})",  # ASCII digits only (\d is Unicode), and no size int() refuses
     }
     other = r"([^|\\]*?)"
     body = r"\|".join(rf"[ \t]*{cell.get(k, other)}[ \t]*" for k in keys)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import itertools
 import os
-import stat
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -22,12 +21,14 @@ from provenance.parsing.article import LINE_COLUMNS, ParsedArticle, parse_articl
 from provenance.parsing.outlets import Registry, load_registry
 from provenance.parsing.tables import TableBatch, arrow_schema, column_batch, record_batch, to_frame
 from provenance.readahead import close_all, open_ahead
+from provenance.safeopen import TooLargeError, open_dir, read_fd
 
 if TYPE_CHECKING:
     import pandas as pd
 
 BATCH = 64  # files per worker task
-READ_LIMIT = 256 << 20  # a file larger than this is recorded as a problem, not read whole
+#: Articles larger than this are not read: they get text.too_large, so memory stays bounded.
+MAX_ARTICLE_BYTES = 16 << 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,23 +66,26 @@ def _source(row: Row) -> Source:
     return Source(row.file, extra.get("encoding"), extra.get("outlet"), extra.get("url"), extra.get("retrieved"))
 
 
-_worker: tuple[Path, Registry, tuple[Column, ...]] | None = None
+_worker: tuple[int, Registry, tuple[Column, ...], int] | None = None
 
 
-def _init(corpus: Path, registry: Registry, paragraph_columns: tuple[Column, ...]) -> None:
-    global _worker  # noqa: PLW0603 - per-process state set once by the pool initializer
-    _worker = (corpus, registry, paragraph_columns)
+def _init(corpus: Path, registry: Registry, paragraph_columns: tuple[Column, ...], max_bytes: int) -> None:
+    """Per-process state, set once by the pool initializer: the corpus folder stays open in it."""
+    global _worker  # noqa: PLW0603
+    if _worker is not None:
+        os.close(_worker[0])
+    _worker = (open_dir(corpus), registry, paragraph_columns, max_bytes)
 
 
 def _parse_batch(batch: Sequence[Source]) -> TableBatch:
     """Parse a batch of files into Arrow record batches, in the worker: only columns cross processes."""
     assert _worker is not None
-    corpus, registry, paragraph_columns = _worker
+    root_fd, registry, paragraph_columns, max_bytes = _worker
     with gcpause.paused():  # parsing makes no reference cycles
-        paths = [f"{corpus}/{source.file}" for source in batch]  # a str join: cheaper than pathlib
-        opened = open_ahead(paths, length=READ_LIMIT + 1)  # the batch's reads overlap on a cold cache
+        # Opened beneath the corpus, no link followed; the batch's reads overlap on a cold cache.
+        opened = open_ahead([source.file for source in batch], root_fd=root_fd, length=max_bytes + 1)
         try:
-            parsed = [_parse_one(source, fd, registry) for source, fd in zip(batch, opened, strict=True)]
+            parsed = [_parse_one(source, fd, registry, max_bytes) for source, fd in zip(batch, opened, strict=True)]
         finally:
             close_all(opened)
         articles = [item.article for item in parsed]
@@ -102,46 +106,26 @@ def _line_columns(parsed: Sequence[ParsedArticle]) -> dict[str, list[Any]]:
     return columns
 
 
-def _parse_one(source: Source, opened: int | OSError, registry: Registry) -> ParsedArticle:
-    """Parse one file from its open descriptor (or the error opening it gave)."""
+def _parse_one(source: Source, opened: int | OSError, registry: Registry, max_bytes: int) -> ParsedArticle:
+    """Parse one file from its open descriptor (or the error opening it gave); never raises."""
     try:
         if isinstance(opened, OSError):
             raise opened
-        data = _read_fd(opened, limit=READ_LIMIT + 1)
-        problem = None
-        if len(data) > READ_LIMIT:
-            data, problem = data[:READ_LIMIT], f"{Code.TEXT_TOO_LARGE}: only the first {READ_LIMIT} bytes were parsed"
+        data = read_fd(opened, limit=max_bytes)
         parsed = parse_article(data, file=source.file, registry=registry, encoding=source.encoding)
-        if problem:
-            parsed.article["parse_errors"] = "\n".join(filter(None, [parsed.article["parse_errors"], problem]))
-            parsed.article["parse_error_count"] += 1
+    except TooLargeError as exc:
+        parsed = _unparsed(source, registry, Code.TEXT_TOO_LARGE, f"{exc.strerror}; not parsed", size=exc.size)
     except OSError as exc:
-        parsed = parse_article(b"", file=source.file, registry=registry)
-        parsed.article.update(
-            parse_errors=f"{Code.TEXT_UNREADABLE}: {exc.strerror or exc}", parse_error_count=1, sha256="", bytes=0
-        )
+        parsed = _unparsed(source, registry, Code.TEXT_UNREADABLE, exc.strerror or str(exc), size=0)
     parsed.article.update(index_outlet=source.outlet, index_url=source.url, retrieved_at=_when(source.retrieved))
     return parsed
 
 
-def _read_fd(fd: int, *, limit: int) -> bytes:
-    """At most `limit` bytes of the regular file open on `fd`.
-
-    The buffer is sized from fstat: asking for `limit` bytes at once would allocate `limit` bytes
-    for every file. A file that grows while being read is read on to the limit.
-    """
-    info = os.fstat(fd)
-    if not stat.S_ISREG(info.st_mode):
-        raise OSError("not a regular file")
-    chunks = []
-    want, got = min(info.st_size + 1, limit), 0
-    while got < limit and (chunk := os.read(fd, want)):
-        chunks.append(chunk)
-        got += len(chunk)
-        if len(chunk) < want and got >= info.st_size:  # the end fstat saw: no extra read to see EOF
-            break
-        want = min(1 << 20, limit - got)
-    return b"".join(chunks)  # a single chunk is returned as it is, not copied
+def _unparsed(source: Source, registry: Registry, code: Code, detail: str, *, size: int) -> ParsedArticle:
+    """The row of a file that was not read: its problem, and no text."""
+    parsed = parse_article(b"", file=source.file, registry=registry)
+    parsed.article.update(parse_errors=f"{code}: {detail}", parse_error_count=1, sha256="", bytes=size)
+    return parsed
 
 
 def _when(text: str | None) -> datetime | None:
@@ -163,6 +147,7 @@ def iter_batches(
     lean: bool = False,
     progress: Callable[[int], None] | None = None,
     rows: Iterable[Row] | None = None,
+    max_bytes: int = MAX_ARTICLE_BYTES,
 ) -> Iterator[TableBatch]:
     """The parsed corpus as Arrow record batches in file order, BATCH articles each.
 
@@ -178,7 +163,8 @@ def iter_batches(
     sources = corpus_sources(corpus) if rows is None else map(_source, sorted(rows, key=lambda row: row.file))
     batches = _chunks(sources, BATCH)
     done = 0
-    for batch in ordered_map(_parse_batch, batches, jobs=jobs, initializer=_init, initargs=(corpus, registry, columns)):
+    settings = (corpus, registry, columns, max_bytes)
+    for batch in ordered_map(_parse_batch, batches, jobs=jobs, initializer=_init, initargs=settings):
         yield batch
         done += batch.articles.num_rows
         if progress:
@@ -205,6 +191,7 @@ def parse_corpus(
     lean: bool = False,
     progress: Callable[[int], None] | None = None,
     rows: Iterable[Row] | None = None,
+    max_bytes: int = MAX_ARTICLE_BYTES,
 ) -> CorpusTables:
     """Parse every article of `corpus` into DataFrames, without touching disk beyond reading.
 
@@ -216,7 +203,10 @@ def parse_corpus(
     corpus = Path(corpus)
     articles: list[pa.RecordBatch] = []
     paragraphs: list[pa.RecordBatch] = []
-    for batch in iter_batches(corpus, registry=registry, jobs=jobs, lean=lean, progress=progress, rows=rows):
+    batches = iter_batches(
+        corpus, registry=registry, jobs=jobs, lean=lean, progress=progress, rows=rows, max_bytes=max_bytes
+    )
+    for batch in batches:
         articles.append(batch.articles)
         paragraphs.append(batch.paragraphs)
     return CorpusTables(
