@@ -152,7 +152,9 @@ def validate(
     folder = _output_dir(report_dir) if report_dir is not None else None
     chosen = tuple(engines or ENGINE_NAMES)
     docs = folder / "gx" if folder is not None and "gx" in chosen and gx_docs else None
-    audit = validate_corpus(root, engines=chosen, jobs=jobs, fail_on=fail_on, now=now, gx_docs=docs, progress=progress)
+    audit = validate_corpus(
+        root, engines=chosen, jobs=jobs, fail_on=fail_on, now=now, gx_docs=docs, progress=progress, max_bytes=max_bytes
+    )
     if folder is None:
         return Validated(audit, None, summarize(audit.results))
     summary_file = Path(step_summary) if step_summary else None
