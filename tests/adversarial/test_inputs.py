@@ -60,7 +60,7 @@ def _folder_link_to_outside_fifo(root: Path, outside: Path) -> None:
     shutil.rmtree(root / "2022")
     (root / "2022").symlink_to(outside)
     (outside / "b.txt").unlink(missing_ok=True)
-    os.rename(outside / "fifo", outside / "b.txt")
+    (outside / "fifo").rename(outside / "b.txt")
 
 
 def _folder_listed_as_file(root: Path, outside: Path) -> None:
