@@ -264,17 +264,21 @@ def test_a_very_deep_tree_is_walked_without_recursion(make_corpus: Callable[[str
     """1,200 nested folders: index, verify and validate finish (no RecursionError, no exit 3)."""
     root = make_corpus("fixity-clean")
     root = root.rename(root.parent / "c")
-    deep = root
-    for _ in range(1200):
-        deep = deep / "d"
-        deep.mkdir()
-    (deep / "deep.txt").write_text("نص عميق\n", encoding="utf-8")
-    _index(root)
-    assert "d/" * 1200 + "deep.txt" in (root / "INDEX.md").read_text(encoding="utf-8")
-    verified = run_cli("verify", "c", cwd=root.parent)
-    assert verified.code == 0, verified.err
-    validated = run_cli(*VALIDATE, cwd=root.parent)
-    assert validated.code == 1 and "Traceback" not in validated.err  # short article: findings, not a crash
+    levels = [root / ("d/" * n).rstrip("/") for n in range(1, 1201)]
+    for level in levels:
+        level.mkdir()
+    (levels[-1] / "deep.txt").write_text("نص عميق\n", encoding="utf-8")
+    try:
+        _index(root)
+        assert "d/" * 1200 + "deep.txt" in (root / "INDEX.md").read_text(encoding="utf-8")
+        verified = run_cli("verify", "c", cwd=root.parent)
+        assert verified.code == 0, verified.err
+        validated = run_cli(*VALIDATE, cwd=root.parent)
+        assert validated.code == 1 and "Traceback" not in validated.err  # short article: findings, no crash
+    finally:  # shutil.rmtree (and so pytest's clean-up) recurses: remove the tree bottom up
+        (levels[-1] / "deep.txt").unlink()
+        for level in reversed(levels):
+            level.rmdir()
 
 
 def test_a_crlf_manifest_settles(make_corpus: Callable[[str], Path]) -> None:
