@@ -9,6 +9,7 @@ import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -212,3 +213,25 @@ def test_article_facts_convert_column_by_column_as_value_by_value(corpus: str) -
     articles = parse_corpus(RESOURCES / corpus).articles
     for name in _FACTS:
         assert _json_column(articles[name]) == [_json_value(v) for v in articles[name]], name
+
+
+def test_a_file_changed_between_hashing_and_parsing_fails_sha256(
+    corpus: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """validate parses the bytes fixity vetted: a file swapped after the walk fails fixity.sha256."""
+    import provenance.audit.validate as validate_module
+
+    root = corpus("fixity-clean")
+    real = validate_module.verify_fixity
+
+    def then_swap(*args: Any, **kwargs: Any) -> Any:
+        report = real(*args, **kwargs)
+        (root / "a.txt").write_text("نص آخر بعد التحقق\n", encoding="utf-8")  # changed after hashing
+        return report
+
+    monkeypatch.setattr(validate_module, "verify_fixity", then_swap)
+    audit = validate_corpus(root, engines=("pandera",))
+    failed = [r for r in audit.notable() if r.status == "failed" and r.check == "fixity.sha256"]
+    assert [r.file for r in failed] == ["a.txt"]
+    assert "changed while it was being audited" in failed[0].message
+    assert not audit.ok

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -89,6 +89,26 @@ class FixityReport:
             },
             "results": results,
         }
+
+    def with_changed_since(self, parsed: Mapping[str, tuple[int, str]]) -> FixityReport:
+        """This report, plus fixity.sha256 for files whose bytes read later ({file: (size, sha256)})
+        are not the bytes this walk vetted: a file changed while it was being audited."""
+        failures = list(self.failures)
+        differing = dict(self.differing)
+        for name, row in self.manifest.by_file().items():
+            size, digest = parsed.get(name, (row.bytes, row.sha256))
+            if name in self.differing or not digest or digest == row.sha256:
+                continue
+            differing[name] = Entry(name, "file", size, digest)
+            message = "changed while it was being audited: the bytes parsed are not the bytes hashed"
+            failures.append(failed(Check.FIXITY_SHA256, name, message, expected=row.sha256, found=digest))
+        if len(failures) == len(self.failures):
+            return self
+        grouped: dict[str | None, list[Result]] = {}
+        for finding in failures:
+            grouped.setdefault(finding.file, []).append(finding)
+        failures.sort(key=Result.sort_key)
+        return replace(self, differing=differing, failures=tuple(failures), failures_by_file=grouped)
 
     def text_lines(self) -> list[str]:
         """What `verify` prints: one line per problem, then the verdict with the corpus pin."""
