@@ -183,8 +183,14 @@ def _name_problem(name: str) -> str | None:
 
 
 def _shown(rel: str) -> str:
-    """A path as reports show it: bytes that are not UTF-8 written as \\xNN escapes."""
-    return rel.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    """An unsafe path as reports show it: bytes that are not UTF-8, control characters and line
+    separators written as backslash escapes, so the name can never break a line of output."""
+    text = rel.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return "".join(ch.encode("unicode_escape").decode("ascii") if _unprintable(ch) else ch for ch in text)
+
+
+def _unprintable(ch: str) -> bool:
+    return ord(ch) < 0x20 or 0x7F <= ord(ch) <= 0x9F or ch in "\u2028\u2029"
 
 
 def _read_entry(
