@@ -13,6 +13,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from provenance.atomic import check_folder
 from provenance.errors import UsageError
 
 if TYPE_CHECKING:
@@ -34,10 +35,8 @@ def _corpus_dir(corpus: StrPath) -> Path:
 
 
 def _output_dir(path: StrPath) -> Path:
-    folder = Path(path)
-    if folder.exists() and not folder.is_dir():
-        raise UsageError(f"{folder}: exists and is not a directory")
-    return folder
+    """A folder to write into, checked before any work: it must be one or be creatable."""
+    return check_folder(Path(path))
 
 
 def verify(
@@ -172,7 +171,7 @@ def report(audit_json: StrPath, *, fmt: ReportFormat, out: StrPath | None = None
     target = Path(out) if out is not None else source.parent / FORMATS[fmt]
     if target.is_dir():
         raise UsageError(f"{target}: is a directory")
-    target.parent.mkdir(parents=True, exist_ok=True)
+    _output_dir(target.parent)
     write_reports(replay(data), targets={fmt: target})
     return target, data.ok
 

@@ -7,11 +7,13 @@ import os
 import tempfile
 from pathlib import Path
 
+from provenance.errors import UsageError
+
 
 def write_atomic(path: Path, data: bytes | str) -> None:
     """Replace `path` with `data` so readers see the old file or the new one, never half of one."""
     payload = data.encode("utf-8") if isinstance(data, str) else data
-    path.parent.mkdir(parents=True, exist_ok=True)
+    make_folder(path.parent)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -34,3 +36,28 @@ def _mode_for(path: Path) -> int:
         mask = os.umask(0)
         os.umask(mask)
         return 0o666 & ~mask
+
+
+def check_folder(path: Path) -> Path:
+    """`path` if it is a folder or can be made one; a usage error naming whatever is in the way.
+
+    Nothing is created, so a long run can check its output folder before it starts.
+    """
+    for existing in (path, *path.parents):
+        if os.path.exists(existing):  # follows symbolic links; "under a file" reads as absent, so go up
+            if os.path.isdir(existing):
+                return path
+            if existing == path:
+                raise UsageError(f"{path}: exists and is not a directory")
+            raise UsageError(f"{path}: {existing} is not a directory")
+    return path
+
+
+def make_folder(path: Path) -> Path:
+    """Create `path` and its parents (fine if they exist); a usage error when a file is in the way."""
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError) as exc:
+        check_folder(path)  # names the file in the way
+        raise UsageError(f"{path}: cannot create the folder: {exc.strerror}") from None
+    return path

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from provenance import gcpause
+from provenance.atomic import make_folder
 from provenance.audit.audit_json import Written, write_report
 from provenance.audit.validate import Audit
 from provenance.render.markdown import render_markdown
@@ -32,7 +33,7 @@ def publish_reports(
     `started` (a perf_counter reading) gives the run's duration in the run block; `step_summary`
     is a GitHub Actions job summary file that audit.md's text is appended to.
     """
-    directory.mkdir(parents=True, exist_ok=True)
+    make_folder(directory)
     targets = default_targets(directory)
     written: list[Written] = []
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from expectations.columns import ARTICLES, PARAGRAPHS, Column, Kind
+from provenance.atomic import make_folder
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -134,7 +135,7 @@ class _Sink:
 
 def write_tables(batches: Iterable[TableBatch], *, out: Path, fmt: Format = "parquet") -> dict[str, Path]:
     """Stream parsed batches into OUT/articles.<ext> and OUT/paragraphs.<ext>; both or neither."""
-    out.mkdir(parents=True, exist_ok=True)
+    make_folder(out)
     ext = "parquet" if fmt == "parquet" else "csv"
     targets = {"articles": out / f"articles.{ext}", "paragraphs": out / f"paragraphs.{ext}"}
     sinks: dict[str, _Sink] = {}
