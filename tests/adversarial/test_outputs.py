@@ -114,6 +114,115 @@ CASES = [
         2,
         "corpus-audit: somefile/sub: somefile is not a directory",
     ),
+    # `report` on JSON that is not an audit.json, or one with a bad head, result or article.
+    *(
+        Case(f"report-{name}", _report(document), BAD_REPORT, 2, f"corpus-audit: bad.json: {error}", ("out.md",))
+        for name, document, error in [
+            ("on-a-list", [], "not a corpus-audit audit.json (schema_version 1)"),
+            ("on-a-string", "audit", "not a corpus-audit audit.json (schema_version 1)"),
+            (
+                "results-not-a-list",
+                _audit(results={}),
+                "not a corpus-audit audit.json: 'results' has the wrong type (dict)",
+            ),
+            (
+                "articles-not-a-list",
+                _audit(articles=3),
+                "not a corpus-audit audit.json: 'articles' has the wrong type (int)",
+            ),
+            ("ok-not-a-bool", _audit(ok="yes"), "not a corpus-audit audit.json: 'ok' has the wrong type (str)"),
+            ("no-run", {k: v for k, v in _audit().items() if k != "run"}, "not a corpus-audit audit.json: lacks 'run'"),
+            (
+                "corpus-files-a-bool",
+                _audit(corpus={**_audit()["corpus"], "files": True}),
+                "not a corpus-audit audit.json: corpus 'files' has the wrong type (bool)",
+            ),
+            (
+                "corpus-digest-a-number",
+                _audit(corpus={**_audit()["corpus"], "digest": 7}),
+                "not a corpus-audit audit.json: corpus 'digest' has the wrong type (int)",
+            ),
+            (
+                "summary-count-a-string",
+                _audit(summary={**_audit()["summary"], "failed": "<b>0</b>"}),
+                "not a corpus-audit audit.json: summary 'failed' has the wrong type (str)",
+            ),
+            ("result-not-an-object", _audit(results=[_result(), 1]), "results[1]: not an object (int)"),
+            (
+                "result-without-status",
+                _audit(results=[{k: v for k, v in _result().items() if k != "status"}]),
+                "results[0]: lacks 'status'",
+            ),
+            (
+                "result-unknown-status",
+                _audit(results=[_result(status="bogus")]),
+                "results[0]: 'status' is 'bogus', not one of failed, passed, waived",
+            ),
+            (
+                "result-unknown-severity",
+                _audit(results=[_result(severity=None)]),
+                "results[0]: 'severity' has the wrong type (NoneType)",
+            ),
+            ("result-file-a-number", _audit(results=[_result(file=3)]), "results[0]: 'file' has the wrong type (int)"),
+            (
+                "result-message-a-list",
+                _audit(results=[_result(message=["x"])]),
+                "results[0]: 'message' has the wrong type (list)",
+            ),
+            (
+                "result-details-a-list",
+                _audit(results=[_result(details=[])]),
+                "results[0]: 'details' has the wrong type (list)",
+            ),
+            (
+                "waiver-without-reason",
+                _audit(results=[_result(status="waived", details={"waiver": {"expires": "2030-01-01"}})]),
+                "results[0]: details.waiver lacks 'reason'",
+            ),
+            ("article-without-file", _audit(articles=[{"title": "t"}]), "articles[0]: lacks 'file'"),
+            (
+                "article-outlet-a-number",
+                _audit(articles=[{"file": "a.txt", "outlet": 5}]),
+                "articles[0]: 'outlet' has the wrong type (int)",
+            ),
+            (
+                "article-title-an-object",
+                _audit(articles=[{"file": "a.txt", "title": {}}]),
+                "articles[0]: 'title' has the wrong type (dict)",
+            ),
+            (
+                "article-line-without-text",
+                _audit(articles=[{"file": "a.txt", "lines": [{"line": 1, "role": "body", "duplicate_of": None}]}]),
+                "articles[0]: lines[0] lacks 'text'",
+            ),
+        ]
+    ),
+    # The same, laid out as validate writes audit.json, so results and articles are read as a stream.
+    Case(
+        "report-streamed-bad-result",
+        _write("bad.json", _laid_out(_audit(results=[_result(), _result(file="b.txt", status=1)]))),
+        ("report", "bad.json", "--format", "junit", "--out", "out.xml"),
+        2,
+        "corpus-audit: bad.json: results[1]: 'status' has the wrong type (int)",
+        ("out.xml",),
+    ),
+    Case(
+        "report-streamed-bad-article",
+        _write("bad.json", _laid_out(_audit(articles=[{"file": "a.txt", "lines": 2}]))),
+        ("report", "bad.json", "--format", "html", "--out", "out.html"),
+        2,
+        "corpus-audit: bad.json: articles[0]: 'lines' has the wrong type (int)",
+        ("out.html",),
+    ),
+    Case(
+        "report-streamed-line-not-json",
+        _write("bad.json", _laid_out(_audit()).replace('"check"', "check", 1)),
+        ("report", "bad.json", "--format", "md", "--out", "out.md"),
+        2,
+        "corpus-audit: bad.json: not a corpus-audit JSON report (Expecting property name enclosed in double quotes: "
+        "line 1 column 2 (char 1))",
+        ("out.md",),
+    ),
 ]
 
 
