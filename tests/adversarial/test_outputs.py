@@ -7,6 +7,8 @@ shows anywhere and that no temporary file is left behind.
 from __future__ import annotations
 
 import json
+import re
+import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from tests.adversarial.conftest import assert_clean, run_cli
+from tests.adversarial.conftest import Run, assert_clean, run_cli
 
 CORPUS = "fixity-clean"  # the corpus each case runs on, in the folder the CLI runs from
 
@@ -79,6 +81,42 @@ class Case:
     code: int
     error: str  # the first line on stderr
     absent: tuple[str, ...] = field(default=())  # paths that must not exist afterwards
+    env: dict[str, str] = field(default_factory=dict)
+    check: Callable[[Run, Path], None] | None = None  # more to assert on the run and the folder it ran in
+
+
+INJECTED = "x\n::warning::INJECTED\n.txt"  # a file name that would print a workflow command of its own
+RAW_CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029]")  # every control character but LF
+GITHUB = {"GITHUB_ACTIONS": "true"}
+A_SHA = "bb5d66de3b94be8058733e7b158a28ce483332ffd0f06cba0395e9cefcd9b448"  # a.txt in fixity-clean
+
+
+def _unlisted(*names: str) -> Callable[[Path], None]:
+    """Files on disk in the corpus that INDEX.md does not list."""
+
+    def prepare(work: Path) -> None:
+        for name in names:
+            (work / CORPUS / name).write_text("نص\n", encoding="utf-8")
+
+    return prepare
+
+
+def _no_forged_line(run: Run, work: Path) -> None:
+    """Nothing printed holds a raw control character, and no line is a workflow command from the data."""
+    for stream in (run.out, run.err):
+        assert not RAW_CONTROL.search(stream)
+        commands = [line for line in stream.splitlines() if line.startswith("::")]
+        assert all(re.match(r"::(error|warning) file=[^:]*,title=[^:]*::", line) for line in commands), commands
+    assert "x\\n::warning::INJECTED\\n.txt" in run.out + run.err
+
+
+def _junit_parses(run: Run, work: Path) -> None:
+    """junit.xml is XML, and the control characters XML forbids show as visible escapes."""
+    from junitparser import JUnitXml
+
+    names = {case.get("name") for case in ET.parse(work / "reports" / "junit.xml").getroot().iter("testcase")}
+    assert "ctl\\x01\\x08name.txt" in names
+    assert len(list(JUnitXml.fromfile(str(work / "reports" / "junit.xml")))) > 0
 
 
 SOMEFILE = _write("somefile", "a plain file\n")
@@ -113,6 +151,42 @@ CASES = [
         ("report", "bad.json", "--format", "md", "--out", "somefile/sub/audit.md"),
         2,
         "corpus-audit: somefile/sub: somefile is not a directory",
+    ),
+    # Data in what is printed: a file name with line breaks forges no line, no workflow command.
+    Case(
+        "validate-name-injects-a-workflow-command",
+        _unlisted(INJECTED),
+        ("validate", CORPUS, "--report-dir", "reports", "--engine", "pandera", "--no-gx-docs"),
+        1,
+        "",
+        env=GITHUB,
+        check=_no_forged_line,
+    ),
+    Case("verify-name-injects-a-line", _unlisted(INJECTED), ("verify", CORPUS), 1, "", check=_no_forged_line),
+    Case(
+        "index-check-name-injects-a-line",
+        _unlisted(INJECTED),
+        ("index", CORPUS, "--check"),
+        0,  # index skips a name with control characters, saying so on stderr
+        "x\\n::warning::INJECTED\\n.txt: skipped: file name 'x\\n::warning::INJECTED\\n.txt' contains a control "
+        "character or line separator: rename it",
+        check=_no_forged_line,
+    ),
+    Case(
+        "error-line-names-a-path-with-line-breaks",
+        lambda work: None,
+        ("verify", "nope\n::error::INJECTED\u2028\x85"),
+        2,
+        "corpus-audit: nope\\n::error::INJECTED\\u2028\\x85: not a directory",
+    ),
+    # junit.xml stays XML whatever the names.
+    Case(
+        "junit-name-with-control-characters",
+        _unlisted("ctl\x01\x08name.txt"),
+        ("validate", CORPUS, "--report-dir", "reports", "--engine", "pandera", "--no-gx-docs"),
+        1,
+        "",
+        check=_junit_parses,
     ),
     # `report` on JSON that is not an audit.json, or one with a bad head, result or article.
     *(
@@ -231,7 +305,57 @@ def test_hostile_output_case(case: Case, make_corpus: Callable[[str], Path], out
     """The case's exit code and first error line; nothing from outside, no temporary file left."""
     work = make_corpus(CORPUS).parent
     case.prepare(work)
-    run = run_cli(*case.args, cwd=work)
+    run = run_cli(*case.args, cwd=work, env=case.env)
     assert (run.code, run.first_error) == (case.code, case.error), run.err
     assert_clean(run, folders=[work])
     assert not [name for name in case.absent if (work / name).exists()]
+    if case.check is not None:
+        case.check(run, work)
+
+
+# Every control character a file or folder name can hold (all but NUL), three runs' worth.
+CONTROLS = [chr(c) for c in [*range(1, 0x20), 0x7F, *range(0x80, 0xA0), 0x2028, 0x2029]]
+CHUNKS = [CONTROLS[start::3] for start in range(3)]
+_SHORT = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
+
+
+def _visible(char: str) -> str:
+    """How a control character is shown: Python's spelling."""
+    code = ord(char)
+    return _SHORT.get(char) or (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+
+
+@pytest.mark.parametrize("chars", CHUNKS, ids=[f"chunk{n}" for n in range(len(CHUNKS))])
+def test_no_control_character_reaches_an_output_raw(
+    chars: list[str], make_corpus: Callable[[str], Path], outside: Path
+) -> None:
+    """With each control character in file names and the corpus folder's name, under GitHub Actions:
+    every printed line is one line (result lines, summary, annotations) and junit.xml is XML."""
+    from junitparser import JUnitXml
+
+    corpus = make_corpus(CORPUS)
+    work = corpus.parent
+    folder = corpus.rename(work / ("c" + "".join(chars)))  # named in the summary line and the annotations
+    names = [f"x{c}::warning::INJECTED{c}.txt" for c in chars]
+    for name in names:
+        (folder / name).write_text("نص\n", encoding="utf-8")
+    run = run_cli(
+        "validate", folder.name, "--report-dir", "reports", "--engine", "pandera", "--no-gx-docs", cwd=work, env=GITHUB
+    )
+    assert (run.code, run.first_error) == (1, "")
+    assert_clean(run, folders=[work])
+    assert not RAW_CONTROL.search(run.out)
+    lines = run.out.splitlines()
+    commands = [line for line in lines if line.startswith("::")]
+    assert all(re.match(r"::(error|warning) file=[^:]*,title=[^:]*::", line) for line in commands), commands
+    assert sum("INJECTED" in line for line in lines) == 2 * len(names)  # a result line and an annotation each
+    (verdict,) = [line for line in lines if line.startswith("validate ")]
+    assert verdict.startswith(f"validate c{''.join(_visible(c) for c in chars)}: ")
+
+    junit = work / "reports" / "junit.xml"
+    cases = {case.get("name") for case in ET.parse(junit).getroot().iter("testcase")}
+    allowed = {"\t", "\n", "\r"}
+    for char, name in zip(chars, names, strict=True):
+        shown = char if char in allowed or ord(char) >= 0x7F else _visible(char)
+        assert name.replace(char, shown) in cases
+    assert len(list(JUnitXml.fromfile(str(junit)))) > 0
