@@ -1,4 +1,4 @@
-"""Escaping data (file names, messages, reasons) for each place it is written: terminal, XML, GitHub.
+"""Escaping data (file names, messages, reasons) for each place it is written: terminal, XML, Markdown, GitHub.
 
 Data comes from the corpus and may hold any character. A control character is shown as a visible
 escape in Python's spelling (`\\n`, `\\x01`, `\\x85`, `\\u2028`), so no file name can start a new line
@@ -43,6 +43,28 @@ def json_document(text: str) -> str:
 def xml_text(text: str) -> str:
     """`text` with the characters XML 1.0 forbids as visible escapes (then quote it as usual)."""
     return _NOT_XML.sub(_visible, text)
+
+
+# Markdown: what starts inline markup (emphasis, code, links, strikethrough, math, cell breaks) ...
+_MD_INLINE = re.compile(r"([\\`*_\[\]|~$])")
+# ... and what starts a block (heading, list, quote, setext underline) when it begins a line.
+_MD_LEADING = re.compile(r"^(?:[#+\-=]|(\d{1,9})([.)])(?= |$))")
+# What a code span shows as it is, even in a table cell; anything else goes the escaped way.
+_CODE_SPAN_PLAIN = re.compile(r"[^`|\\\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+
+
+def markdown_text(text: str) -> str:
+    """`text` as Markdown that renders as exactly that text, on one line, safe in a table cell."""
+    escaped = _MD_INLINE.sub(r"\\\1", one_line(text))
+    escaped = escaped.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")  # no raw HTML
+    return _MD_LEADING.sub(lambda m: f"{m.group(1)}\\{m.group(2)}" if m.group(1) else f"\\{m.group()}", escaped)
+
+
+def markdown_code(text: str) -> str:
+    """`text` in code style: a plain code span when it can hold it, else escaped text in <code>."""
+    if _CODE_SPAN_PLAIN.fullmatch(text) and text.strip(" ") == text:
+        return f"`{text}`"
+    return f"<code>{markdown_text(text)}</code>"
 
 
 def github_data(text: str) -> str:

@@ -1,4 +1,4 @@
-"""Data in every output sink is escaped: no control character starts a line or breaks XML.
+"""Data in every output sink is escaped: no control character starts a line, breaks XML or becomes markup.
 
 Each sink is tested with every control character: C0 (0x00-0x1f), DEL, C1 (0x80-0x9f), U+2028, U+2029.
 """
@@ -9,15 +9,18 @@ import json
 import re
 import sys
 import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+import mistune
 import pytest
 from junitparser import JUnitXml
 
 from provenance import _cli
-from provenance.escape import github_data, github_property, json_document, one_line
+from provenance.escape import github_data, github_property, json_document, markdown_code, markdown_text, one_line
 from provenance.render.junit import JUnitWriter
+from provenance.render.markdown import render_markdown
 from provenance.render.outputs import github_annotations
 from provenance.render.view import ReportView
 
@@ -63,7 +66,7 @@ def _view(*results: dict[str, Any]) -> ReportView:
 def test_escapes_leave_no_control_character(char: str) -> None:
     """one_line, the GitHub escapes and markdown_text leave nothing a reader could take as a line break."""
     text = _hostile(char)
-    for escaped in (one_line(text), github_data(text), github_property(text)):
+    for escaped in (one_line(text), github_data(text), github_property(text), markdown_text(text), markdown_code(text)):
         assert not RAW_CONTROL.search(escaped)
     assert one_line(text).count("INJECTED") == 1
     assert github_data(f"a{char}b") == ("a%0Ab" if char == "\n" else "a%0Db" if char == "\r" else one_line(f"a{char}b"))
@@ -115,6 +118,70 @@ def test_junit_is_xml_whatever_the_names(char: str, tmp_path: Path) -> None:
     failure = cases["fixity.listed"].find("failure")
     assert failure is not None and "reason" in str(failure.get("message"))
     assert len(list(JUnitXml.fromfile(str(tmp_path / "junit.xml")))) == 2
+
+
+class _Cells(HTMLParser):
+    """The text of each table cell and every tag name in a piece of HTML."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.cells: list[str] = []
+        self.tags: set[str] = set()
+        self._cell: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.add(tag)
+        if tag == "td":
+            self._cell = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "td" and self._cell is not None:
+            self.cells.append("".join(self._cell))
+            self._cell = None
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+# GitHub's dialect: tables, strikethrough, math, raw HTML. (Bare URLs it links are left as links.)
+_MARKDOWN = mistune.create_markdown(escape=False, plugins=["table", "strikethrough", "math"])
+HOSTILE_MARKDOWN = [
+    "<img src=x onerror=alert(1)>",
+    "<script>alert(1)</script>",
+    "**bold** __bold__ *em* _em_",
+    "`code` ``code``",
+    "[link](x.html) ![image](x.png) <http://example.org> <a@example.org>",
+    "a | b || c",
+    "a\\|b and a trailing backslash\\",
+    "~~struck~~ $x^2$ $$y$$",
+    "# heading",
+    "- item",
+    "+ item",
+    "1. item",
+    "2) item",
+    "> quote",
+    "===",
+    "---",
+    "&amp; &lt;b&gt; &#60;i&#62;",
+    "line one\nline two\r\nline three\u2028four",
+    "  leading and trailing spaces  ",
+    "",
+]
+
+
+@pytest.mark.parametrize("text", HOSTILE_MARKDOWN + [f"x{c}y" for c in CONTROLS], ids=repr)
+def test_markdown_shows_data_as_text(text: str) -> None:
+    """audit.md renders a file, check and message holding markup as exactly that text, one row per result."""
+    view = _view(_result("", file=text, check=text, message=text))
+    markdown = render_markdown(view)
+    assert not RAW_CONTROL.search(markdown.replace("\n", ""))
+    rows = [line for line in markdown.splitlines() if line.startswith("|") and not re.fullmatch(r"[|:-]+", line)]
+    assert len(rows) == 4  # two header rows, the counts, the one finding: the data split or added none
+    cells = _Cells()
+    cells.feed(str(_MARKDOWN(markdown)))
+    assert [cell.strip() for cell in cells.cells[4:]] == [one_line(text).strip()] * 3
+    assert cells.tags <= {"h2", "h3", "p", "table", "thead", "tbody", "tr", "th", "td", "code", "sub"}
 
 
 def test_terminal_sink_is_what_main_prints(capsys: pytest.CaptureFixture[str]) -> None:

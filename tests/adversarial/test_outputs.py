@@ -119,6 +119,14 @@ def _junit_parses(run: Run, work: Path) -> None:
     assert len(list(JUnitXml.fromfile(str(work / "reports" / "junit.xml")))) > 0
 
 
+def _markdown_is_text(run: Run, work: Path) -> None:
+    """The waiver reason shows in audit.md as text: no tag, link or emphasis, one table row."""
+    text = (work / "reports" / "audit.md").read_text(encoding="utf-8")
+    (row,) = [line for line in text.splitlines() if "article.source_line" in line and "a.txt" in line]
+    assert row.endswith("|") and row.count(" | ") == 2 and "<img" not in row
+    assert "&lt;img src=x onerror=alert(1)&gt; \\*\\*bold\\*\\* \\[link\\](x.html) \\| \\`tick\\`" in row
+
+
 SOMEFILE = _write("somefile", "a plain file\n")
 BAD_REPORT = ("report", "bad.json", "--format", "md", "--out", "out.md")
 
@@ -179,7 +187,7 @@ CASES = [
         2,
         "corpus-audit: nope\\n::error::INJECTED\\u2028\\x85: not a directory",
     ),
-    # junit.xml stays XML whatever the names.
+    # junit.xml stays XML whatever the names; audit.md shows data as text.
     Case(
         "junit-name-with-control-characters",
         _unlisted("ctl\x01\x08name.txt"),
@@ -187,6 +195,19 @@ CASES = [
         1,
         "",
         check=_junit_parses,
+    ),
+    Case(
+        "markdown-waiver-reason-with-markup",
+        _write(
+            f"{CORPUS}/WAIVERS.md",
+            "| file | check | sha256 | expires | reason |\n|---|---|---|---|---|\n"
+            f"| `a.txt` | article.source_line | {A_SHA} | 2999-01-01 | "
+            "<img src=x onerror=alert(1)> **bold** [link](x.html) \\| `tick` |\n",
+        ),
+        ("validate", CORPUS, "--report-dir", "reports", "--engine", "pandera", "--no-gx-docs"),
+        1,
+        "",
+        check=_markdown_is_text,
     ),
     # `report` on JSON that is not an audit.json, or one with a bad head, result or article.
     *(
@@ -330,7 +351,9 @@ def test_no_control_character_reaches_an_output_raw(
     chars: list[str], make_corpus: Callable[[str], Path], outside: Path
 ) -> None:
     """With each control character in file names and the corpus folder's name, under GitHub Actions:
-    every printed line is one line (result lines, summary, annotations) and junit.xml is XML."""
+    every printed line is one line (result lines, summary, annotations), junit.xml is XML, audit.md
+    shows the names as text, one row each."""
+    import mistune
     from junitparser import JUnitXml
 
     corpus = make_corpus(CORPUS)
@@ -339,8 +362,10 @@ def test_no_control_character_reaches_an_output_raw(
     names = [f"x{c}::warning::INJECTED{c}.txt" for c in chars]
     for name in names:
         (folder / name).write_text("نص\n", encoding="utf-8")
+    summary = work / "summary.md"
+    env = {**GITHUB, "GITHUB_STEP_SUMMARY": str(summary)}
     run = run_cli(
-        "validate", folder.name, "--report-dir", "reports", "--engine", "pandera", "--no-gx-docs", cwd=work, env=GITHUB
+        "validate", folder.name, "--report-dir", "reports", "--engine", "pandera", "--no-gx-docs", cwd=work, env=env
     )
     assert (run.code, run.first_error) == (1, "")
     assert_clean(run, folders=[work])
@@ -359,3 +384,10 @@ def test_no_control_character_reaches_an_output_raw(
         shown = char if char in allowed or ord(char) >= 0x7F else _visible(char)
         assert name.replace(char, shown) in cases
     assert len(list(JUnitXml.fromfile(str(junit)))) > 0
+
+    markdown = (work / "reports" / "audit.md").read_text(encoding="utf-8")
+    assert not RAW_CONTROL.search(markdown)
+    rendered = str(mistune.create_markdown(escape=False, plugins=["table"])(markdown))
+    for char, name in zip(chars, names, strict=True):
+        assert f"<td><code>{name.replace(char, _visible(char))}</code></td>" in rendered
+    assert summary.read_text(encoding="utf-8") == markdown + "\n"
