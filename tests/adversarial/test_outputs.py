@@ -62,6 +62,7 @@ def _laid_out(document: dict[str, Any]) -> str:
 
 def _write(name: str, text: str) -> Callable[[Path], None]:
     def prepare(work: Path) -> None:
+        (work / name).parent.mkdir(parents=True, exist_ok=True)
         (work / name).write_text(text, encoding="utf-8")
 
     return prepare
@@ -208,6 +209,15 @@ CASES = [
         1,
         "",
         check=_markdown_is_text,
+    ),
+    # A folder where a report file goes: nothing of the new set moves in, and nothing is left behind.
+    Case(
+        "validate-report-name-is-a-folder",
+        _write("reports/audit.html/keep.txt", "the steward's\n"),
+        ("validate", CORPUS, "--report-dir", "reports", "--engine", "pandera", "--no-gx-docs"),
+        2,
+        "corpus-audit: reports/audit.html: is a directory",
+        ("reports/audit.json", "reports/audit.md", "reports/junit.xml"),
     ),
     # `report` on JSON that is not an audit.json, or one with a bad head, result or article.
     *(
