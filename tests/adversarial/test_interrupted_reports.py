@@ -124,7 +124,8 @@ def test_ctrl_c_at_every_rename_leaves_one_set(pandera_sets: Sets, tmp_path: Pat
     for number in range(1, 40):
         run, reports, fired = pandera_sets.interrupted(f"rename:{number}", tmp_path)
         if not fired:  # past the last rename: the run finished, with the new set
-            assert run.code == 1
+            assert (run.code, run.first_error) == (1, ""), run.err
+            assert_clean(run, folders=[pandera_sets.work])
             assert pandera_sets.assert_one_set(reports) == "new"
             break
         outcomes.append(_check(pandera_sets, run, reports))
