@@ -15,6 +15,7 @@ from expectations.catalogue import ENGINE_NAMES
 from provenance import api
 from provenance._version import __version__
 from provenance.errors import ManifestError, ProvenanceError
+from provenance.escape import json_document, one_line
 from provenance.parallel import cores, max_workers
 from provenance.progress import Progress
 
@@ -32,7 +33,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
             args.dir, depth="size" if args.fast else "sha256", strict=args.strict, jobs=args.jobs, progress=progress
         )
     if args.format == "json":
-        _print(json.dumps(report.document(), ensure_ascii=False, indent=2, sort_keys=False))
+        _print_document(json.dumps(report.document(), ensure_ascii=False, indent=2, sort_keys=False))
     else:
         _print_lines(report.text_lines())
     return EXIT_OK if report.ok else EXIT_FINDINGS
@@ -79,7 +80,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         )
     audit, published = validated.audit, validated.published
     if args.format == "json" and published is not None:
-        _print(published.report.read_text(encoding="utf-8").rstrip("\n"))
+        _print_document(published.report.read_text(encoding="utf-8").rstrip("\n"))
         return EXIT_OK if audit.ok else EXIT_FINDINGS
     _print_lines(audit.text_lines(summary=validated.summary, report=published.report if published else None))
     if published is not None and os.environ.get("GITHUB_ACTIONS") == "true":
@@ -117,7 +118,14 @@ def _print_lines(lines: Iterable[str], *, stream: TextIO | None = None) -> None:
 
 
 def _print(text: str, *, stream: TextIO | None = None) -> None:
-    print(text, file=stream or sys.stdout)
+    """Print one line: every control character in it (from file names, messages) shown escaped,
+    so no data can start a line of its own (a GitHub Actions `::command::`, a forged result)."""
+    print(one_line(text), file=stream or sys.stdout)
+
+
+def _print_document(text: str) -> None:
+    """Print a JSON document as it is, less the raw characters a terminal may take as line breaks."""
+    print(json_document(text))
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -13,6 +13,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from provenance.atomic import check_folder, staging
 from provenance.errors import UsageError
 
 if TYPE_CHECKING:
@@ -34,10 +35,8 @@ def _corpus_dir(corpus: StrPath) -> Path:
 
 
 def _output_dir(path: StrPath) -> Path:
-    folder = Path(path)
-    if folder.exists() and not folder.is_dir():
-        raise UsageError(f"{folder}: exists and is not a directory")
-    return folder
+    """A folder to write into, checked before any work: it must be one or be creatable."""
+    return check_folder(Path(path))
 
 
 def verify(
@@ -138,27 +137,39 @@ def validate(
     """Audit `corpus` end to end: fixity, parsing, the engines' invariants, waivers, the gate.
 
     With `report_dir`, writes audit.json and its renderings there (and GX Data Docs in
-    `report_dir`/gx when GX runs and `gx_docs`). Raises ManifestError when INDEX.md or WAIVERS.md
+    `report_dir`/gx when GX runs and `gx_docs`), all at once: an interrupted or failed run
+    leaves the previous set as it was. Raises ManifestError when INDEX.md or WAIVERS.md
     is unusable; every data problem is a result instead.
     """
     import time
 
     from expectations.catalogue import ENGINE_NAMES
-    from provenance.audit.publish import publish_reports
+    from provenance.audit.publish import GX_DOCS, publish_reports
     from provenance.audit.validate import summarize, validate_corpus
 
     clock = time.perf_counter()
     root = _corpus_dir(corpus)
-    folder = _output_dir(report_dir) if report_dir is not None else None
     chosen = tuple(engines or ENGINE_NAMES)
-    docs = folder / "gx" if folder is not None and "gx" in chosen and gx_docs else None
-    audit = validate_corpus(
-        root, engines=chosen, jobs=jobs, fail_on=fail_on, now=now, gx_docs=docs, progress=progress, max_bytes=max_bytes
-    )
-    if folder is None:
+    if report_dir is None:
+        audit = validate_corpus(
+            root, engines=chosen, jobs=jobs, fail_on=fail_on, now=now, progress=progress, max_bytes=max_bytes
+        )
         return Validated(audit, None, summarize(audit.results))
-    summary_file = Path(step_summary) if step_summary else None
-    published = publish_reports(audit, directory=folder, started=clock, step_summary=summary_file)
+    # Every report, GX's Data Docs included, is written into staging and moved into place as a set.
+    with staging(_output_dir(report_dir)) as stage:
+        docs = stage.path / GX_DOCS if "gx" in chosen and gx_docs else None
+        audit = validate_corpus(
+            root,
+            engines=chosen,
+            jobs=jobs,
+            fail_on=fail_on,
+            now=now,
+            gx_docs=docs,
+            progress=progress,
+            max_bytes=max_bytes,
+        )
+        summary_file = Path(step_summary) if step_summary else None
+        published = publish_reports(audit, stage=stage, started=clock, step_summary=summary_file)
     return Validated(audit, published, published.summary)
 
 
@@ -172,7 +183,7 @@ def report(audit_json: StrPath, *, fmt: ReportFormat, out: StrPath | None = None
     target = Path(out) if out is not None else source.parent / FORMATS[fmt]
     if target.is_dir():
         raise UsageError(f"{target}: is a directory")
-    target.parent.mkdir(parents=True, exist_ok=True)
+    _output_dir(target.parent)
     write_reports(replay(data), targets={fmt: target})
     return target, data.ok
 

@@ -134,6 +134,37 @@ def test_failed_write_leaves_old_outputs_and_no_temp_files(tmp_path: Path, monke
     assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
 
 
+@pytest.mark.parametrize("fmt", ["parquet", "csv"])
+@pytest.mark.parametrize("failing", ["second sink", "writer"])
+def test_a_sink_that_cannot_open_leaves_no_temp_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str, failing: str
+) -> None:
+    """A full disk while opening the outputs (the second table, or a writer) leaves no temporary file."""
+    import pyarrow.csv as pacsv
+
+    opened = 0
+    real_init = tables_io._Sink.__init__
+
+    def second_fails(self: tables_io._Sink, *args: object) -> None:
+        nonlocal opened
+        opened += 1
+        if opened == 2:
+            raise OSError(28, "No space left on device")
+        real_init(self, *args)
+
+    def writer_fails(*args: object, **kwargs: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    if failing == "second sink":
+        monkeypatch.setattr(tables_io._Sink, "__init__", second_fails)
+    else:
+        monkeypatch.setattr(pq, "ParquetWriter", writer_fails)
+        monkeypatch.setattr(pacsv, "CSVWriter", writer_fails)
+    out = tmp_path / "out"
+    assert main(["parse", str(REPO / "seeds"), "--out", str(out), "--format", fmt]) == 3
+    assert list(out.iterdir()) == []
+
+
 def test_parse_cli_prints_paths_only_on_stdout(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """stdout carries the written paths; the note about parse problems goes to stderr."""
     assert main(["parse", str(REPO / "seeds"), "--out", str(tmp_path)]) == 0

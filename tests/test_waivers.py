@@ -122,3 +122,28 @@ def test_unused_waiver(corpus: Callable[[str], Path], tmp_path: Path) -> None:
         ("000_351c3a7ca37fd0ed.txt", "failed", "warning", "article.title")
     ]
     assert audit.ok  # a warning
+
+
+def test_waiver_for_a_missing_file_is_in_every_report(
+    corpus: Callable[[str], Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A waiver naming no file fails as waiver.stale in audit.json, its counts and every rendering."""
+    import json
+    import xml.etree.ElementTree as ET
+
+    root = _seeds(corpus, tmp_path)
+    extra = f"| `nope.txt` | article.title | {SHA} | 2027-11-30 | no such file |\n"
+    (root / "WAIVERS.md").write_text((root / "WAIVERS.md").read_text(encoding="utf-8") + extra, encoding="utf-8")
+    reports = tmp_path / "r"
+    assert main(["validate", str(root), "--report-dir", str(reports), "--engine", "pandera"]) == 1
+    printed = [line for line in capsys.readouterr().out.splitlines() if line.startswith("  FAILED")]
+    document = json.loads((reports / "audit.json").read_text(encoding="utf-8"))
+    stale = [r for r in document["results"] if r["file"] == "nope.txt"]
+    assert [(r["check"], r["status"]) for r in stale] == [("waiver.stale", "failed")]
+    failed = [r for r in document["results"] if r["status"] == "failed" and r["severity"] == "error"]
+    assert document["summary"]["failed"] == len(failed) == len(printed) == 1
+    assert "| `nope.txt` | `waiver.stale` |" in (reports / "audit.md").read_text(encoding="utf-8")
+    cases = ET.parse(reports / "junit.xml").getroot().iter("testcase")
+    assert [c.get("classname") for c in cases if c.get("name") == "nope.txt"] == ["waiver.stale"]
+    assert "nope.txt" in (reports / "audit.html").read_text(encoding="utf-8")
+    assert ("nope.txt", "waiver.stale") in _statuses(root, NOW)

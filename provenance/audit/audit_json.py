@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Protocol
 
+from provenance.atomic import make_folder
 from provenance.audit.results import ResultSet, no_counts, tally
 from provenance.audit.validate import Audit
 from provenance.findings import Result
@@ -50,7 +51,7 @@ def write_report(
     its JSON reads back as (passed ones shared, with file None), so what it renders from is exactly
     what audit.json holds.
     """
-    directory.mkdir(parents=True, exist_ok=True)
+    make_folder(directory)
     counts = no_counts()
     fd, body_name = tempfile.mkstemp(prefix=".results.", suffix=".tmp", dir=directory)
     final_fd, final_name = tempfile.mkstemp(prefix=f".{REPORT_NAME}.", suffix=".tmp", dir=directory)

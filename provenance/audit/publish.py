@@ -1,4 +1,8 @@
-"""Write a validation run's report folder: audit.json and, in the same pass, every rendering of it."""
+"""Write a validation run's report folder: audit.json and, in the same pass, every rendering of it.
+
+Everything is written into a staging folder inside the report folder and moved into place as one
+set at the end, so an interrupted or failed run leaves the previous complete set.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +11,16 @@ from pathlib import Path
 from typing import Any
 
 from provenance import gcpause
-from provenance.audit.audit_json import Written, write_report
+from provenance.atomic import Staging
+from provenance.audit.audit_json import REPORT_NAME, Written, write_report
 from provenance.audit.validate import Audit
 from provenance.render.markdown import render_markdown
-from provenance.render.outputs import Renderer, append_step_summary, default_targets, write_reports
+from provenance.render.outputs import FORMATS, Renderer, append_step_summary, default_targets, write_reports
 from provenance.render.view import ReportView
+
+GX_DOCS = "gx"  # GX's Data Docs folder in the report folder
+#: The report set, in the order it is moved into place: audit.json, the source of truth, last.
+REPORT_SET = (GX_DOCS, FORMATS["junit"], FORMATS["md"], FORMATS["html"], REPORT_NAME)
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,23 +34,24 @@ class Published:
 
 
 def publish_reports(
-    audit: Audit, *, directory: Path, started: float | None = None, step_summary: Path | None = None
+    audit: Audit, *, stage: Staging, started: float | None = None, step_summary: Path | None = None
 ) -> Published:
-    """Write DIRECTORY/audit.json and audit.md, junit.xml and audit.html rendered from it.
+    """Write audit.json, and audit.md, junit.xml and audit.html rendered from it, into `stage`, then
+    move them (and the GX Data Docs already in `stage`, if any) into the report folder as one set.
 
     `started` (a perf_counter reading) gives the run's duration in the run block; `step_summary`
     is a GitHub Actions job summary file that audit.md's text is appended to.
     """
-    directory.mkdir(parents=True, exist_ok=True)
-    targets = default_targets(directory)
+    staged = stage.create()
     written: list[Written] = []
 
     def feed(renderer: Renderer) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-        written.append(write_report(audit, directory=directory, started=started, observer=renderer))
+        written.append(write_report(audit, directory=staged, started=started, observer=renderer))
         return written[0].head, written[0].articles
 
     with gcpause.frozen():  # millions of short-lived dicts: leave the audit's heap unscanned
-        view = write_reports(feed, targets=targets)
+        view = write_reports(feed, targets=default_targets(staged))
+    stage.commit(REPORT_SET)
     if step_summary is not None:
         append_step_summary(render_markdown(view), target=step_summary)
-    return Published(written[0].path, targets, written[0].summary, view)
+    return Published(stage.folder / REPORT_NAME, default_targets(stage.folder), written[0].summary, view)

@@ -179,7 +179,8 @@ class ResultSet:
         unclean = set(extra) | set(self.fixity.differing) | set(self.fixity.failures_by_file)
         for _, failing, _ in failing_by_verdict:
             unclean |= failing
-        names = sorted(set(self.fixity.names()) | self.articles)
+        # Every name some result is about: a waiver may name a file that is neither on disk nor listed.
+        names = sorted(set(self.fixity.names()) | self.articles | {n for n in unclean if n is not None})
         for name in [None, *names]:
             if name is not None and name not in unclean and name in listed and name in self.articles:
                 yield name, None

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from expectations.columns import ARTICLES, PARAGRAPHS, Column, Kind
+from provenance.atomic import make_folder
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -103,12 +104,17 @@ class _Sink:
 
         self.target, self.columns, self.schema = target, columns, arrow_schema(tuple(columns))
         fd, self.tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-        os.close(fd)
-        self.writer: Any = (
-            pq.ParquetWriter(self.tmp, self.schema, compression="zstd", write_statistics=True, store_schema=True)
-            if fmt == "parquet"
-            else pacsv.CSVWriter(self.tmp, self.schema)
-        )
+        try:
+            os.close(fd)
+            self.writer: Any = (
+                pq.ParquetWriter(self.tmp, self.schema, compression="zstd", write_statistics=True, store_schema=True)
+                if fmt == "parquet"
+                else pacsv.CSVWriter(self.tmp, self.schema)
+            )
+        except BaseException:  # no writer to close: only the file to remove
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(self.tmp)
+            raise
 
     def write(self, batches: list[pa.RecordBatch]) -> None:
         import pyarrow as pa
@@ -129,11 +135,13 @@ class _Sink:
 
 def write_tables(batches: Iterable[TableBatch], *, out: Path, fmt: Format = "parquet") -> dict[str, Path]:
     """Stream parsed batches into OUT/articles.<ext> and OUT/paragraphs.<ext>; both or neither."""
-    out.mkdir(parents=True, exist_ok=True)
+    make_folder(out)
     ext = "parquet" if fmt == "parquet" else "csv"
     targets = {"articles": out / f"articles.{ext}", "paragraphs": out / f"paragraphs.{ext}"}
-    sinks = {name: _Sink(path, ARTICLES if name == "articles" else PARAGRAPHS, fmt) for name, path in targets.items()}
-    try:
+    sinks: dict[str, _Sink] = {}
+    try:  # the second sink may fail to open (a full disk): the first one's file goes too
+        for name, path in targets.items():
+            sinks[name] = _Sink(path, ARTICLES if name == "articles" else PARAGRAPHS, fmt)
         for articles, paragraphs in _row_groups(batches):
             sinks["articles"].write(articles)
             sinks["paragraphs"].write(paragraphs)

@@ -37,25 +37,41 @@ class ReportData:
 
     @classmethod
     def from_file(cls, path: Path) -> ReportData:
-        """Read a saved audit.json without holding its results in memory; usage error if it is not one."""
+        """Read a saved audit.json without holding its results in memory; usage error if it is not one.
+
+        Everything the renderers read is checked for shape and type: the head here, each result
+        and article as it streams past (a bad one is a usage error naming the file and its index).
+        """
         try:
             head, offsets = _skeleton(path)
         except FileNotFoundError:
             raise UsageError(f"{path}: no such report") from None
         except (OSError, UnicodeDecodeError, ValueError) as exc:
             raise UsageError(f"{path}: not a corpus-audit JSON report ({exc})") from None
-        if head.get("schema_version") != 1 or "results" not in head:
+        if not isinstance(head, dict) or head.get("schema_version") != 1 or "results" not in head:
             raise UsageError(f"{path}: not a corpus-audit audit.json (schema_version 1)")
+        _check_head(path, head)
         if offsets is None:  # laid out by another tool: read it whole
             results, articles = head.pop("results"), head.pop("articles", [])
-            return cls(head, lambda: iter(results), lambda: iter(articles))
+            return cls(
+                head,
+                lambda: _checked(path, "results", iter(results), _result_problem),
+                lambda: _checked(path, "articles", iter(articles), _article_problem),
+            )
         head.pop("results")
         head.pop("articles", None)
-        return cls(head, lambda: _stream(path, offsets["results"]), lambda: _stream(path, offsets.get("articles")))
+        return cls(
+            head,
+            lambda: _checked(path, "results", _stream(path, offsets["results"]), _result_problem),
+            lambda: _checked(path, "articles", _stream(path, offsets.get("articles")), _article_problem),
+        )
 
 
-def _skeleton(path: Path) -> tuple[dict[str, Any], dict[str, int] | None]:
-    """The report without its array contents, and where each array's lines start."""
+def _skeleton(path: Path) -> tuple[Any, dict[str, int] | None]:
+    """The report without its array contents, and where each array's lines start.
+
+    The report is whatever JSON the file holds (perhaps not an object): the caller checks it.
+    """
     kept: list[bytes] = []
     offsets: dict[str, int] = {}
     inside: str | None = None
@@ -77,7 +93,7 @@ def _skeleton(path: Path) -> tuple[dict[str, Any], dict[str, int] | None]:
     return json.loads(b"".join(kept)), offsets
 
 
-def _stream(path: Path, offset: int | None) -> Iterator[dict[str, Any]]:
+def _stream(path: Path, offset: int | None) -> Iterator[Any]:
     if offset is None:
         return
     with path.open("rb") as handle:
@@ -86,4 +102,102 @@ def _stream(path: Path, offset: int | None) -> Iterator[dict[str, Any]]:
             stripped = line.strip()
             if stripped in (b"],", b"]"):
                 return
-            yield json.loads(stripped.rstrip(b","))
+            try:
+                item = json.loads(stripped.rstrip(b","))
+            except ValueError as exc:  # edited by hand: not one JSON value per line any more
+                raise UsageError(f"{path}: not a corpus-audit JSON report ({exc})") from None
+            yield item
+
+
+# What the renderers read, and the JSON types it must have (a bool is not a count).
+_SCALAR = (str, int, float, bool, type(None))
+_STATUSES = ("failed", "passed", "waived")
+_SEVERITIES = ("error", "warning")
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _missing_or_wrong(item: dict[str, Any], fields: dict[str, Any], where: str) -> str | None:
+    """The first field of `fields` ({key: type or tuple of types, or "int"}) that is absent or mistyped."""
+    for key, kind in fields.items():
+        if key not in item:
+            return f"{where}lacks {key!r}"
+        value = item[key]
+        if not (_is_int(value) if kind == "int" else isinstance(value, kind)):
+            return f"{where}{_wrong(key, value)}"
+    return None
+
+
+def _wrong(key: str, value: object) -> str:
+    return f"{key!r} has the wrong type ({type(value).__name__})"
+
+
+def _check_head(path: Path, head: dict[str, Any]) -> None:
+    """Raise a usage error naming the file when a head field the renderers read is absent or mistyped."""
+    problem = _missing_or_wrong(
+        head, {"ok": bool, "corpus": dict, "summary": dict, "run": dict, "results": list}, ""
+    ) or (None if isinstance(head.get("articles", []), list) else _wrong("articles", head["articles"]))
+    if problem is None:
+        corpus = {"path": str, "files": "int", "bytes": "int", "digest": str}
+        problem = _missing_or_wrong(head["corpus"], corpus, "corpus ") or _missing_or_wrong(
+            head["summary"], dict.fromkeys(("passed", "failed", "waived", "warnings"), "int"), "summary "
+        )
+    if problem is not None:
+        raise UsageError(f"{path}: not a corpus-audit audit.json: {problem}")
+
+
+def _result_problem(result: Any) -> str | None:
+    if not isinstance(result, dict):
+        return f"not an object ({type(result).__name__})"
+    fields = {"check": str, "file": (str, type(None)), "status": str, "severity": str, "message": str}
+    if problem := _missing_or_wrong(result, fields, ""):
+        return problem
+    if result["status"] not in _STATUSES:
+        return f"'status' is {result['status']!r}, not one of {', '.join(_STATUSES)}"
+    if result["severity"] not in _SEVERITIES:
+        return f"'severity' is {result['severity']!r}, not one of {', '.join(_SEVERITIES)}"
+    details = result.get("details", {})
+    if not isinstance(details, dict):
+        return _wrong("details", details)
+    waiver = details.get("waiver")
+    if waiver is not None:
+        if not isinstance(waiver, dict):
+            return _wrong("details.waiver", waiver)
+        return _missing_or_wrong(waiver, {"reason": str, "expires": str}, "details.waiver ")
+    return None
+
+
+def _article_problem(article: Any) -> str | None:
+    if not isinstance(article, dict):
+        return f"not an object ({type(article).__name__})"
+    if problem := _missing_or_wrong(article, {"file": str}, ""):
+        return problem
+    for key, value in article.items():
+        if key != "lines" and not isinstance(value, _SCALAR):
+            return _wrong(key, value)
+    for key in ("outlet", "title"):
+        if not isinstance(article.get(key), str | None):
+            return _wrong(key, article[key])
+    lines = article.get("lines", [])
+    if not isinstance(lines, list):
+        return _wrong("lines", lines)
+    for number, line in enumerate(lines):
+        where = f"lines[{number}] "
+        if not isinstance(line, dict):
+            return f"{where}is not an object ({type(line).__name__})"
+        fields = {"line": "int", "role": str, "text": str, "duplicate_of": (int, type(None))}
+        if problem := _missing_or_wrong(line, fields, where):
+            return problem
+    return None
+
+
+def _checked(
+    path: Path, section: str, items: Iterator[Any], problem_of: Callable[[Any], str | None]
+) -> Iterator[dict[str, Any]]:
+    """`items` as they come, each checked: a usage error names the file and the item's index."""
+    for number, item in enumerate(items):
+        if problem := problem_of(item):
+            raise UsageError(f"{path}: {section}[{number}]: {problem}")
+        yield item

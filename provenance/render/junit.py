@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import IO, Any
 from xml.sax.saxutils import quoteattr
 
+from provenance.escape import xml_text
+
 
 def _kind(result: dict[str, Any]) -> str:
     if result["status"] == "failed":
@@ -18,7 +20,12 @@ def _kind(result: dict[str, Any]) -> str:
     return str(result["status"])
 
 
-_quote_check = functools.cache(quoteattr)  # a few dozen check ids, quoted millions of times
+def _quote(text: str) -> str:
+    """An XML attribute value holding `text`; what XML 1.0 forbids (control characters) made visible."""
+    return quoteattr(xml_text(text))
+
+
+_quote_check = functools.cache(_quote)  # a few dozen check ids, quoted millions of times
 
 
 def _passed_case(check: str, quoted_name: str) -> str:
@@ -31,8 +38,8 @@ def _testcase(result: dict[str, Any], *, check: str, kind: str, quoted_name: str
         return _passed_case(check, quoted_name)
     head = f"    <testcase classname={_quote_check(check)} name={quoted_name}"
     if kind == "failure":
-        return f'{head}>\n      <failure type="error" message={quoteattr(str(result["message"]))}/>\n    </testcase>\n'
-    return f"{head}>\n      <skipped message={quoteattr(kind + ': ' + str(result['message']))}/>\n    </testcase>\n"
+        return f'{head}>\n      <failure type="error" message={_quote(str(result["message"]))}/>\n    </testcase>\n'
+    return f"{head}>\n      <skipped message={_quote(kind + ': ' + str(result['message']))}/>\n    </testcase>\n"
 
 
 class JUnitWriter:
@@ -51,7 +58,7 @@ class JUnitWriter:
 
     def add_row(self, file: str | None, results: Sequence[dict[str, Any]]) -> None:
         """One file's results (a passed result is read for its check and status only)."""
-        quoted = quoteattr(file or "(corpus)")
+        quoted = _quote(file or "(corpus)")
         for result in results:
             check, kind = str(result["check"]), _kind(result)
             self.counts[check, kind] += 1
@@ -59,7 +66,7 @@ class JUnitWriter:
 
     def add_passed(self, name: str, checks: Sequence[str]) -> None:
         """A passed testcase for `name` under each of `checks`: add_row() without the dicts."""
-        quoted = quoteattr(name)
+        quoted = _quote(name)
         for check in checks:
             self.counts[check, "passed"] += 1
             self._part(check).write(_passed_case(check, quoted))
@@ -106,7 +113,7 @@ def _assemble(out: IO[str], counts: Counter[tuple[str, str]], parts: dict[str, P
     )
     for check in sorted(parts):
         out.write(
-            f'  <testsuite name={quoteattr(check)} tests="{tally(check, *everything)}" '
+            f'  <testsuite name={_quote_check(check)} tests="{tally(check, *everything)}" '
             f'failures="{tally(check, "failure")}" errors="0" skipped="{tally(check, "waived", "warning")}">\n'
         )
         with parts[check].open(encoding="utf-8") as part:

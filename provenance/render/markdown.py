@@ -1,14 +1,19 @@
-"""audit.md: a short Markdown summary for pull requests and CI job summaries."""
+"""audit.md: a short Markdown summary for pull requests and CI job summaries; data is escaped, never markup."""
 
 from __future__ import annotations
 
+from provenance.escape import markdown_code, markdown_text
 from provenance.render.view import ReportView, status_of
 
 LIMIT = 50  # result lines; the rest is in audit.json
 
 
-def _cell(text: object) -> str:
-    return str(text if text is not None else "—").replace("|", "\\|").replace("\n", " ")
+def _row(result: dict[str, object]) -> str:
+    """One finding as a table row: file and check in code style, the message as text."""
+    file = "—" if result["file"] is None else str(result["file"])
+    return (
+        f"| {markdown_code(file)} | {markdown_code(str(result['check']))} | {markdown_text(str(result['message']))} |"
+    )
 
 
 def render_markdown(data: ReportView, *, limit: int = LIMIT) -> str:
@@ -18,8 +23,8 @@ def render_markdown(data: ReportView, *, limit: int = LIMIT) -> str:
     out = [
         f"## corpus-audit: {verdict}",
         "",
-        f"`{corpus['path']}`: {corpus['files']} files, {corpus['bytes']} bytes, "
-        f"corpus sha256 `{corpus['digest'][:16]}…`",
+        f"{markdown_code(corpus['path'])}: {corpus['files']} files, {corpus['bytes']} bytes, "
+        f"corpus sha256 {markdown_code(corpus['digest'][:16] + '…')}",
         "",
         "| passed | failed | waived | warnings |",
         "|---:|---:|---:|---:|",
@@ -33,12 +38,13 @@ def render_markdown(data: ReportView, *, limit: int = LIMIT) -> str:
         if not rows:
             continue
         out += ["", f"### {titles[key]} ({len(rows)})", "", "| file | check | message |", "|---|---|---|"]
-        out += [f"| `{_cell(r['file'])}` | `{r['check']}` | {_cell(r['message'])} |" for r in rows[:limit]]
+        out += [_row(r) for r in rows[:limit]]
         if len(rows) > limit:
             out.append(f"| … | | {len(rows) - limit} more in audit.json |")
     out += [
         "",
-        f"<sub>corpus-audit {data.head['run'].get('tool_version', '')}; full report: audit.json, audit.html</sub>",
+        f"<sub>corpus-audit {markdown_text(str(data.head['run'].get('tool_version', '')))}; "
+        "full report: audit.json, audit.html</sub>",
         "",
     ]
     return "\n".join(out)

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from provenance.atomic import write_atomic
+from provenance.escape import github_data, github_property
 from provenance.render.data import ReportData
 from provenance.render.html import render_html
 from provenance.render.junit import JUnitWriter
@@ -99,16 +100,8 @@ def github_annotations(view: ReportView, *, corpus: Path, limit: int = 50) -> It
         if shown[level] >= limit:
             continue
         shown[level] += 1
-        where = f"file={_escape_property(str(corpus / result['file']))}," if result["file"] else ""
-        yield f"::{level} {where}title={_escape_property(str(result['check']))}::{_escape_data(str(result['message']))}"
-
-
-def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def _escape_property(text: str) -> str:
-    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+        where = f"file={github_property(str(corpus / result['file']))}," if result["file"] else ""
+        yield f"::{level} {where}title={github_property(str(result['check']))}::{github_data(str(result['message']))}"
 
 
 def append_step_summary(markdown: str, *, target: Path) -> None:

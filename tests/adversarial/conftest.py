@@ -33,14 +33,23 @@ class Run:
         return self.err.splitlines()[0] if self.err else ""
 
 
-def run_cli(*args: str | Path, cwd: Path, env: dict[str, str] | None = None, timeout: int = TIMEOUT) -> Run:
-    """corpus-audit ARGS in a subprocess; a run past `timeout` fails the test as a hang."""
+def run_cli(
+    *args: str | Path,
+    cwd: Path,
+    env: dict[str, str] | None = None,
+    timeout: int = TIMEOUT,
+    module: str = "provenance",
+) -> Run:
+    """corpus-audit ARGS in a subprocess; a run past `timeout` fails the test as a hang.
+
+    `module` runs another entry point around the same CLI (tests.adversarial.interrupt).
+    """
     environment = {k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "CORPUS_AUDIT_"))}
     environment.update(env or {})
     environment["PYTHONPATH"] = str(REPO)
     try:
         done = subprocess.run(
-            [sys.executable, "-m", "provenance", *map(str, args)],
+            [sys.executable, "-m", module, *map(str, args)],
             cwd=cwd,
             env=environment,
             capture_output=True,
@@ -80,11 +89,15 @@ def make_corpus(tmp_path: Path) -> Callable[[str], Path]:
 
 
 def leftovers(folders: Iterable[Path]) -> list[Path]:
-    """Temporary files corpus-audit writes while working (`.*.tmp`, staging folders) still there."""
+    """Temporary files corpus-audit writes while working (`.*.tmp`, staging and scratch folders) still there."""
     found = []
     for folder in folders:
         if folder.exists():
-            found += [p for p in folder.rglob("*") if p.name.endswith(".tmp") or ".staging" in p.name]
+            found += [
+                p
+                for p in folder.rglob("*")
+                if p.name.endswith(".tmp") or ".staging" in p.name or p.name.startswith(".junit.")
+            ]
     return found
 
 
