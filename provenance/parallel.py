@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -23,6 +24,13 @@ def cores() -> int:
 def max_workers() -> int:
     """The most worker processes worth starting on this machine."""
     return WORKERS_PER_CORE * cores()
+
+
+def _worker_start(initializer: Callable[..., None] | None, initargs: tuple[Any, ...]) -> None:
+    """In each worker: Ctrl-C is the parent's to handle (it stops the pool), then the caller's setup."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if initializer is not None:
+        initializer(*initargs)
 
 
 T = TypeVar("T")
@@ -51,7 +59,10 @@ def ordered_map(
         return
     pending: deque[Future[R]] = deque()
     limit = jobs * window
-    with ProcessPoolExecutor(jobs, mp_context=get_context("fork"), initializer=initializer, initargs=initargs) as pool:
+    context = get_context("fork")
+    with ProcessPoolExecutor(
+        jobs, mp_context=context, initializer=_worker_start, initargs=(initializer, initargs)
+    ) as pool:
         try:
             for item in items:
                 pending.append(pool.submit(function, item))

@@ -161,8 +161,8 @@ def validate_corpus(
         max_bytes=max_bytes or MAX_ARTICLE_BYTES,
     )
     # The bytes parsed were read again, beneath the corpus: a file changed since the walk hashed it fails.
-    articles = tables.articles
-    parsed = zip(articles["file"].astype(str), articles["bytes"], articles["sha256"].astype(str), strict=True)
+    rows = tables.articles
+    parsed = zip(rows["file"].astype(str), rows["bytes"], rows["sha256"].astype(str), strict=True)
     fixity = fixity.with_changed_since({file: (int(size), digest) for file, size, digest in parsed})
     stage("parse")
     from expectations.view import articles_view
