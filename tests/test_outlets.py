@@ -7,7 +7,9 @@ from pathlib import Path
 import pytest
 
 from provenance.errors import ManifestError
+from provenance.parsing.article import parse_article
 from provenance.parsing.outlets import COUNTRIES, load_registry
+from provenance.parsing.textnorm import normalize_key
 
 ISO3166_TAB = Path("/usr/share/zoneinfo/iso3166.tab")
 # An entry with every key, valid; each bad case replaces one line of it. It starts on line 2.
@@ -184,3 +186,185 @@ def test_the_country_codes_are_iso_3166_alpha_2() -> None:
     """The embedded code list is tzdata's ISO 3166-1 alpha-2 table, no more, no less."""
     lines = ISO3166_TAB.read_text(encoding="utf-8").splitlines()
     assert {line.split("\t")[0] for line in lines if line and not line.startswith("#")} == COUNTRIES
+
+
+# --- the shipped registry -----------------------------------------------------------------------
+
+SHIPPED = load_registry()
+SHIPPED_TOML = Path(__file__).parent.parent / "provenance" / "parsing" / "data" / "outlets.toml"
+AGENCIES = {
+    *("reuters", "afp", "ap", "dpa", "xinhua", "anadolu"),
+    *("spa", "wam", "qna", "kuna", "mena", "petra", "sana", "bna", "ona", "map"),
+    *("wafa", "ina", "aps", "tap", "saba", "suna", "nna"),
+}
+MARKER_KEYS = ("credits", "datelines", "title_suffixes", "sources")
+# Words that name several papers, or a place, or mean something else: never evidence on their own.
+AMBIGUOUS = [
+    *("الرياض", "المدينة", "اليوم", "الوطن", "الشرق", "الشرق الأوسط", "الخليج", "البيان", "الاتحاد", "الراي"),
+    *("الرأي", "الأيام", "الشروق", "القدس", "الصباح", "الغد", "الدستور", "النهار", "الأخبار", "الحياة"),
+    *("المدى", "الخبر", "الجمهورية", "العرب", "العربية", "البلاد", "الأنباء", "الجريدة", "الراية", "عاجل"),
+    *("سبق", "المرصد", "مكة", "عمان", "الكويت", "قطر", "القاهرة", "دبي", "بيروت", "الرباط", "المساء"),
+]
+
+
+def test_the_shipped_registry_has_60_outlets_or_more_with_unique_ids() -> None:
+    """The loader accepts the shipped file; every [[outlet]] in it is an outlet of its own."""
+    entries = SHIPPED_TOML.read_text(encoding="utf-8").count("\n[[outlet]]\n")
+    assert len(SHIPPED.outlets) == entries >= 60
+
+
+@pytest.mark.parametrize("outlet", sorted(SHIPPED.outlets))
+def test_every_shipped_outlet_is_complete(outlet: str) -> None:
+    """Each entry says what it is, its names in both scripts, its hosts and the zone to assume."""
+    entry = SHIPPED.outlets[outlet]
+    assert entry.kind == ("agency" if outlet in AGENCIES else "publisher")
+    assert entry.name_ar.strip()
+    assert entry.name_latin.strip()
+    assert entry.domains
+    assert entry.default_tz
+
+
+def test_the_wire_agencies_are_the_agencies() -> None:
+    """Exactly the wire agencies are kind "agency"; everything else publishes."""
+    assert {o.id for o in SHIPPED.outlets.values() if o.kind == "agency"} == AGENCIES
+
+
+@pytest.mark.parametrize(
+    ("outlet", "country"),
+    [
+        ("okaz", "SA"),
+        ("al-jazirah", "SA"),
+        ("aawsat", "SA"),
+        ("spa", "SA"),
+        ("aljazeera", None),
+        ("alarabiya", None),
+        ("bbc-arabic", None),
+        ("sputnik", None),
+        ("ahram", "EG"),
+        ("mena", "EG"),
+        ("alwatan-kw", "KW"),
+        ("alwatan-qa", "QA"),
+        ("annahar", "LB"),
+        ("alquds", "PS"),
+        ("shafaq", "IQ"),
+        ("hespress", "MA"),
+        ("reuters", "GB"),
+        ("afp", "FR"),
+        ("anadolu", "TR"),
+    ],
+)
+def test_shipped_outlets_belong_to_their_country(outlet: str, country: str | None) -> None:
+    """A national outlet carries its country; a pan-Arab one none."""
+    assert SHIPPED.outlets[outlet].country == country
+
+
+@pytest.mark.parametrize(
+    ("marker", "outlet"),
+    [
+        ("واس", "spa"),
+        ("وام", "wam"),
+        ("قنا", "qna"),
+        ("كونا", "kuna"),
+        ("أ ش أ", "mena"),
+        ("أ.ش.أ", "mena"),
+        ("بترا", "petra"),
+        ("سانا", "sana"),
+        ("بنا", "bna"),
+        ("العمانية", "ona"),
+        ("لاماب", "map"),
+        ("ومع", "map"),
+        ("و.م.ع", "map"),
+        ("د ب أ", "dpa"),
+        ("شينخوا", "xinhua"),
+        ("أ ف ب", "afp"),
+        ("رويترز", "reuters"),
+        ("الأناضول", "anadolu"),
+    ],
+)
+def test_an_agency_abbreviation_in_a_dateline_names_the_agency(marker: str, outlet: str) -> None:
+    """The Arabic abbreviation a dateline uses resolves to its agency, whatever the dots."""
+    assert SHIPPED.by_dateline(normalize_key(marker)) == outlet
+
+
+def test_no_marker_names_two_outlets() -> None:
+    """After normalization, each marker of any kind belongs to one outlet: evidence is never a tie."""
+    owners: dict[str, set[str]] = {}
+    for outlet in SHIPPED.outlets.values():
+        for key in MARKER_KEYS:
+            for marker in getattr(outlet, key):
+                owners.setdefault(marker, set()).add(outlet.id)
+    assert {marker: ids for marker, ids in owners.items() if len(ids) > 1} == {}
+
+
+def test_no_ambiguous_word_is_a_marker_on_its_own() -> None:
+    """A word that names several papers or a place is no marker, bare or as `المصدر: word`."""
+    words = {normalize_key(word) for word in AMBIGUOUS}
+    bare = {
+        (outlet.id, marker)
+        for outlet in SHIPPED.outlets.values()
+        for key in MARKER_KEYS
+        for marker in getattr(outlet, key)
+        if marker in words or marker.removeprefix("المصدر ") in words
+    }
+    assert bare == set()
+
+
+def test_al_jazirah_and_al_jazeera_are_told_apart() -> None:
+    """The bare الجزيرة stays Al Jazeera's; the Saudi daily is named only as صحيفة الجزيرة."""
+    assert SHIPPED.by_credit(normalize_key("الجزيرة")) == "aljazeera"
+    assert SHIPPED.by_source(normalize_key("المصدر: الجزيرة")) == "aljazeera"
+    assert SHIPPED.by_source(normalize_key("المصدر: صحيفة الجزيرة")) == "al-jazirah"
+    assert SHIPPED.by_domain("www.al-jazirah.com") == "al-jazirah"
+    assert SHIPPED.by_domain("www.aljazeera.net") == "aljazeera"
+
+
+def test_every_shipped_domain_is_one_outlets() -> None:
+    """No host is listed twice, and each (with www. or any subdomain) resolves to its own outlet."""
+    domains = [(domain, outlet.id) for outlet in SHIPPED.outlets.values() for domain in outlet.domains]
+    assert len({domain for domain, _ in domains}) == len(domains)
+    for domain, outlet in domains:
+        assert SHIPPED.by_domain(domain) == SHIPPED.by_domain(f"www.{domain}") == outlet
+        assert SHIPPED.by_domain(f"not{domain}") is None
+
+
+@pytest.mark.parametrize(
+    ("host", "outlet"),
+    [
+        ("www.okaz.com.sa", "okaz"),
+        ("m.okaz.com.sa", "okaz"),
+        ("notokaz.com.sa", None),
+        ("arabic.rt.com", "rt"),
+        ("arabic.cnn.com", "cnn-arabic"),
+        ("edition.cnn.com", None),
+        ("www.bbc.com", "bbc-arabic"),
+        ("www.spa.gov.sa", "spa"),
+        ("gate.ahram.org.eg", "ahram"),
+        ("www.alwatan.com.sa", "alwatan-sa"),
+        ("www.alwatan.com.kw", "alwatan-kw"),
+        ("alwatan.com", "alwatan-om"),
+    ],
+)
+def test_shipped_hosts_resolve(host: str, outlet: str | None) -> None:
+    """Real hosts resolve to the outlet that publishes there; look-alike names do not."""
+    assert SHIPPED.by_domain(host) == outlet
+
+
+@pytest.mark.parametrize(
+    ("lines", "outlet", "evidence"),
+    [
+        (["الرياض - واس. أعلن المتحدث الرسمي عن نتائج الاجتماع."], "spa", "dateline"),
+        (["الكويت (كونا) - أعلن المتحدث الرسمي عن نتائج الاجتماع."], "kuna", "dateline"),
+        (["القاهرة (أ.ش.أ) - أعلن المتحدث الرسمي عن نتائج الاجتماع."], "mena", "dateline"),
+        (["أعلن المتحدث الرسمي عن نتائج الاجتماع.", "المصدر: صحيفة الجزيرة"], "al-jazirah", "source"),
+        (["أعلن المتحدث الرسمي عن نتائج الاجتماع.", "المصدر: الجزيرة"], "aljazeera", "source"),
+        (["أعلن المتحدث الرسمي عن نتائج الاجتماع.", "المصدر: الوطن"], None, None),
+        (["الرياض - الوطن. أعلن المتحدث الرسمي عن نتائج الاجتماع."], None, None),
+    ],
+)
+def test_an_article_names_its_outlet_only_by_unambiguous_evidence(
+    lines: list[str], outlet: str | None, evidence: str | None
+) -> None:
+    """An agency's dateline or a paper's qualified name decides the outlet; a shared word decides nothing."""
+    text = "\n".join(["عنوان الخبر عن الاجتماع", *lines]) + "\n"
+    article = parse_article(text.encode(), file="a.txt", registry=SHIPPED).article
+    assert (article["outlet"], article["outlet_evidence"]) == (outlet, evidence)
