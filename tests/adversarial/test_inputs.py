@@ -159,6 +159,7 @@ def _bytes_cell(value: str) -> Callable[[Path, Path], None]:
     return apply
 
 
+OUTLET = '[[outlet]]\nid = "x"\nkind = "publisher"\n'  # a valid entry; each case adds one bad key
 WAIVER_HEADER = "| file | check | sha256 | expires | reason |\n|---|---|---|---|---|\n"
 METADATA_CASES = [
     ("verify", _metadata_link("INDEX.md", "index-copy.md"), "INDEX.md: is a symbolic link"),
@@ -174,11 +175,11 @@ METADATA_CASES = [
     ("verify", _bytes_cell("1" * 19), "larger than any file can be"),
     ("validate", _metadata_text("outlets.toml", 'outlet = "abc"\n'), "'outlet' must be an array of tables"),
     ("validate", _metadata_text("outlets.toml", "outlet = 5\n"), "'outlet' must be an array of tables"),
-    ("validate", _metadata_text("outlets.toml", '[[outlet]]\nid = "x"\ndefault_tz = 5\n'), ":1: [[outlet]] #1"),
-    ("validate", _metadata_text("outlets.toml", '[[outlet]]\nid = "x"\ndefault_tz = "Mars/Base"\n'), "time zone"),
-    ("validate", _metadata_text("outlets.toml", '[[outlet]]\nid = "x"\nstarted = 2020-01-01T10:00:00\n'), "no time"),
+    ("validate", _metadata_text("outlets.toml", OUTLET + "default_tz = 5\n"), ":1: [[outlet]] #1"),
+    ("validate", _metadata_text("outlets.toml", OUTLET + 'default_tz = "Mars/Base"\n'), "time zone"),
+    ("validate", _metadata_text("outlets.toml", OUTLET + "started = 2020-01-01T10:00:00\n"), "no time"),
     ("validate", _metadata_text("outlets.toml", b'[[outlet]]\nid = "\xff"\n'), "outlets.toml:2: not valid UTF-8"),
-    ("validate", _metadata_text("outlets.toml", '[[outlet]]\nid = "x"\ncolour = "red"\n'), "unknown key(s) 'colour'"),
+    ("validate", _metadata_text("outlets.toml", OUTLET + 'colour = "red"\n'), "unknown key(s) 'colour'"),
     ("validate", _metadata_text("WAIVERS.md", b"\xff\xfe" + WAIVER_HEADER.encode()), "WAIVERS.md:1: not valid UTF-8"),
     ("verify", _metadata_text("INDEX.md", "| file | sha256 | bytes |\n" + "x" * (2 << 20) + "\n"), "longer than"),
 ]
