@@ -110,7 +110,7 @@ def _longest_prefix(key: str, markers: Any) -> str | None:
 def load_registry(corpus: Path | None = None) -> Registry:
     """The shipped registry, extended (or overridden by id) by `corpus/outlets.toml` if present."""
     shipped = resources.files("provenance.parsing").joinpath("data", OUTLETS_NAME).read_text(encoding="utf-8")
-    outlets = _parse(shipped, source="provenance/data/outlets.toml")
+    outlets = _parse(shipped, source="provenance/parsing/data/outlets.toml")
     data = read_metadata(corpus, OUTLETS_NAME) if corpus is not None else None  # no link, no FIFO
     if data is not None and corpus is not None:
         path = corpus / OUTLETS_NAME
