@@ -122,3 +122,31 @@ def test_unused_waiver(corpus: Callable[[str], Path], tmp_path: Path) -> None:
         ("000_351c3a7ca37fd0ed.txt", "failed", "warning", "article.title")
     ]
     assert audit.ok  # a warning
+
+
+@pytest.mark.parametrize(
+    ("now", "expired"),
+    [
+        (datetime(2027, 11, 29, 12, tzinfo=UTC), False),  # the day before
+        (datetime(2027, 11, 30, 0, 0, tzinfo=UTC), False),  # on the date, at its first second
+        (datetime(2027, 11, 30, 23, 59, 59, tzinfo=UTC), False),  # on the date, at its last second
+        (datetime(2027, 12, 1, 0, 0, tzinfo=UTC), True),  # the day after, from its first second
+        (datetime(2027, 12, 1, 12, tzinfo=UTC), True),
+    ],
+)
+def test_a_waiver_holds_through_its_expiry_date(
+    corpus: Callable[[str], Path], tmp_path: Path, now: datetime, expired: bool
+) -> None:
+    """The seeds' waivers (expires 2027-11-30) hold until the end of that day (UTC) and expire the day after."""
+    root = _seeds(corpus, tmp_path)
+    audit = validate_corpus(root, engines=("pandera",), now=now)
+    statuses = {(r.file, r.check): r.status for r in audit.results}
+    covered = [
+        ("000_351c3a7ca37fd0ed.txt", "article.no_duplicate_paragraphs"),
+        ("000_351c3a7ca37fd0ed.txt", "article.layout"),
+        ("001_da717efd77834096.txt", "article.boilerplate"),
+    ]
+    assert [statuses[key] for key in covered] == ["failed" if expired else "waived"] * 3
+    findings = sorted((r.file, r.details["waived_check"]) for r in audit.results if r.check == "waiver.expired")
+    assert findings == (sorted((f, c) for f, c in covered) if expired else [])
+    assert audit.ok is not expired
