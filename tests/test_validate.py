@@ -144,6 +144,22 @@ def test_fail_on_warning_makes_warnings_count(corpus: Callable[[str], Path], tmp
     )
 
 
+def test_validate_corpus_counts_only_errors_by_default(corpus: Callable[[str], Path]) -> None:
+    """The library's fail_on defaults to error: a lone warning leaves the audit ok; fail_on="warning" fails it."""
+    root = corpus("invariants")
+    for path in root.glob("*.txt"):
+        if path.name not in ("clean.txt", "boilerplate.txt"):
+            path.unlink()
+    assert main(["index", str(root)]) == 0
+    lenient = validate_corpus(root, engines=("pandera",), now=NOW)
+    assert [(r.file, r.check, r.severity) for r in lenient.notable()] == [
+        ("boilerplate.txt", "article.boilerplate", "warning")
+    ]
+    assert (lenient.ok, lenient.head["ok"], lenient.run["fail_on"]) == (True, True, "error")
+    strict = validate_corpus(root, engines=("pandera",), now=NOW, fail_on="warning")
+    assert (strict.ok, strict.head["ok"], strict.run["fail_on"]) == (False, False, "warning")
+
+
 @pytest.mark.parametrize("content", [b"", "نص عربي\n".encode("utf-16"), bytes(range(256)) * 8])
 def test_a_single_bad_file_still_gets_a_full_report(
     corpus: Callable[[str], Path], tmp_path: Path, content: bytes

@@ -150,3 +150,67 @@ def test_a_waiver_holds_through_its_expiry_date(
     findings = sorted((r.file, r.details["waived_check"]) for r in audit.results if r.check == "waiver.expired")
     assert findings == (sorted((f, c) for f, c in covered) if expired else [])
     assert audit.ok is not expired
+
+
+def _cli_report(root: Path, tmp_path: Path, *argv: str) -> tuple[int, dict[str, object]]:
+    """validate's exit code on the command line (pandera only) and the audit.json it wrote."""
+    import json
+
+    out = tmp_path / "reports"
+    code = main(["validate", str(root), "--report-dir", str(out), "--engine", "pandera", *argv])
+    return code, json.loads((out / "audit.json").read_text(encoding="utf-8"))
+
+
+def _write_waivers(root: Path, *rows: str) -> None:
+    (root / "WAIVERS.md").write_text(HEADER + "".join(rows), encoding="utf-8")
+
+
+def _findings(report: dict[str, object], check: str) -> list[tuple[object, ...]]:
+    results = report["results"]
+    assert isinstance(results, list)
+    return [
+        (r["file"], r["status"], r["severity"], r["details"]["waived_check"]) for r in results if r["check"] == check
+    ]
+
+
+def test_a_waiver_past_its_date_fails_the_command(corpus: Callable[[str], Path], tmp_path: Path) -> None:
+    """On the command line, a waiver that expired in 2020 is waiver.expired (an error) and exit 1."""
+    root = _seeds(corpus, tmp_path)
+    _write_waivers(root, ROW.replace("2027-11-30", "2020-01-31"))
+    code, report = _cli_report(root, tmp_path)
+    assert code == 1
+    assert _findings(report, "waiver.expired") == [
+        ("000_351c3a7ca37fd0ed.txt", "failed", "error", "article.no_duplicate_paragraphs")
+    ]
+    expired = next(r for r in report["results"] if r["check"] == "waiver.expired")  # type: ignore[attr-defined]
+    assert "expired on 2020-01-31" in expired["message"]
+
+
+def test_a_waiver_for_other_bytes_fails_the_command(corpus: Callable[[str], Path], tmp_path: Path) -> None:
+    """On the command line, a waiver whose sha256 is not the file's is waiver.stale and the failure fails."""
+    root = _seeds(corpus, tmp_path)
+    other = "807ac301b462bdbb74416c0c151382b9549ce7187ae68fdb9684c7a652641542"  # seed 001's digest
+    _write_waivers(root, ROW.replace(SHA, other))
+    code, report = _cli_report(root, tmp_path)
+    assert code == 1
+    assert _findings(report, "waiver.stale") == [
+        ("000_351c3a7ca37fd0ed.txt", "failed", "error", "article.no_duplicate_paragraphs")
+    ]
+    statuses = {(r["file"], r["check"]): r["status"] for r in report["results"]}  # type: ignore[attr-defined]
+    assert statuses["000_351c3a7ca37fd0ed.txt", "article.no_duplicate_paragraphs"] == "failed"
+
+
+def test_an_unused_waiver_is_a_warning_on_the_command_line(corpus: Callable[[str], Path], tmp_path: Path) -> None:
+    """An unused waiver is a waiver.unused warning: exit 0 by default, exit 1 with --fail-on warning."""
+    root = _seeds(corpus, tmp_path)
+    extra = f"| `000_351c3a7ca37fd0ed.txt` | article.title | {SHA} | 2027-11-30 | not needed |\n"
+    text = (root / "WAIVERS.md").read_text(encoding="utf-8") + extra
+    (root / "WAIVERS.md").write_text(text.replace("2027-11-30", "2099-12-31"), encoding="utf-8")  # the run is today
+    code, report = _cli_report(root, tmp_path)
+    assert code == 0
+    assert _findings(report, "waiver.unused") == [("000_351c3a7ca37fd0ed.txt", "failed", "warning", "article.title")]
+    summary = report["summary"]
+    assert isinstance(summary, dict)
+    assert {k: summary[k] for k in ("failed", "waived", "warnings")} == {"failed": 0, "waived": 3, "warnings": 1}
+    code, _ = _cli_report(root, tmp_path, "--fail-on", "warning")
+    assert code == 1
