@@ -60,12 +60,24 @@ def test_the_variant_differs_in_every_way_the_key_ignores() -> None:
 
 
 @pytest.fixture(scope="module")
-def report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
-    """audit.json of one validate run over the corpus with both engines."""
+def run(tmp_path_factory: pytest.TempPathFactory) -> tuple[int, dict[str, object]]:
+    """The exit code and audit.json of one validate run over the corpus with both engines."""
     out = tmp_path_factory.mktemp("duplicate-variants")
-    assert main(["validate", str(CORPUS), "--report-dir", str(out), "--no-gx-docs"]) == 1
+    code = main(["validate", str(CORPUS), "--report-dir", str(out), "--no-gx-docs"])
     document: dict[str, object] = json.loads((out / "audit.json").read_text(encoding="utf-8"))
-    return document
+    return code, document
+
+
+@pytest.fixture(scope="module")
+def report(run: tuple[int, dict[str, object]]) -> dict[str, object]:
+    """audit.json of that run."""
+    return run[1]
+
+
+def test_validate_fails_the_corpus(run: tuple[int, dict[str, object]]) -> None:
+    """The normalized repeat is an error: validate exits 1 and the report is not ok."""
+    code, document = run
+    assert (code, document["ok"]) == (1, False)
 
 
 @pytest.mark.parametrize(
