@@ -34,6 +34,8 @@ ROW = f"| `000_351c3a7ca37fd0ed.txt` | article.no_duplicate_paragraphs | {SHA} |
         (HEADER + ROW.replace("`000_351c3a7ca37fd0ed.txt`", "../x.txt"), 3, "'..' component"),
         (HEADER + ROW + ROW, 4, "a second waiver"),
         (HEADER + "| a | b |\n", 3, "row has 2 cells"),
+        (HEADER + ROW + "\nprose\n\n" + HEADER, 7, "exactly one table"),  # names the second table
+        (HEADER.split("\n", maxsplit=1)[0] + "\n" + ROW, 2, "followed by a delimiter row"),
     ],
 )
 def test_malformed_waivers_name_the_line(text: str, line: int | None, fragment: str) -> None:
@@ -42,6 +44,41 @@ def test_malformed_waivers_name_the_line(text: str, line: int | None, fragment: 
         parse_waivers(text, path="WAIVERS.md")
     assert caught.value.line == line
     assert fragment in caught.value.lines()[0]
+
+
+def test_every_problem_is_reported_at_once() -> None:
+    """Problems on several rows are all reported, each with its line, the later ones as well."""
+    text = HEADER + "| a | b |\n" + ROW.replace(SHA, "abc") + ROW + ROW + ROW
+    with pytest.raises(ManifestError) as caught:
+        parse_waivers(text, path="WAIVERS.md")
+    assert [(p.line, p.message.split(" (")[0].split(":")[0]) for p in caught.value.problems] == [
+        (3, "row has 2 cells, the header has 5"),
+        (4, "bad sha256 'abc'"),
+        (6, "a second waiver for article.no_duplicate_paragraphs on 000_351c3a7ca37fd0ed.txt"),
+        (7, "a second waiver for article.no_duplicate_paragraphs on 000_351c3a7ca37fd0ed.txt"),
+    ]
+    assert [p.message.endswith("(first on line 5)") for p in caught.value.problems[2:]] == [True, True]
+
+
+def test_a_waiver_row_is_read_field_by_field() -> None:
+    """A good row gives its file, check, digest (lowercased), expiry date, reason and line; CRLF reads alike."""
+    from datetime import date
+
+    from provenance.audit.waivers import Waiver
+
+    text = "# Waivers\n\n" + HEADER + ROW.replace(SHA, SHA.upper()).replace("the page |", "the page  |")
+    expected = [
+        Waiver(
+            "000_351c3a7ca37fd0ed.txt",
+            "article.no_duplicate_paragraphs",
+            SHA,
+            date(2027, 11, 30),
+            "repeated on the page",
+            5,
+        )
+    ]
+    assert parse_waivers(text) == expected
+    assert parse_waivers(text.replace("\n", "\r\n")) == expected
 
 
 def test_malformed_waivers_exit_2(
