@@ -228,3 +228,21 @@ def test_article_facts_convert_column_by_column_as_value_by_value(corpus: str) -
     articles = parse_corpus(RESOURCES / corpus).articles
     for name in _FACTS:
         assert _json_column(articles[name]) == [_json_value(v) for v in articles[name]], name
+
+
+def test_fixity_findings_keep_their_message_and_details(corpus: Callable[[str], Path]) -> None:
+    """A fixity failure in validate's results is corpus-audit's own: its message, its details, no engine verdict."""
+    root = corpus("fixity-clean")
+    added = "سطر أضيف بعد الفهرسة.\n".encode()
+    with (root / "a.txt").open("ab") as handle:
+        handle.write(added)
+    size_now = 95 + len(added)
+    audit = validate_corpus(root, engines=("pandera",), now=NOW)
+    by_check = {r.check: r for r in audit.results if r.file == "a.txt" and r.check.startswith("fixity.")}
+    size = by_check["fixity.bytes"]
+    assert (size.status, size.message, size.engines) == ("failed", f"size {size_now} bytes, INDEX.md says 95", {})
+    assert size.details == {"expected": 95, "found": size_now, "line": 8}  # a.txt's row of INDEX.md
+    digest = by_check["fixity.sha256"]
+    assert (digest.status, digest.message, digest.engines) == ("failed", "sha256 differs from INDEX.md", {})
+    assert digest.details["expected"] == "bb5d66de3b94be8058733e7b158a28ce483332ffd0f06cba0395e9cefcd9b448"
+    assert by_check["fixity.present"].as_dict()["engines"] == {}

@@ -348,3 +348,31 @@ def test_strict_also_requires_the_index_to_be_current(
     assert {(f.check, f.file) for f in report.failures} == expected
     assert main(["verify", "--strict", str(root)]) == (1 if expected else 0)
     assert ("manifest.current", None) in {(f.check, f.file) for f in report.results()}
+
+
+@pytest.mark.parametrize(
+    ("extra_files", "shown", "changes"),
+    [
+        ([], " (layout or pin)", []),  # only the header's spacing differs
+        (["c.txt"], " (added c.txt)", ["added c.txt"]),
+        (
+            ["c.txt", "d.txt", "e.txt", "f.txt"],
+            " (added c.txt, added d.txt, added e.txt, …)",
+            ["added c.txt", "added d.txt", "added e.txt", "added f.txt"],
+        ),
+    ],
+)
+def test_manifest_current_says_what_index_would_change(
+    corpus: Callable[[str], Path], extra_files: list[str], shown: str, changes: list[str]
+) -> None:
+    """manifest.current's message names the first three changes `index` would make (or the layout), details all."""
+    root = corpus("fixity-clean")
+    index = root / "INDEX.md"
+    index.write_text(
+        index.read_text(encoding="utf-8").replace("| file | sha256 | bytes |", "|file|sha256|bytes|"), encoding="utf-8"
+    )
+    for name in extra_files:
+        (root / name).write_text(f"{name}\n", encoding="utf-8")
+    (stale,) = [f for f in verify_fixity(root, strict=True).failures if f.check == "manifest.current"]
+    assert stale.message == f"INDEX.md is not what `corpus-audit index {root}` writes{shown}"
+    assert stale.details == {"changes": changes}
