@@ -251,3 +251,68 @@ def test_an_unused_waiver_is_a_warning_on_the_command_line(corpus: Callable[[str
     assert {k: summary[k] for k in ("failed", "waived", "warnings")} == {"failed": 0, "waived": 3, "warnings": 1}
     code, _ = _cli_report(root, tmp_path, "--fail-on", "warning")
     assert code == 1
+
+
+OTHER_SHA = "807ac301b462bdbb74416c0c151382b9549ce7187ae68fdb9684c7a652641542"  # seed 001's digest
+
+
+@pytest.mark.parametrize(
+    ("row", "check", "message"),
+    [
+        (
+            ROW.replace(SHA, OTHER_SHA),
+            "waiver.stale",
+            f"waiver for article.no_duplicate_paragraphs was granted for sha256 {OTHER_SHA[:12]}…, "
+            f"the file is now {SHA[:12]}…",
+        ),
+        (
+            ROW.replace("000_351c3a7ca37fd0ed.txt", "gone.txt"),
+            "waiver.stale",
+            f"waiver for article.no_duplicate_paragraphs was granted for sha256 {SHA[:12]}…, "
+            "the file is now no such file",
+        ),
+        (
+            ROW.replace("2027-11-30", "2026-11-22"),
+            "waiver.expired",
+            "waiver for article.no_duplicate_paragraphs expired on 2026-11-22",
+        ),
+        (
+            ROW.replace("article.no_duplicate_paragraphs", "article.title"),
+            "waiver.unused",
+            "waiver for article.title matches no failure: remove it",
+        ),
+    ],
+    ids=["stale", "stale-missing-file", "expired", "unused"],
+)
+def test_waiver_findings_name_the_waiver_and_its_line(
+    corpus: Callable[[str], Path], tmp_path: Path, row: str, check: str, message: str
+) -> None:
+    """Each waiver finding says why in its message and names the waived check and WAIVERS.md's line."""
+    root = _seeds(corpus, tmp_path)
+    _write_waivers(root, row)  # the row is on line 3
+    audit = validate_corpus(root, engines=("pandera",), now=NOW)
+    (finding,) = [r for r in audit.results if r.check.startswith("waiver.")]
+    waived_check = row.split(" | ")[1]
+    assert (finding.check, finding.status, finding.message) == (check, "failed", message)
+    assert (finding.details, finding.engines) == ({"waived_check": waived_check, "waiver_line": 3}, {})
+
+
+def test_a_waiver_for_a_file_not_in_the_corpus_is_in_every_report(
+    corpus: Callable[[str], Path], tmp_path: Path
+) -> None:
+    """A waiver naming no corpus file fails the run as waiver.stale, and audit.json, audit.md and junit.xml say so."""
+    import json
+
+    root = _seeds(corpus, tmp_path)
+    waivers = (root / "WAIVERS.md").read_text(encoding="utf-8").replace("2027-11-30", "2099-12-31")
+    extra = f"| `gone.txt` | article.title | {SHA} | 2099-12-31 | the file was removed |\n"
+    (root / "WAIVERS.md").write_text(waivers + extra, encoding="utf-8")
+    out = tmp_path / "reports"
+    assert main(["validate", str(root), "--report-dir", str(out), "--engine", "pandera"]) == 1
+    report = json.loads((out / "audit.json").read_text(encoding="utf-8"))
+    assert report["ok"] is False
+    stale = [(r["file"], r["status"]) for r in report["results"] if r["check"] == "waiver.stale"]
+    assert stale == [("gone.txt", "failed")]
+    assert report["summary"]["failed"] == 1
+    assert "| `gone.txt` | `waiver.stale` |" in (out / "audit.md").read_text(encoding="utf-8")
+    assert 'classname="waiver.stale" name="gone.txt"' in (out / "junit.xml").read_text(encoding="utf-8")
