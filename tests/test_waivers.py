@@ -21,7 +21,7 @@ ROW = f"| `000_351c3a7ca37fd0ed.txt` | article.no_duplicate_paragraphs | {SHA} |
 @pytest.mark.parametrize(
     ("text", "line", "fragment"),
     [
-        ("no table\n", None, "exactly one table"),
+        ("no table\n", None, "expected exactly one table with columns file, check, sha256, expires, reason"),
         ("| file | check |\n|---|---|\n", 1, "lacks the column 'sha256'"),
         (
             HEADER + ROW.replace("no_duplicate_paragraphs", "no_such_check"),
@@ -43,6 +43,7 @@ def test_malformed_waivers_name_the_line(text: str, line: int | None, fragment: 
     with pytest.raises(ManifestError) as caught:
         parse_waivers(text, path="WAIVERS.md")
     assert caught.value.line == line
+    assert caught.value.lines()[0].startswith(f"WAIVERS.md:{line}: " if line else "WAIVERS.md: ")
     assert fragment in caught.value.lines()[0]
 
 
