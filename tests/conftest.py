@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -13,6 +14,11 @@ from hypothesis import settings
 # machine would otherwise turn into a flaky failure. `print_blob` makes any failure reproducible.
 settings.register_profile("corpus-audit", deadline=None, print_blob=True)
 settings.load_profile("corpus-audit")
+# Under mutation testing (`nox -s mutants`; mutmut sets MUTANT_UNDER_TEST) each surviving mutant runs
+# the property tests again: fewer examples, and the same ones every time, so verdicts repeat.
+if "MUTANT_UNDER_TEST" in os.environ:
+    settings.register_profile("mutants", parent=settings.get_profile("corpus-audit"), max_examples=20, derandomize=True)
+    settings.load_profile("mutants")
 
 RESOURCES = Path(__file__).parent / "resources"
 REPO = Path(__file__).parent.parent

@@ -180,3 +180,40 @@ def test_report_command_rejects_what_is_not_a_report(
     path.write_text(content, encoding="utf-8")
     assert main(["report", str(path), "--format", "md"]) == 2
     assert str(path) in capsys.readouterr().err
+
+
+def _notable(check: str, file: str | None, status: str, severity: str, message: str) -> dict[str, Any]:
+    return {"check": check, "file": file, "status": status, "severity": severity, "message": message}
+
+
+def test_markdown_failure_rows_from_the_view() -> None:
+    """render_markdown puts each failed error in the Failures table as `file`, `check` and its message, escaped."""
+    from provenance.render.markdown import render_markdown
+    from provenance.render.view import ReportView
+
+    head = {
+        "ok": False,
+        "summary": {"passed": 9, "failed": 3, "waived": 1, "warnings": 1},
+        "corpus": {"path": "c", "files": 2, "bytes": 10, "digest": "ab" * 32},
+        "run": {"tool_version": "0.0.0"},
+    }
+    notable = [
+        _notable("manifest.pin", None, "failed", "error", "the pin is stale"),
+        _notable("article.title", "a.txt", "failed", "error", "Title: failed | too short\nsee line 1"),
+        _notable("article.layout", "a.txt", "failed", "warning", "Clean layout: failed"),
+        _notable("fixity.sha256", "b.txt", "failed", "error", "sha256 differs from INDEX.md"),
+        _notable("article.boilerplate", "b.txt", "waived", "warning", "Boilerplate (waived: kept)"),
+    ]
+    lines = render_markdown(ReportView(head, [], notable), limit=2).splitlines()
+    start = lines.index("### Failures (3)")
+    assert lines[start : start + 6] == [
+        "### Failures (3)",
+        "",
+        "| file | check | message |",
+        "|---|---|---|",
+        "| `—` | `manifest.pin` | the pin is stale |",
+        "| `a.txt` | `article.title` | Title: failed \\| too short\\\\nsee line 1 |",
+    ]
+    assert lines[start + 6] == "| … | | 1 more in audit.json |"
+    assert "| `a.txt` | `article.layout` | Clean layout: failed |" in lines[lines.index("### Warnings (1)") :]
+    assert not any("fixity.sha256" in line for line in lines)  # beyond the limit: only counted

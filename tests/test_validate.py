@@ -145,6 +145,22 @@ def test_fail_on_warning_makes_warnings_count(corpus: Callable[[str], Path], tmp
     )
 
 
+def test_validate_corpus_counts_only_errors_by_default(corpus: Callable[[str], Path]) -> None:
+    """The library's fail_on defaults to error: a lone warning leaves the audit ok; fail_on="warning" fails it."""
+    root = corpus("invariants")
+    for path in root.glob("*.txt"):
+        if path.name not in ("clean.txt", "boilerplate.txt"):
+            path.unlink()
+    assert main(["index", str(root)]) == 0
+    lenient = validate_corpus(root, engines=("pandera",), now=NOW)
+    assert [(r.file, r.check, r.severity) for r in lenient.notable()] == [
+        ("boilerplate.txt", "article.boilerplate", "warning")
+    ]
+    assert (lenient.ok, lenient.head["ok"], lenient.run["fail_on"]) == (True, True, "error")
+    strict = validate_corpus(root, engines=("pandera",), now=NOW, fail_on="warning")
+    assert (strict.ok, strict.head["ok"], strict.run["fail_on"]) == (False, False, "warning")
+
+
 @pytest.mark.parametrize("content", [b"", "نص عربي\n".encode("utf-16"), bytes(range(256)) * 8])
 def test_a_single_bad_file_still_gets_a_full_report(
     corpus: Callable[[str], Path], tmp_path: Path, content: bytes
@@ -235,3 +251,21 @@ def test_a_file_changed_between_hashing_and_parsing_fails_sha256(
     assert [r.file for r in failed] == ["a.txt"]
     assert "changed while it was being audited" in failed[0].message
     assert not audit.ok
+
+
+def test_fixity_findings_keep_their_message_and_details(corpus: Callable[[str], Path]) -> None:
+    """A fixity failure in validate's results is corpus-audit's own: its message, its details, no engine verdict."""
+    root = corpus("fixity-clean")
+    added = "سطر أضيف بعد الفهرسة.\n".encode()
+    with (root / "a.txt").open("ab") as handle:
+        handle.write(added)
+    size_now = 95 + len(added)
+    audit = validate_corpus(root, engines=("pandera",), now=NOW)
+    by_check = {r.check: r for r in audit.results if r.file == "a.txt" and r.check.startswith("fixity.")}
+    size = by_check["fixity.bytes"]
+    assert (size.status, size.message, size.engines) == ("failed", f"size {size_now} bytes, INDEX.md says 95", {})
+    assert size.details == {"expected": 95, "found": size_now, "line": 8}  # a.txt's row of INDEX.md
+    digest = by_check["fixity.sha256"]
+    assert (digest.status, digest.message, digest.engines) == ("failed", "sha256 differs from INDEX.md", {})
+    assert digest.details["expected"] == "bb5d66de3b94be8058733e7b158a28ce483332ffd0f06cba0395e9cefcd9b448"
+    assert by_check["fixity.present"].as_dict()["engines"] == {}

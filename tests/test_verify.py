@@ -173,6 +173,68 @@ def test_stale_pin_is_a_finding(corpus: Callable[[str], Path]) -> None:
     assert [(f.check, f.file) for f in report.failures] == [("manifest.pin", None)]
 
 
+_PIN = "**Corpus pin:** 2 files, 152 bytes, sha256 `67ecccb8eb6ba7d349a3363a172bf7b289fe96b2cadd9c55f096ac7927aaee10`"
+_SHA_A = "bb5d66de3b94be8058733e7b158a28ce483332ffd0f06cba0395e9cefcd9b448"
+_OTHER = "f" * 64
+
+
+def _pin_of(rows: list[tuple[str, str, int]]) -> str:
+    """The pin line of these (file, sha256, bytes) rows, computed as the README defines it."""
+    import hashlib
+
+    listing = "".join(f"{sha}  {name}\n" for name, sha, _ in sorted(rows))
+    digest = hashlib.sha256(listing.encode()).hexdigest()
+    return f"**Corpus pin:** {len(rows)} files, {sum(size for *_, size in rows)} bytes, sha256 `{digest}`"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected", "found", "line", "also_failed"),
+    [
+        ("2 files", "3 files", _PIN, _PIN.replace("2 files", "3 files"), 10, []),
+        ("152 bytes", "151 bytes", _PIN, _PIN.replace("152 bytes", "151 bytes"), 10, []),
+        ("67ecccb8eb", "67ecccb8ec", _PIN, _PIN.replace("67ecccb8eb", "67ecccb8ec"), 10, []),
+        (_PIN, "", _PIN, None, None, []),  # no pin line at all
+        (  # a row's digest edited without rewriting the pin
+            _SHA_A,
+            _OTHER,
+            _pin_of(
+                [
+                    ("2022/b.txt", "8ca3abe33df632e0cadddd6d6e9f74c16dbf7a6e68b76129a313d8d5df11e9df", 57),
+                    ("a.txt", _OTHER, 95),
+                ]
+            ),
+            _PIN,
+            10,
+            [("fixity.sha256", "a.txt")],
+        ),
+    ],
+    ids=["files", "bytes", "digest", "missing", "row-edited"],
+)
+def test_a_stale_pin_fails_verify_on_the_command_line(
+    corpus: Callable[[str], Path],
+    capsys: pytest.CaptureFixture[str],
+    old: str,
+    new: str,
+    expected: str,
+    found: str | None,
+    line: int | None,
+    also_failed: list[tuple[str, str]],
+) -> None:
+    """verify --format json exits 1 with manifest.pin failed, showing the pin expected, the one found and its line."""
+    root = corpus("fixity-clean")
+    index = root / "INDEX.md"
+    text = index.read_text(encoding="utf-8")
+    assert old in text
+    index.write_text(text.replace(old, new), encoding="utf-8")
+    assert main(["verify", str(root), "--format", "json"]) == 1
+    document = json.loads(capsys.readouterr().out)
+    failed = [r for r in document["results"] if r["status"] == "failed"]
+    pins = [r for r in failed if r["check"] == "manifest.pin"]
+    assert [(r["file"], r["details"]) for r in pins] == [(None, {"expected": expected, "found": found, "line": line})]
+    assert sorted((r["check"], r["file"]) for r in failed if r["check"] != "manifest.pin") == also_failed
+    assert document["ok"] is False
+
+
 def test_missing_index_is_a_usage_error(corpus: Callable[[str], Path], capsys: pytest.CaptureFixture[str]) -> None:
     """No INDEX.md: exit 2 with the one-line hint to run `corpus-audit index`."""
     root = corpus("fixity-clean")
@@ -286,3 +348,31 @@ def test_strict_also_requires_the_index_to_be_current(
     assert {(f.check, f.file) for f in report.failures} == expected
     assert main(["verify", "--strict", str(root)]) == (1 if expected else 0)
     assert ("manifest.current", None) in {(f.check, f.file) for f in report.results()}
+
+
+@pytest.mark.parametrize(
+    ("extra_files", "shown", "changes"),
+    [
+        ([], " (layout or pin)", []),  # only the header's spacing differs
+        (["c.txt"], " (added c.txt)", ["added c.txt"]),
+        (
+            ["c.txt", "d.txt", "e.txt", "f.txt"],
+            " (added c.txt, added d.txt, added e.txt, …)",
+            ["added c.txt", "added d.txt", "added e.txt", "added f.txt"],
+        ),
+    ],
+)
+def test_manifest_current_says_what_index_would_change(
+    corpus: Callable[[str], Path], extra_files: list[str], shown: str, changes: list[str]
+) -> None:
+    """manifest.current's message names the first three changes `index` would make (or the layout), details all."""
+    root = corpus("fixity-clean")
+    index = root / "INDEX.md"
+    index.write_text(
+        index.read_text(encoding="utf-8").replace("| file | sha256 | bytes |", "|file|sha256|bytes|"), encoding="utf-8"
+    )
+    for name in extra_files:
+        (root / name).write_text(f"{name}\n", encoding="utf-8")
+    (stale,) = [f for f in verify_fixity(root, strict=True).failures if f.check == "manifest.current"]
+    assert stale.message == f"INDEX.md is not what `corpus-audit index {root}` writes{shown}"
+    assert stale.details == {"changes": changes}

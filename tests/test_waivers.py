@@ -21,7 +21,7 @@ ROW = f"| `000_351c3a7ca37fd0ed.txt` | article.no_duplicate_paragraphs | {SHA} |
 @pytest.mark.parametrize(
     ("text", "line", "fragment"),
     [
-        ("no table\n", None, "exactly one table"),
+        ("no table\n", None, "expected exactly one table with columns file, check, sha256, expires, reason"),
         ("| file | check |\n|---|---|\n", 1, "lacks the column 'sha256'"),
         (
             HEADER + ROW.replace("no_duplicate_paragraphs", "no_such_check"),
@@ -34,6 +34,8 @@ ROW = f"| `000_351c3a7ca37fd0ed.txt` | article.no_duplicate_paragraphs | {SHA} |
         (HEADER + ROW.replace("`000_351c3a7ca37fd0ed.txt`", "../x.txt"), 3, "'..' component"),
         (HEADER + ROW + ROW, 4, "a second waiver"),
         (HEADER + "| a | b |\n", 3, "row has 2 cells"),
+        (HEADER + ROW + "\nprose\n\n" + HEADER, 7, "exactly one table"),  # names the second table
+        (HEADER.split("\n", maxsplit=1)[0] + "\n" + ROW, 2, "followed by a delimiter row"),
     ],
 )
 def test_malformed_waivers_name_the_line(text: str, line: int | None, fragment: str) -> None:
@@ -41,7 +43,43 @@ def test_malformed_waivers_name_the_line(text: str, line: int | None, fragment: 
     with pytest.raises(ManifestError) as caught:
         parse_waivers(text, path="WAIVERS.md")
     assert caught.value.line == line
+    assert caught.value.lines()[0].startswith(f"WAIVERS.md:{line}: " if line else "WAIVERS.md: ")
     assert fragment in caught.value.lines()[0]
+
+
+def test_every_problem_is_reported_at_once() -> None:
+    """Problems on several rows are all reported, each with its line, the later ones as well."""
+    text = HEADER + "| a | b |\n" + ROW.replace(SHA, "abc") + ROW + ROW + ROW
+    with pytest.raises(ManifestError) as caught:
+        parse_waivers(text, path="WAIVERS.md")
+    assert [(p.line, p.message.split(" (")[0].split(":")[0]) for p in caught.value.problems] == [
+        (3, "row has 2 cells, the header has 5"),
+        (4, "bad sha256 'abc'"),
+        (6, "a second waiver for article.no_duplicate_paragraphs on 000_351c3a7ca37fd0ed.txt"),
+        (7, "a second waiver for article.no_duplicate_paragraphs on 000_351c3a7ca37fd0ed.txt"),
+    ]
+    assert [p.message.endswith("(first on line 5)") for p in caught.value.problems[2:]] == [True, True]
+
+
+def test_a_waiver_row_is_read_field_by_field() -> None:
+    """A good row gives its file, check, digest (lowercased), expiry date, reason and line; CRLF reads alike."""
+    from datetime import date
+
+    from provenance.audit.waivers import Waiver
+
+    text = "# Waivers\n\n" + HEADER + ROW.replace(SHA, SHA.upper()).replace("the page |", "the page  |")
+    expected = [
+        Waiver(
+            "000_351c3a7ca37fd0ed.txt",
+            "article.no_duplicate_paragraphs",
+            SHA,
+            date(2027, 11, 30),
+            "repeated on the page",
+            5,
+        )
+    ]
+    assert parse_waivers(text) == expected
+    assert parse_waivers(text.replace("\n", "\r\n")) == expected
 
 
 def test_malformed_waivers_exit_2(
@@ -147,3 +185,160 @@ def test_waiver_for_a_missing_file_is_in_every_report(
     assert [c.get("classname") for c in cases if c.get("name") == "nope.txt"] == ["waiver.stale"]
     assert "nope.txt" in (reports / "audit.html").read_text(encoding="utf-8")
     assert ("nope.txt", "waiver.stale") in _statuses(root, NOW)
+
+
+@pytest.mark.parametrize(
+    ("now", "expired"),
+    [
+        (datetime(2027, 11, 29, 12, tzinfo=UTC), False),  # the day before
+        (datetime(2027, 11, 30, 0, 0, tzinfo=UTC), False),  # on the date, at its first second
+        (datetime(2027, 11, 30, 23, 59, 59, tzinfo=UTC), False),  # on the date, at its last second
+        (datetime(2027, 12, 1, 0, 0, tzinfo=UTC), True),  # the day after, from its first second
+        (datetime(2027, 12, 1, 12, tzinfo=UTC), True),
+    ],
+)
+def test_a_waiver_holds_through_its_expiry_date(
+    corpus: Callable[[str], Path], tmp_path: Path, now: datetime, expired: bool
+) -> None:
+    """The seeds' waivers (expires 2027-11-30) hold until the end of that day (UTC) and expire the day after."""
+    root = _seeds(corpus, tmp_path)
+    audit = validate_corpus(root, engines=("pandera",), now=now)
+    statuses = {(r.file, r.check): r.status for r in audit.results}
+    covered = [
+        ("000_351c3a7ca37fd0ed.txt", "article.no_duplicate_paragraphs"),
+        ("000_351c3a7ca37fd0ed.txt", "article.layout"),
+        ("001_da717efd77834096.txt", "article.boilerplate"),
+    ]
+    assert [statuses[key] for key in covered] == ["failed" if expired else "waived"] * 3
+    findings = sorted((r.file, r.details["waived_check"]) for r in audit.results if r.check == "waiver.expired")
+    assert findings == (sorted((f, c) for f, c in covered) if expired else [])
+    assert audit.ok is not expired
+
+
+def _cli_report(root: Path, tmp_path: Path, *argv: str) -> tuple[int, dict[str, object]]:
+    """validate's exit code on the command line (pandera only) and the audit.json it wrote."""
+    import json
+
+    out = tmp_path / "reports"
+    code = main(["validate", str(root), "--report-dir", str(out), "--engine", "pandera", *argv])
+    return code, json.loads((out / "audit.json").read_text(encoding="utf-8"))
+
+
+def _write_waivers(root: Path, *rows: str) -> None:
+    (root / "WAIVERS.md").write_text(HEADER + "".join(rows), encoding="utf-8")
+
+
+def _findings(report: dict[str, object], check: str) -> list[tuple[object, ...]]:
+    results = report["results"]
+    assert isinstance(results, list)
+    return [
+        (r["file"], r["status"], r["severity"], r["details"]["waived_check"]) for r in results if r["check"] == check
+    ]
+
+
+def test_a_waiver_past_its_date_fails_the_command(corpus: Callable[[str], Path], tmp_path: Path) -> None:
+    """On the command line, a waiver that expired in 2020 is waiver.expired (an error) and exit 1."""
+    root = _seeds(corpus, tmp_path)
+    _write_waivers(root, ROW.replace("2027-11-30", "2020-01-31"))
+    code, report = _cli_report(root, tmp_path)
+    assert code == 1
+    assert _findings(report, "waiver.expired") == [
+        ("000_351c3a7ca37fd0ed.txt", "failed", "error", "article.no_duplicate_paragraphs")
+    ]
+    expired = next(r for r in report["results"] if r["check"] == "waiver.expired")  # type: ignore[attr-defined]
+    assert "expired on 2020-01-31" in expired["message"]
+
+
+def test_a_waiver_for_other_bytes_fails_the_command(corpus: Callable[[str], Path], tmp_path: Path) -> None:
+    """On the command line, a waiver whose sha256 is not the file's is waiver.stale and the failure fails."""
+    root = _seeds(corpus, tmp_path)
+    other = "807ac301b462bdbb74416c0c151382b9549ce7187ae68fdb9684c7a652641542"  # seed 001's digest
+    _write_waivers(root, ROW.replace(SHA, other))
+    code, report = _cli_report(root, tmp_path)
+    assert code == 1
+    assert _findings(report, "waiver.stale") == [
+        ("000_351c3a7ca37fd0ed.txt", "failed", "error", "article.no_duplicate_paragraphs")
+    ]
+    statuses = {(r["file"], r["check"]): r["status"] for r in report["results"]}  # type: ignore[attr-defined]
+    assert statuses["000_351c3a7ca37fd0ed.txt", "article.no_duplicate_paragraphs"] == "failed"
+
+
+def test_an_unused_waiver_is_a_warning_on_the_command_line(corpus: Callable[[str], Path], tmp_path: Path) -> None:
+    """An unused waiver is a waiver.unused warning: exit 0 by default, exit 1 with --fail-on warning."""
+    root = _seeds(corpus, tmp_path)
+    extra = f"| `000_351c3a7ca37fd0ed.txt` | article.title | {SHA} | 2027-11-30 | not needed |\n"
+    text = (root / "WAIVERS.md").read_text(encoding="utf-8") + extra
+    (root / "WAIVERS.md").write_text(text.replace("2027-11-30", "2099-12-31"), encoding="utf-8")  # the run is today
+    code, report = _cli_report(root, tmp_path)
+    assert code == 0
+    assert _findings(report, "waiver.unused") == [("000_351c3a7ca37fd0ed.txt", "failed", "warning", "article.title")]
+    summary = report["summary"]
+    assert isinstance(summary, dict)
+    assert {k: summary[k] for k in ("failed", "waived", "warnings")} == {"failed": 0, "waived": 3, "warnings": 1}
+    code, _ = _cli_report(root, tmp_path, "--fail-on", "warning")
+    assert code == 1
+
+
+OTHER_SHA = "807ac301b462bdbb74416c0c151382b9549ce7187ae68fdb9684c7a652641542"  # seed 001's digest
+
+
+@pytest.mark.parametrize(
+    ("row", "check", "message"),
+    [
+        (
+            ROW.replace(SHA, OTHER_SHA),
+            "waiver.stale",
+            f"waiver for article.no_duplicate_paragraphs was granted for sha256 {OTHER_SHA[:12]}…, "
+            f"the file is now {SHA[:12]}…",
+        ),
+        (
+            ROW.replace("000_351c3a7ca37fd0ed.txt", "gone.txt"),
+            "waiver.stale",
+            f"waiver for article.no_duplicate_paragraphs was granted for sha256 {SHA[:12]}…, "
+            "the file is now no such file",
+        ),
+        (
+            ROW.replace("2027-11-30", "2026-11-22"),
+            "waiver.expired",
+            "waiver for article.no_duplicate_paragraphs expired on 2026-11-22",
+        ),
+        (
+            ROW.replace("article.no_duplicate_paragraphs", "article.title"),
+            "waiver.unused",
+            "waiver for article.title matches no failure: remove it",
+        ),
+    ],
+    ids=["stale", "stale-missing-file", "expired", "unused"],
+)
+def test_waiver_findings_name_the_waiver_and_its_line(
+    corpus: Callable[[str], Path], tmp_path: Path, row: str, check: str, message: str
+) -> None:
+    """Each waiver finding says why in its message and names the waived check and WAIVERS.md's line."""
+    root = _seeds(corpus, tmp_path)
+    _write_waivers(root, row)  # the row is on line 3
+    audit = validate_corpus(root, engines=("pandera",), now=NOW)
+    (finding,) = [r for r in audit.results if r.check.startswith("waiver.")]
+    waived_check = row.split(" | ")[1]
+    assert (finding.check, finding.status, finding.message) == (check, "failed", message)
+    assert (finding.details, finding.engines) == ({"waived_check": waived_check, "waiver_line": 3}, {})
+
+
+def test_a_waiver_for_a_file_not_in_the_corpus_is_in_every_report(
+    corpus: Callable[[str], Path], tmp_path: Path
+) -> None:
+    """A waiver naming no corpus file fails the run as waiver.stale, and audit.json, audit.md and junit.xml say so."""
+    import json
+
+    root = _seeds(corpus, tmp_path)
+    waivers = (root / "WAIVERS.md").read_text(encoding="utf-8").replace("2027-11-30", "2099-12-31")
+    extra = f"| `gone.txt` | article.title | {SHA} | 2099-12-31 | the file was removed |\n"
+    (root / "WAIVERS.md").write_text(waivers + extra, encoding="utf-8")
+    out = tmp_path / "reports"
+    assert main(["validate", str(root), "--report-dir", str(out), "--engine", "pandera"]) == 1
+    report = json.loads((out / "audit.json").read_text(encoding="utf-8"))
+    assert report["ok"] is False
+    stale = [(r["file"], r["status"]) for r in report["results"] if r["check"] == "waiver.stale"]
+    assert stale == [("gone.txt", "failed")]
+    assert report["summary"]["failed"] == 1
+    assert "| `gone.txt` | `waiver.stale` |" in (out / "audit.md").read_text(encoding="utf-8")
+    assert 'classname="waiver.stale" name="gone.txt"' in (out / "junit.xml").read_text(encoding="utf-8")

@@ -65,8 +65,11 @@ class Registry:
     _domains: dict[str, str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        # A domain two outlets list goes to the later one: a corpus's added outlets follow the shipped ones.
-        domains = {domain: o.id for o in self.outlets.values() for domain in o.domains}
+        # A domain two outlets list goes to the first: a corpus's own outlets come before the shipped ones.
+        domains: dict[str, str] = {}
+        for outlet in self.outlets.values():
+            for domain in outlet.domains:
+                domains.setdefault(domain, outlet.id)
         object.__setattr__(self, "_domains", domains)
 
     def by_credit(self, key: str) -> str | None:
@@ -118,7 +121,9 @@ def load_registry(corpus: Path | None = None) -> Registry:
             text = data.decode("utf-8")
         except UnicodeDecodeError as exc:
             raise ManifestError(path, [Problem(data[: exc.start].count(b"\n") + 1, "not valid UTF-8")]) from None
-        outlets.update(_parse(text, source=str(path)))
+        own = _parse(text, source=str(path))
+        # The steward's outlets come first: where a marker ties with a shipped one, theirs decides.
+        outlets = {**own, **{key: outlet for key, outlet in outlets.items() if key not in own}}
     return Registry(outlets)
 
 

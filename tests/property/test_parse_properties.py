@@ -1,6 +1,8 @@
-"""The parser never raises, whatever bytes or text it is given."""
+"""The parser never raises, whatever bytes or text it is given; repeats are found on the normalized key."""
 
 from __future__ import annotations
+
+from hashlib import sha256
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -39,3 +41,37 @@ def test_any_article_like_text(lines: list[str], newline: str) -> None:
             assert row["duplicate_of"] < row["index"]
             assert by_index[row["duplicate_of"]]["norm_hash"] == row["norm_hash"]
             assert row["role"] == by_index[row["duplicate_of"]]["role"] == "body"
+
+
+# Words free of source, related and boilerplate markers, so a line of them is always body text.
+_WORDS = ("الحكومة", "أعلن", "إلى", "الآن", "وزير", "المفاوضات", "نهائي", "مجلس", "الأمن", "مستشفى", "إعادة", "آخر")
+_HARAKAT = tuple(chr(c) for c in range(0x064B, 0x0653))  # fathatan to sukun: none composes with a letter
+_FOLDED = {"أ": "ا", "إ": "ا", "آ": "ا", "ا": "أ", "ي": "ى", "ى": "ي", "ة": "ه"}  # each pair has one key
+
+
+@st.composite
+def paragraph_and_variant(draw: st.DrawFn) -> tuple[str, str]:
+    """A body paragraph, and the same paragraph with harakat, tatweel, other alef forms, ى, ه and spaces."""
+    original = " ".join(draw(st.lists(st.sampled_from(_WORDS), min_size=3, max_size=10))) + "."
+    variant = []
+    for ch in original:
+        written = _FOLDED[ch] if ch in _FOLDED and draw(st.booleans()) else ch
+        variant.append(" " * draw(st.integers(1, 3)) if written == " " else written)
+        if "\u0621" <= written <= "\u064a" and draw(st.booleans()):
+            variant.append(draw(st.sampled_from([*_HARAKAT, "\u0640"])))
+    return original, "".join(variant)
+
+
+@settings(max_examples=200)
+@given(paragraph_and_variant())
+def test_a_repeat_differing_only_in_what_the_key_drops_is_a_duplicate(pair: tuple[str, str]) -> None:
+    """Such a repeat has the first paragraph's norm_hash, which is not the hash of either raw text."""
+    original, variant = pair
+    text = "\n".join(["عنوان الخبر", "17.01.2022", original, "فقرة أخرى مختلفة تماما.", variant]) + "\n"
+    rows = parse_article(text.encode(), file="x.txt", registry=REGISTRY).paragraphs
+    first, repeat = rows[2], rows[4]
+    assert (first["role"], repeat["role"]) == ("body", "body")
+    assert repeat["norm_hash"] == first["norm_hash"]
+    assert repeat["duplicate_of"] == first["index"]
+    for row in (first, repeat):
+        assert row["norm_hash"] != sha256(row["text"].encode()).hexdigest()[:16]
