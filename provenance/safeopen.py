@@ -178,6 +178,22 @@ def read_beneath(root: str | os.PathLike[str], relative: str, *, limit: int) -> 
         os.close(fd)
 
 
+def open_regular(path: str | os.PathLike[str]) -> BinaryIO:
+    """A file named on the command line (a saved report), opened only if it is a regular file.
+
+    Opened non-blocking and checked with fstat first, so a FIFO or a device raises
+    NotRegularFileError instead of hanging; links are followed, as the user named the path.
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK)
+    try:
+        check_regular(fd)
+        os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
 METADATA_LIMIT = 64 << 20  # WAIVERS.md, outlets.toml and the like: larger is not a steward's file
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from provenance.errors import UsageError
+from provenance.safeopen import NotRegularFileError, open_regular
 
 # audit.json as corpus-audit writes it: these arrays hold one compact JSON object per line.
 _SECTIONS = {b'  "results": [': "results", b'  "articles": [': "articles"}
@@ -46,6 +47,8 @@ class ReportData:
             head, offsets = _skeleton(path)
         except FileNotFoundError:
             raise UsageError(f"{path}: no such report") from None
+        except NotRegularFileError as exc:
+            raise UsageError(f"{path}: is {exc.strerror}: expected a saved audit.json") from None
         except (OSError, UnicodeDecodeError, ValueError) as exc:
             raise UsageError(f"{path}: not a corpus-audit JSON report ({exc})") from None
         if not isinstance(head, dict) or head.get("schema_version") != 1 or "results" not in head:
@@ -76,7 +79,7 @@ def _skeleton(path: Path) -> tuple[Any, dict[str, int] | None]:
     offsets: dict[str, int] = {}
     inside: str | None = None
     position = 0
-    with path.open("rb") as handle:
+    with open_regular(path) as handle:  # a FIFO given as the report is refused, never waited on
         for line in handle:
             position += len(line)
             stripped = line.rstrip(b"\r\n")
@@ -89,14 +92,15 @@ def _skeleton(path: Path) -> tuple[Any, dict[str, int] | None]:
                 kept.append(line)
                 inside = None
     if "results" not in offsets:
-        return json.loads(path.read_bytes()), None
+        with open_regular(path) as handle:
+            return json.loads(handle.read()), None
     return json.loads(b"".join(kept)), offsets
 
 
 def _stream(path: Path, offset: int | None) -> Iterator[Any]:
     if offset is None:
         return
-    with path.open("rb") as handle:
+    with open_regular(path) as handle:
         handle.seek(offset)
         for line in handle:
             stripped = line.strip()

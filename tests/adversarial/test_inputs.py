@@ -330,3 +330,18 @@ def test_absurd_worker_counts_are_capped_with_a_note(make_corpus: Callable[[str]
     run: Run = run_cli("verify", root.name, "--jobs", "100000", cwd=root.parent)
     assert run.code == 0
     assert run.first_error.startswith("corpus-audit: --jobs 100000 is more than this machine can use; using ")
+
+
+@pytest.mark.parametrize("kind", ["fifo", "folder"])
+def test_report_on_a_fifo_or_folder_is_exit_2_not_a_hang(tmp_path: Path, kind: str) -> None:
+    """`report` given a FIFO (or a folder) as the saved audit.json refuses it at once, exit 2."""
+    target = tmp_path / "audit.json"
+    if kind == "fifo":
+        os.mkfifo(target)
+    else:
+        target.mkdir()
+    run = run_cli("report", target, "--format", "md", "--out", tmp_path / "out.md", cwd=tmp_path)
+    assert run.code == 2, run.err
+    assert run.first_error.startswith(f"corpus-audit: {target}: is "), run.err
+    assert "expected a saved audit.json" in run.first_error
+    assert not (tmp_path / "out.md").exists()
