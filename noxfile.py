@@ -107,7 +107,8 @@ def mutants(session: nox.Session) -> None:
     With no arguments it starts afresh and runs the mutants MUTANTS names (see there for how long).
     `nox -s mutants -- NAME...` re-tests only the mutants matching mutmut's globs (such as
     "provenance.audit.waivers.*") and keeps the other results of the last run, for the loop of
-    killing survivors; the score printed is always over the mutants MUTANTS names.
+    killing survivors (mutmut drops them all when [tool.mutmut] changes); the score printed is
+    always over the mutants MUTANTS names.
     """
     _install(session, "mutants")
     if not session.posargs:

@@ -15,6 +15,7 @@ from provenance.errors import ManifestError
 
 SHA = "23d0a303badedb3964ffc29899a7c82227eaba79c817ea2fc80e2638f26fbe64"
 HEADER = "| file | check | sha256 | expires | reason |\n|---|---|---|---|---|\n"
+DELIMITER = "the header must be followed by a delimiter row such as |---|---|"
 ROW = f"| `000_351c3a7ca37fd0ed.txt` | article.no_duplicate_paragraphs | {SHA} | 2027-11-30 | repeated on the page |\n"
 
 
@@ -45,6 +46,24 @@ def test_malformed_waivers_name_the_line(text: str, line: int | None, fragment: 
     assert caught.value.line == line
     assert caught.value.lines()[0].startswith(f"WAIVERS.md:{line}: " if line else "WAIVERS.md: ")
     assert fragment in caught.value.lines()[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (HEADER, []),  # a table with no rows: no waivers
+        (HEADER.split("\n", maxsplit=1)[0], ["WAIVERS.md:2: " + DELIMITER]),  # the header alone, no newline
+        (HEADER + ROW.replace("repeated on the page", " "), ["WAIVERS.md:3: a waiver needs a reason"]),
+    ],
+)
+def test_table_edges(text: str, expected: list[str]) -> None:
+    """An empty table holds no waivers; a header alone, or a row without a reason, is refused in so many words."""
+    if not expected:
+        assert parse_waivers(text, path="WAIVERS.md") == []
+        return
+    with pytest.raises(ManifestError) as caught:
+        parse_waivers(text, path="WAIVERS.md")
+    assert caught.value.lines() == expected
 
 
 def test_every_problem_is_reported_at_once() -> None:
