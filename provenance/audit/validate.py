@@ -19,7 +19,7 @@ from provenance.audit.results import EngineVerdict, ResultSet, no_counts, tally
 from provenance.audit.waivers import read_waivers
 from provenance.findings import Result
 from provenance.fixity.verify import verify_fixity
-from provenance.parsing.corpus import MAX_ARTICLE_BYTES, parse_corpus
+from provenance.parsing.corpus import MAX_ARTICLE_BYTES, parse_corpus, source_of
 from provenance.parsing.outlets import load_registry
 
 FailOn = Literal["error", "warning"]
@@ -196,7 +196,7 @@ def validate_corpus(
     used |= set(fixity.checks_for_matching_file())  # every listed file ran these, whatever it gave
     pin = fixity.pin
     flagged = sorted({r.file for r in notable if r.file is not None and r.status in ("failed", "waived")})
-    encodings = {row.file: _declared_encoding(row) for row in fixity.manifest.rows}
+    encodings = {row.file: source_of(row).encoding for row in fixity.manifest.rows}
     article_facts = _article_facts(
         corpus, tables.articles, flagged[:DETAIL_LIMIT], registry=registry, encodings=encodings
     )
@@ -302,10 +302,6 @@ def _article_facts(
             item["lines"] = lines[item["file"]]
         facts.append(item)
     return facts
-
-
-def _declared_encoding(row: Any) -> str | None:
-    return next((v.strip() for k, v in row.extra.items() if k.lower() == "encoding" and v.strip()), None)
 
 
 def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:

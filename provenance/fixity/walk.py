@@ -17,6 +17,7 @@ from collections.abc import Callable, Collection, Iterator, Mapping
 from pathlib import Path
 from typing import Literal, NamedTuple
 
+from provenance.escape import one_line
 from provenance.manifest.paths import path_problem
 from provenance.parallel import ordered_map
 from provenance.readahead import AHEAD, close_all, open_ahead
@@ -185,12 +186,7 @@ def _name_problem(name: str) -> str | None:
 def _shown(rel: str) -> str:
     """An unsafe path as reports show it: bytes that are not UTF-8, control characters and line
     separators written as backslash escapes, so the name can never break a line of output."""
-    text = rel.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-    return "".join(ch.encode("unicode_escape").decode("ascii") if _unprintable(ch) else ch for ch in text)
-
-
-def _unprintable(ch: str) -> bool:
-    return ord(ch) < 0x20 or 0x7F <= ord(ch) <= 0x9F or ch in "\u2028\u2029"
+    return one_line(rel.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace"))
 
 
 def _read_entry(

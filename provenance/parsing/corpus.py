@@ -54,12 +54,13 @@ def corpus_sources(corpus: Path) -> Iterator[Source]:
     """The files to parse, in file order: INDEX.md's rows, streamed, when it exists; else every
     payload file on disk (a listing that is held in memory)."""
     if (corpus / INDEX_NAME).exists():
-        return (_source(row) for row in stream_rows(corpus))
+        return (source_of(row) for row in stream_rows(corpus))
     found = [Source(e.path) for e in walk_corpus(corpus, hash_files=False) if e.kind == "file"]
     return iter(sorted(found, key=lambda source: source.file))
 
 
-def _source(row: Row) -> Source:
+def source_of(row: Row) -> Source:
+    """A file to parse, from its INDEX.md row (steward cells stripped; empty ones are None)."""
     if not row.extra:
         return Source(row.file)
     extra = {k.lower(): v.strip() or None for k, v in row.extra.items()}
@@ -160,7 +161,7 @@ def iter_batches(
 
     registry = registry or load_registry(corpus)
     columns = _paragraph_columns(lean=lean)
-    sources = corpus_sources(corpus) if rows is None else map(_source, sorted(rows, key=lambda row: row.file))
+    sources = corpus_sources(corpus) if rows is None else map(source_of, sorted(rows, key=lambda row: row.file))
     batches = _chunks(sources, BATCH)
     done = 0
     settings = (corpus, registry, columns, max_bytes)
