@@ -21,6 +21,7 @@ from provenance.findings import Result
 from provenance.fixity.verify import verify_fixity
 from provenance.parsing.corpus import MAX_ARTICLE_BYTES, parse_corpus, source_of
 from provenance.parsing.outlets import load_registry
+from provenance.parsing.settings import DEFAULT, ParseSettings, Source
 
 FailOn = Literal["error", "warning"]
 MAX_LINES = 40  # result lines `validate` prints; the rest is in audit.json
@@ -135,6 +136,7 @@ def validate_corpus(
     gx_docs: Path | None = None,
     progress: Callable[[str], None] | None = None,
     max_bytes: int | None = None,
+    settings: ParseSettings = DEFAULT,
 ) -> Audit:
     """Audit `corpus` end to end; raises ManifestError only when INDEX.md or WAIVERS.md is unusable."""
     started = now or datetime.now(UTC)
@@ -159,6 +161,7 @@ def validate_corpus(
         lean=True,
         rows=fixity.manifest.rows,
         max_bytes=max_bytes or MAX_ARTICLE_BYTES,
+        settings=settings,
     )
     # The bytes parsed were read again, beneath the corpus: a file changed since the walk hashed it fails.
     rows = tables.articles
@@ -196,9 +199,9 @@ def validate_corpus(
     used |= set(fixity.checks_for_matching_file())  # every listed file ran these, whatever it gave
     pin = fixity.pin
     flagged = sorted({r.file for r in notable if r.file is not None and r.status in ("failed", "waived")})
-    encodings = {row.file: source_of(row).encoding for row in fixity.manifest.rows}
+    sources = {row.file: source_of(row, settings=settings) for row in fixity.manifest.rows}
     article_facts = _article_facts(
-        corpus, tables.articles, flagged[:DETAIL_LIMIT], registry=registry, encodings=encodings
+        corpus, tables.articles, flagged[:DETAIL_LIMIT], registry=registry, sources=sources, settings=settings
     )
     return Audit(
         results=results,
@@ -265,7 +268,13 @@ _FACTS = (
 
 
 def _article_facts(
-    corpus: Path, articles: Any, detailed: Sequence[str], *, registry: Any, encodings: Mapping[str, str | None]
+    corpus: Path,
+    articles: Any,
+    detailed: Sequence[str],
+    *,
+    registry: Any,
+    sources: Mapping[str, Source],
+    settings: ParseSettings,
 ) -> list[dict[str, Any]]:
     """Per article the facts a steward reads, and for flagged ones (up to a limit) their lines.
 
@@ -287,7 +296,7 @@ def _article_facts(
             continue
         if sha256(data).hexdigest() != digests.get(file):
             continue  # changed since it was parsed: show nothing rather than other bytes
-        parsed = parse_article(data, file=file, registry=registry, encoding=encodings.get(file))
+        parsed = parse_article(data, file=file, registry=registry, source=sources.get(file), settings=settings)
         lines[file] = [
             {"line": r["line"], "role": r["role"], "text": excerpt(r["text"]), "duplicate_of": r["duplicate_of"]}
             for r in parsed.paragraphs[:LINES_SHOWN]

@@ -14,6 +14,7 @@ from expectations.ids import Code
 from provenance.parsing.dates import FoundDate, find_dates
 from provenance.parsing.outlets import Registry
 from provenance.parsing.roles import BODY_ROLES, classify, find_dateline
+from provenance.parsing.settings import DEFAULT, ParseSettings, Source
 from provenance.parsing.textnorm import arabic_letter_fraction, normalize_key, normalize_keys
 
 DATE_SEARCH_CHARS = 400  # dates sit in short header lines; never scan a 50 MB line for one
@@ -126,8 +127,21 @@ def _instant(found: FoundDate | None, default_tz: str | None) -> tuple[datetime 
     return found.value.replace(tzinfo=zone).astimezone(UTC), False, True
 
 
-def parse_article(data: bytes, *, file: str, registry: Registry, encoding: str | None = None) -> ParsedArticle:
-    """Parse the bytes of one article file. Problems are recorded in `parse_errors`, never raised."""
+def parse_article(
+    data: bytes,
+    *,
+    file: str,
+    registry: Registry,
+    encoding: str | None = None,
+    source: Source | None = None,
+    settings: ParseSettings = DEFAULT,
+) -> ParsedArticle:
+    """Parse the bytes of one article file. Problems are recorded in `parse_errors`, never raised.
+
+    `source` holds what INDEX.md declares about the file; `encoding` (else the source's, else the
+    settings') names the encoding to read it with.
+    """
+    encoding = encoding or (source.encoding if source else None) or settings.encoding
     text, used, problems = decode(data, encoding=encoding)
     article: dict[str, Any] = {
         "file": file,

@@ -19,6 +19,7 @@ from provenance.manifest.reader import stream_rows
 from provenance.parallel import ordered_map
 from provenance.parsing.article import LINE_COLUMNS, ParsedArticle, parse_article
 from provenance.parsing.outlets import Registry, load_registry
+from provenance.parsing.settings import DEFAULT, ParseSettings, Source
 from provenance.parsing.tables import TableBatch, arrow_schema, column_batch, record_batch, to_frame
 from provenance.readahead import close_all, open_ahead
 from provenance.safeopen import TooLargeError, open_dir, read_fd
@@ -32,17 +33,6 @@ MAX_ARTICLE_BYTES = 16 << 20
 
 
 @dataclass(frozen=True, slots=True)
-class Source:
-    """One file to parse, with what INDEX.md says about it."""
-
-    file: str
-    encoding: str | None = None
-    outlet: str | None = None
-    url: str | None = None
-    retrieved: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
 class CorpusTables:
     """The parsed corpus: one row per article, one row per non-blank line."""
 
@@ -50,43 +40,53 @@ class CorpusTables:
     paragraphs: pd.DataFrame
 
 
-def corpus_sources(corpus: Path) -> Iterator[Source]:
+def corpus_sources(corpus: Path, *, settings: ParseSettings = DEFAULT) -> Iterator[Source]:
     """The files to parse, in file order: INDEX.md's rows, streamed, when it exists; else every
     payload file on disk (a listing that is held in memory)."""
     if (corpus / INDEX_NAME).exists():
-        return (source_of(row) for row in stream_rows(corpus))
+        return (source_of(row, settings=settings) for row in stream_rows(corpus))
     found = [Source(e.path) for e in walk_corpus(corpus, hash_files=False) if e.kind == "file"]
     return iter(sorted(found, key=lambda source: source.file))
 
 
-def source_of(row: Row) -> Source:
-    """A file to parse, from its INDEX.md row (steward cells stripped; empty ones are None)."""
+def source_of(row: Row, *, settings: ParseSettings = DEFAULT) -> Source:
+    """A file to parse, from its INDEX.md row (steward cells stripped; empty ones are None).
+
+    Each fact is read from the column the policy names for it (`ParseSettings.columns`); a file
+    whose row declares no encoding has the policy's.
+    """
     if not row.extra:
-        return Source(row.file)
+        return Source(row.file, encoding=settings.encoding)
     extra = {k.lower(): v.strip() or None for k, v in row.extra.items()}
-    return Source(row.file, extra.get("encoding"), extra.get("outlet"), extra.get("url"), extra.get("retrieved"))
+    facts = {fact: extra.get(column) for fact, column in settings.columns.items()}
+    facts["encoding"] = facts["encoding"] or settings.encoding
+    return Source(row.file, **facts)
 
 
-_worker: tuple[int, Registry, tuple[Column, ...], int] | None = None
+_worker: tuple[int, Registry, tuple[Column, ...], int, ParseSettings] | None = None
 
 
-def _init(corpus: Path, registry: Registry, paragraph_columns: tuple[Column, ...], max_bytes: int) -> None:
+def _init(
+    corpus: Path, registry: Registry, paragraph_columns: tuple[Column, ...], max_bytes: int, settings: ParseSettings
+) -> None:
     """Per-process state, set once by the pool initializer: the corpus folder stays open in it."""
     global _worker  # noqa: PLW0603
     if _worker is not None:
         os.close(_worker[0])
-    _worker = (open_dir(corpus), registry, paragraph_columns, max_bytes)
+    _worker = (open_dir(corpus), registry, paragraph_columns, max_bytes, settings)
 
 
 def _parse_batch(batch: Sequence[Source]) -> TableBatch:
     """Parse a batch of files into Arrow record batches, in the worker: only columns cross processes."""
     assert _worker is not None
-    root_fd, registry, paragraph_columns, max_bytes = _worker
+    root_fd, registry, paragraph_columns, max_bytes, settings = _worker
     with gcpause.paused():  # parsing makes no reference cycles
         # Opened beneath the corpus, no link followed; the batch's reads overlap on a cold cache.
         opened = open_ahead([source.file for source in batch], root_fd=root_fd, length=max_bytes + 1)
         try:
-            parsed = [_parse_one(source, fd, registry, max_bytes) for source, fd in zip(batch, opened, strict=True)]
+            parsed = [
+                _parse_one(source, fd, registry, max_bytes, settings) for source, fd in zip(batch, opened, strict=True)
+            ]
         finally:
             close_all(opened)
         articles = [item.article for item in parsed]
@@ -107,13 +107,15 @@ def _line_columns(parsed: Sequence[ParsedArticle]) -> dict[str, list[Any]]:
     return columns
 
 
-def _parse_one(source: Source, opened: int | OSError, registry: Registry, max_bytes: int) -> ParsedArticle:
+def _parse_one(
+    source: Source, opened: int | OSError, registry: Registry, max_bytes: int, settings: ParseSettings
+) -> ParsedArticle:
     """Parse one file from its open descriptor (or the error opening it gave); never raises."""
     try:
         if isinstance(opened, OSError):
             raise opened
         data = read_fd(opened, limit=max_bytes)
-        parsed = parse_article(data, file=source.file, registry=registry, encoding=source.encoding)
+        parsed = parse_article(data, file=source.file, registry=registry, source=source, settings=settings)
     except TooLargeError as exc:
         parsed = _unparsed(source, registry, Code.TEXT_TOO_LARGE, f"{exc.strerror}; not parsed", size=exc.size)
     except OSError as exc:
@@ -149,6 +151,7 @@ def iter_batches(
     progress: Callable[[int], None] | None = None,
     rows: Iterable[Row] | None = None,
     max_bytes: int = MAX_ARTICLE_BYTES,
+    settings: ParseSettings = DEFAULT,
 ) -> Iterator[TableBatch]:
     """The parsed corpus as Arrow record batches in file order, BATCH articles each.
 
@@ -161,11 +164,14 @@ def iter_batches(
 
     registry = registry or load_registry(corpus)
     columns = _paragraph_columns(lean=lean)
-    sources = corpus_sources(corpus) if rows is None else map(source_of, sorted(rows, key=lambda row: row.file))
+    if rows is None:
+        sources = corpus_sources(corpus, settings=settings)
+    else:
+        sources = (source_of(row, settings=settings) for row in sorted(rows, key=lambda row: row.file))
     batches = _chunks(sources, BATCH)
     done = 0
-    settings = (corpus, registry, columns, max_bytes)
-    for batch in ordered_map(_parse_batch, batches, jobs=jobs, initializer=_init, initargs=settings):
+    state = (corpus, registry, columns, max_bytes, settings)
+    for batch in ordered_map(_parse_batch, batches, jobs=jobs, initializer=_init, initargs=state):
         yield batch
         done += batch.articles.num_rows
         if progress:
@@ -193,6 +199,7 @@ def parse_corpus(
     progress: Callable[[int], None] | None = None,
     rows: Iterable[Row] | None = None,
     max_bytes: int = MAX_ARTICLE_BYTES,
+    settings: ParseSettings = DEFAULT,
 ) -> CorpusTables:
     """Parse every article of `corpus` into DataFrames, without touching disk beyond reading.
 
@@ -205,7 +212,14 @@ def parse_corpus(
     articles: list[pa.RecordBatch] = []
     paragraphs: list[pa.RecordBatch] = []
     batches = iter_batches(
-        corpus, registry=registry, jobs=jobs, lean=lean, progress=progress, rows=rows, max_bytes=max_bytes
+        corpus,
+        registry=registry,
+        jobs=jobs,
+        lean=lean,
+        progress=progress,
+        rows=rows,
+        max_bytes=max_bytes,
+        settings=settings,
     )
     for batch in batches:
         articles.append(batch.articles)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo
 
+from provenance.parsing.settings import DateOrder
 from provenance.parsing.textnorm import clean_line_spans, normalize_key
 
 __all__ = ["FoundDate", "find_dates", "parse_date"]
@@ -259,8 +260,11 @@ def _may_hold_update_word(text: str) -> bool:
     return "حد" in text or "updated" in text.lower()
 
 
-def find_dates(line: str) -> list[FoundDate]:
-    """All Gregorian dates in ``line``, in order; problems are reported in FoundDate.problem."""
+def find_dates(line: str, *, date_order: DateOrder = "dmy") -> list[FoundDate]:
+    """All Gregorian dates in ``line``, in order; problems are reported in FoundDate.problem.
+
+    `date_order` says how to read an all-numeric date whose order is ambiguous.
+    """
     if _ANY_DIGIT.search(line) is None:
         return []
     text, index = clean_line_spans(line)
@@ -306,7 +310,7 @@ def find_dates(line: str) -> list[FoundDate]:
     return found
 
 
-def parse_date(text: str) -> FoundDate | None:
+def parse_date(text: str, *, date_order: DateOrder = "dmy") -> FoundDate | None:
     """The first Gregorian date in ``text``, or None."""
-    dates = find_dates(text)
+    dates = find_dates(text, date_order=date_order)
     return dates[0] if dates else None
