@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
+from expectations.columns import ROLES
 from expectations.ids import Check, Code, codes_pattern
 from expectations.rules import (
     Between,
@@ -165,11 +166,21 @@ INVARIANTS: tuple[CheckSpec, ...] = (
     CheckSpec(
         Check.TEXT_UTF8,
         "Text decodes cleanly",
-        "The file is valid UTF-8 (or the encoding its INDEX.md row declares), with no NUL bytes and not binary.",
+        "The file is valid UTF-8 (or the encoding its INDEX.md row or the corpus policy declares), with no NUL "
+        "bytes in its text and not binary. When it is not, the message names the encoding that reads it as Arabic.",
         "error",
         "article",
         "articles",
         (NotMatch("parse_errors", codes_pattern(Code.TEXT_UTF8, Code.TEXT_ENCODING, Code.TEXT_NUL, Code.TEXT_BINARY)),),
+    ),
+    CheckSpec(
+        Check.TEXT_NUL_PADDING,
+        "No NUL padding",
+        "The file does not end in NUL bytes (padding some export tools leave; the text is parsed without it).",
+        "warning",
+        "article",
+        "articles",
+        (NotMatch("parse_errors", codes_pattern(Code.TEXT_NUL_PADDING)),),
     ),
     CheckSpec(
         Check.TEXT_SIZE,
@@ -193,7 +204,8 @@ INVARIANTS: tuple[CheckSpec, ...] = (
     CheckSpec(
         Check.ARTICLE_OUTLET_KNOWN,
         "Outlet known",
-        "The outlet is recognised and in the registry.",
+        "The publisher is known: INDEX.md's outlet cell names a registry id, its url is on a registry domain, "
+        "or the text's markers name one publisher.",
         "error",
         "article",
         "articles",
@@ -202,11 +214,31 @@ INVARIANTS: tuple[CheckSpec, ...] = (
     CheckSpec(
         Check.ARTICLE_OUTLET_MATCHES_INDEX,
         "Outlet agrees with INDEX.md",
-        "Where INDEX.md names an outlet, the parsed outlet is the same.",
+        "Where INDEX.md names an outlet, the publisher the text names and the one its url's domain names "
+        "are the same (publishers only: a wire agency credited in the text is not the outlet).",
         "error",
         "article",
         "articles",
-        (PairEqual("outlet", "index_outlet"),),
+        (PairEqual("text_outlet", "index_outlet"), PairEqual("url_outlet", "index_outlet")),
+    ),
+    CheckSpec(
+        Check.ARTICLE_INDEX_FACTS,
+        "INDEX.md facts readable",
+        "The outlet, url and published cells of the file's INDEX.md row can be read: a registry id, a URL "
+        "with a host name, a date.",
+        "error",
+        "article",
+        "articles",
+        (NotMatch("parse_errors", codes_pattern(Code.INDEX_OUTLET, Code.INDEX_URL, Code.INDEX_PUBLISHED)),),
+    ),
+    CheckSpec(
+        Check.ARTICLE_PUBLISHED_MATCHES_INDEX,
+        "Text date agrees with INDEX.md",
+        "Where INDEX.md gives the publication time and the text states a date, they are at most a day apart.",
+        "error",
+        "article",
+        "articles",
+        (PairAtLeast("published_when", "text_published_from"), PairAtLeast("text_published_to", "published_when")),
     ),
     CheckSpec(
         Check.ARTICLE_PUBLISHED_VALID,
@@ -245,12 +277,13 @@ INVARIANTS: tuple[CheckSpec, ...] = (
     CheckSpec(
         Check.ARTICLE_SOURCE_LINE,
         "Source line present",
-        "A line of its own attributes the article (a source line, a dateline naming the agency, or a "
-        "credit); an outlet named only in the title does not count.",
+        "Something attributes the article: a source line, a dateline crediting an agency or publisher, a "
+        "reporter's byline, an agency credit such as (واس), or a photo credit; an outlet named only in the "
+        "title does not count.",
         "error",
         "article",
         "articles",
-        (NotNull("source_line"), InSet("source_kind", ("source", "dateline", "credit"))),
+        (NotNull("source_line"), InSet("source_kind", ("source", "dateline", "byline", "agency", "credit"))),
     ),
     CheckSpec(
         Check.CORPUS_NO_DUPLICATE_ARTICLES,
@@ -270,10 +303,7 @@ INVARIANTS: tuple[CheckSpec, ...] = (
         "paragraphs",
         (
             NotNull("role"),
-            InSet(
-                "role",
-                ("title", "date", "credit", "caption", "body", "dateline", "source", "tweet", "related", "boilerplate"),
-            ),
+            InSet("role", ROLES),
         ),
     ),
     CheckSpec(

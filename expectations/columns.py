@@ -18,6 +18,22 @@ PANDAS_DTYPES: dict[Kind, str] = {
 }
 
 
+#: What a line of an article is (the paragraphs table's `role`); only `body` lines can repeat.
+ROLES = (
+    "title",
+    "date",
+    "credit",
+    "caption",
+    "body",
+    "dateline",
+    "byline",
+    "source",
+    "tweet",
+    "related",
+    "boilerplate",
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Column:
     name: str
@@ -32,8 +48,25 @@ ARTICLES: tuple[Column, ...] = (
     Column("bytes", "int", False, "size of the file in bytes"),
     Column("encoding", "string", False, "the encoding the file was read with (utf-8-sig when it has a BOM)"),
     Column("line_endings", "string", False, "lf, crlf, cr, mixed or none"),
-    Column("outlet", "string", True, "registry id of the outlet, or null when no marker names one"),
-    Column("outlet_evidence", "string", True, "which markers named the outlet: credit, dateline, source, title"),
+    Column(
+        "outlet",
+        "string",
+        True,
+        "registry id of the publisher: INDEX.md's outlet cell, else its url's domain, else the text's markers",
+    ),
+    Column("outlet_source", "string", True, "where outlet comes from: index, url or text"),
+    Column(
+        "outlet_evidence",
+        "string",
+        True,
+        "which markers in the text named the publisher (credit, dateline, source, title), or why none decided "
+        "('ambiguous: ...')",
+    ),
+    Column("text_outlet", "string", True, "the publisher the text's markers name, whatever INDEX.md says"),
+    Column("url_outlet", "string", True, "the publisher whose registry domain is the host of INDEX.md's url"),
+    Column("agency", "string", True, "registry id of the wire agency the article credits (reuters, spa...), if any"),
+    Column("agency_evidence", "string", True, "where the agency is credited: dateline, line, source, closing"),
+    Column("byline", "string", True, "the reporter named in the attribution line, if any"),
     Column("index_outlet", "string", True, "the outlet INDEX.md records for the file, if any"),
     Column("index_url", "string", True, "the url INDEX.md records for the file, if any"),
     Column("retrieved_at", "datetime_utc", True, "when the file was retrieved, from INDEX.md's retrieved column"),
@@ -44,15 +77,27 @@ ARTICLES: tuple[Column, ...] = (
     Column("published_raw", "string", True, "the publication date text as found"),
     Column("published_local", "datetime_local", True, "local wall time when the text states no zone"),
     Column("published_tz_known", "bool", False, "the text states the zone of published_at"),
-    Column("published_tz_assumed", "bool", False, "published_at uses the outlet's default zone"),
+    Column(
+        "published_tz_assumed",
+        "bool",
+        False,
+        "published_at uses an assumed zone: the outlet's default, else the policy's default_timezone",
+    ),
+    Column("published_source", "string", True, "where the publication time comes from: index or text"),
+    Column(
+        "text_published_at",
+        "datetime_utc",
+        True,
+        "the publication date the text states (local wall time read as UTC when no zone is known)",
+    ),
     Column("updated_at", "datetime_utc", True, "update instant in UTC, if the article states one"),
     Column("updated_raw", "string", True, "the update date text as found"),
     Column("updated_local", "datetime_local", True, "local wall time of the update when no zone is stated"),
     Column("updated_tz_known", "bool", False, "the text states the zone of updated_at"),
     Column("updated_tz_assumed", "bool", False, "updated_at uses the outlet's default zone"),
-    Column("dateline", "string", True, "the city of the dateline, such as لندن"),
-    Column("source_line", "string", True, "the attribution line as found (source, dateline or credit)"),
-    Column("source_kind", "string", True, "source, dateline or credit: what kind of line source_line is"),
+    Column("dateline", "string", True, "the city of the dateline or byline, such as لندن (never a section name)"),
+    Column("source_line", "string", True, "the attribution as found (source line, dateline, byline, agency, credit)"),
+    Column("source_kind", "string", True, "what source_line is: source, dateline, byline, agency or credit"),
     Column("language", "string", False, "ar when the body is mostly Arabic script, other, or und when empty"),
     Column("arabic_fraction", "float", False, "share of the body's letters in Arabic script"),
     Column("paragraph_count", "int", False, "body paragraphs"),
@@ -70,11 +115,15 @@ PARAGRAPHS: tuple[Column, ...] = (
     Column("file", "string", False, "the article file the line comes from"),
     Column("index", "int", False, "position among the article's non-blank lines, from 0"),
     Column("line", "int", False, "line number in the file, from 1"),
-    Column(
-        "role", "string", False, "title, date, credit, caption, body, dateline, source, tweet, related, boilerplate"
-    ),
+    Column("role", "string", False, ", ".join(ROLES)),
     Column("text", "string", False, "the line as found"),
-    Column("norm_hash", "string", False, "first 16 hex digits of the SHA-256 of the normalized text"),
+    Column(
+        "norm_hash",
+        "string",
+        True,
+        "first 16 hex digits of the SHA-256 of the normalized text; null for a line too short to count as a "
+        "repeat (the policy's [duplicates] minimums) or empty once normalized",
+    ),
     Column("duplicate_of", "int", True, "index of the first body paragraph this one repeats, or null"),
     Column("char_count", "int", False, "characters in the line"),
 )

@@ -4,7 +4,9 @@ Derived columns (documented in the README):
 - published_when / updated_when: the UTC instant, or, when the text states no zone and the outlet
   has no default, the local wall time read as UTC (date checks are days apart, not hours);
 - outlet_started_at: when the article's outlet started publishing (registry), as UTC midnight;
-- run_at: the time of the run, the same on every row.
+- run_at: the time of the run, the same on every row;
+- text_published_from / text_published_to: the text's date less and plus a day, the window INDEX.md's
+  published cell must fall in.
 """
 
 from __future__ import annotations
@@ -15,7 +17,9 @@ from typing import Any
 
 import pandas as pd
 
-DERIVED = ("published_when", "updated_when", "outlet_started_at", "run_at")
+DERIVED = ("published_when", "updated_when", "outlet_started_at", "run_at", "text_published_from", "text_published_to")
+#: How far the text's date may be from INDEX.md's published cell.
+DATE_TOLERANCE = pd.Timedelta(days=1)
 UTC_DTYPE: Any = "datetime64[us, UTC]"  # Any: pandas-stubs lists no string alias for it
 
 
@@ -31,5 +35,8 @@ def articles_view(
     view["outlet_started_at"] = pd.array(
         [started.get(o) if isinstance(o, str) else None for o in view["outlet"]], dtype=UTC_DTYPE
     )
+    text = view["text_published_at"].astype(UTC_DTYPE)
+    view["text_published_from"] = text - DATE_TOLERANCE
+    view["text_published_to"] = text + DATE_TOLERANCE
     view["run_at"] = pd.array([pd.Timestamp(run_at).tz_convert("UTC")] * len(view), dtype=UTC_DTYPE)
     return view

@@ -63,14 +63,33 @@ class Registry:
 
     outlets: dict[str, Outlet]
     _domains: dict[str, str] = field(init=False, repr=False, compare=False)
+    _markers: dict[str, tuple[str, ...]] = field(init=False, repr=False, compare=False)
+    _names: dict[str, tuple[str, ...]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         # A domain two outlets list goes to the first: a corpus's own outlets come before the shipped ones.
         domains: dict[str, str] = {}
+        markers: dict[str, list[str]] = {}
+        names: dict[str, list[str]] = {}
         for outlet in self.outlets.values():
             for domain in outlet.domains:
                 domains.setdefault(domain, outlet.id)
+            for key in outlet.datelines:
+                markers.setdefault(key, []).append(outlet.id)
+            written = (outlet.name_ar, outlet.name_latin, *outlet.names)
+            for key in {*outlet.datelines, *(normalize_key(name) for name in written)} - {""}:
+                names.setdefault(key, []).append(outlet.id)
         object.__setattr__(self, "_domains", domains)
+        object.__setattr__(self, "_markers", {key: tuple(ids) for key, ids in markers.items()})
+        object.__setattr__(self, "_names", {key: tuple(ids) for key, ids in names.items()})
+
+    def by_marker(self, key: str) -> tuple[str, ...]:
+        """The ids of every outlet that signs with `key` in a dateline or byline (several: ambiguous)."""
+        return self._markers.get(key, ())
+
+    def by_name(self, key: str) -> tuple[str, ...]:
+        """The ids of every outlet called `key` (any of its names or markers), as a quoted «name» is."""
+        return self._names.get(key, ())
 
     def by_credit(self, key: str) -> str | None:
         return _longest_prefix(key, ((m, o.id) for o in self.outlets.values() for m in o.credits))

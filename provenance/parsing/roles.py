@@ -3,24 +3,13 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Final
 
+from expectations.columns import ROLES
 from expectations.ids import Code
 from provenance.parsing.textnorm import normalize_key
 
-ROLES: Final = (
-    "title",
-    "date",
-    "credit",
-    "caption",
-    "body",
-    "dateline",
-    "source",
-    "tweet",
-    "related",
-    "boilerplate",
-)
+__all__ = ["BODY_ROLES", "ROLES", "classify"]
 # Roles whose lines are the article's own text: only these can be duplicate paragraphs.
 BODY_ROLES: Final = frozenset({"body"})
 
@@ -72,20 +61,6 @@ _BOILERPLATE = frozenset(
         "جاري التحميل",
     )
 )
-# "لندن - سبوتنيك." or "القاهرة (رويترز) -": a city, then the agency, at the start of a paragraph.
-_DATELINE = re.compile(
-    r"^\s*(?P<city>[^\W\d_][^\d\-–—(.:،,]{1,30}?)\s*"
-    r"(?:[-–—]\s*(?P<agency>[^\d\-–—.:،,()]{2,30}?)\s*[.:،,-]|\((?P<agency2>[^()]{2,30})\)\s*[-–—:])"
-)
-
-
-@dataclass(frozen=True, slots=True)
-class Dateline:
-    """A dateline found at the start of a paragraph: the city, the agency and the span as found."""
-
-    city: str
-    agency: str
-    text: str
 
 
 def classify(text: str, key: str) -> tuple[str, str | None]:
@@ -109,14 +84,3 @@ def classify(text: str, key: str) -> tuple[str, str | None]:
     if stripped.startswith("/ "):
         return "body", Code.LAYOUT_STRAY_SLASH
     return "body", None
-
-
-def find_dateline(text: str, *, agencies: set[str]) -> Dateline | None:
-    """A dateline naming a known agency at the start of `text`, or None."""
-    match = _DATELINE.match(text)
-    if not match:
-        return None
-    agency = (match["agency"] or match["agency2"] or "").strip()
-    if normalize_key(agency) not in agencies:
-        return None
-    return Dateline(match["city"].strip(), agency, match.group(0).strip())
