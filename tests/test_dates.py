@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from provenance.parsing import dates as dates_module
 from provenance.parsing.dates import FoundDate, find_dates, parse_date
+from provenance.parsing.settings import DATE_ORDERS, DateOrder
 
 
 def only(line: str) -> FoundDate:
@@ -139,6 +140,85 @@ def test_am_pm_markers(line: str, hour: int) -> None:
     assert (date.raw, date.value) == (line, datetime(2022, 2, 11, hour, 50))
 
 
+NUMERIC_ORDER_CASES: list[tuple[str, DateOrder, datetime]] = [
+    # ambiguous: the corpus's order decides; "ymd" reads a year-last date day first
+    ("03/04/2012", "dmy", datetime(2012, 4, 3)),
+    ("03/04/2012", "mdy", datetime(2012, 3, 4)),
+    ("03/04/2012", "ymd", datetime(2012, 4, 3)),
+    ("٠٣/٠٤/٢٠١٢", "mdy", datetime(2012, 3, 4)),
+    ("۰۳-۰۴-۲۰۱۲", "dmy", datetime(2012, 4, 3)),
+    ("3.4.2012", "mdy", datetime(2012, 3, 4)),
+    ("12/11/2021 10:05", "mdy", datetime(2021, 12, 11, 10, 5)),
+    ("12/11/2021 10:05", "dmy", datetime(2021, 11, 12, 10, 5)),
+    ("نشر في 1/2/2020 الساعة 08:00", "mdy", datetime(2020, 1, 2, 8)),
+    ("07/07/2022", "mdy", datetime(2022, 7, 7)),
+    # unambiguous: read in the only order that gives a date, whatever the corpus says
+    ("05-30-2012 11:25 PM", "dmy", datetime(2012, 5, 30, 23, 25)),
+    ("05-30-2012 11:25 PM", "ymd", datetime(2012, 5, 30, 23, 25)),
+    ("05-30-2012 11:25 PM", "mdy", datetime(2012, 5, 30, 23, 25)),
+    ("30/05/2012", "mdy", datetime(2012, 5, 30)),
+    ("30/05/2012", "dmy", datetime(2012, 5, 30)),
+    ("٣٠/٠٥/٢٠١٢", "mdy", datetime(2012, 5, 30)),
+    ("١٢/٣١/٢٠٢١ ١١:٥٩ م", "dmy", datetime(2021, 12, 31, 23, 59)),
+    ("2/29/2020", "dmy", datetime(2020, 2, 29)),
+    ("29.2.2020", "mdy", datetime(2020, 2, 29)),
+    ("13-12-2021", "mdy", datetime(2021, 12, 13)),
+    # year first: always year/month/day
+    ("2022/03/13", "dmy", datetime(2022, 3, 13)),
+    ("2022/03/13", "mdy", datetime(2022, 3, 13)),
+    ("2022/03/13", "ymd", datetime(2022, 3, 13)),
+    ("2022-03-04", "mdy", datetime(2022, 3, 4)),
+    ("2022.03.04", "dmy", datetime(2022, 3, 4)),
+    ("٢٠٢٢/٠٣/٠٤", "mdy", datetime(2022, 3, 4)),
+    ("2022.3.4 09:15", "ymd", datetime(2022, 3, 4, 9, 15)),
+]
+
+
+@pytest.mark.parametrize(("line", "order", "value"), NUMERIC_ORDER_CASES)
+def test_numeric_dates_follow_the_date_order_when_ambiguous(line: str, order: DateOrder, value: datetime) -> None:
+    """An ambiguous day/month is read in the corpus's order; an unambiguous or year-first one is not."""
+    found = find_dates(line, date_order=order)
+    check_spans(line, found)
+    assert [(d.value, d.problem) for d in found] == [(value, None)]
+    assert parse_date(line, date_order=order) == found[0]
+
+
+NUMERIC_PROBLEM_CASES: list[tuple[str, DateOrder, str]] = [
+    ("31/13/2012", "dmy", "month 13 out of range (read as day/month/year)"),
+    ("31/13/2012", "mdy", "month 31 out of range (read as month/day/year)"),
+    ("31/13/2012", "ymd", "month 13 out of range (read as day/month/year)"),
+    ("٣١/١٣/٢٠١٢", "dmy", "month 13 out of range (read as day/month/year)"),
+    ("13-13-2012", "mdy", "month 13 out of range (read as month/day/year)"),
+    ("00/00/2012", "dmy", "month 0 out of range (read as day/month/year)"),
+    ("2012/13/03", "ymd", "month 13 out of range (read as year/month/day)"),
+    ("2012/13/03", "dmy", "month 13 out of range (read as year/month/day)"),
+    ("2012-00-10", "mdy", "month 0 out of range (read as year/month/day)"),
+    # one order has a month of 1-12 but no such day: that month's impossible day is reported
+    ("31/04/2012", "mdy", "impossible date: 31 April 2012"),
+    ("31/04/2012", "dmy", "impossible date: 31 April 2012"),
+    ("30/02/2012", "mdy", "impossible date: 30 February 2012"),
+    ("02/30/2013", "dmy", "impossible date: 30 February 2013"),
+    ("05/00/2012", "dmy", "impossible date: 0 May 2012"),
+    ("2012/02/30", "mdy", "impossible date: 30 February 2012"),
+]
+
+
+@pytest.mark.parametrize(("line", "order", "problem"), NUMERIC_PROBLEM_CASES)
+def test_numeric_dates_impossible_in_both_orders(line: str, order: DateOrder, problem: str) -> None:
+    """A numeric date that is no date in either order keeps a problem naming how it was read."""
+    found = find_dates(line, date_order=order)
+    check_spans(line, found)
+    assert [(d.value, d.problem) for d in found] == [(None, problem)]
+
+
+@pytest.mark.parametrize("order", DATE_ORDERS)
+def test_date_order_never_changes_month_name_dates(order: DateOrder) -> None:
+    """date_order only concerns all-numeric dates: a named month is that month in every order."""
+    line = "3 أبريل 2012 و April 5, 2012 و 2012-04-06"
+    dates = find_dates(line, date_order=order)
+    assert [d.value for d in dates] == [datetime(2012, 4, 3), datetime(2012, 4, 5), datetime(2012, 4, 6)]
+
+
 TZ_CASES = [
     ("17.01.2022 18:53 GMT", datetime(2022, 1, 17, 18, 53, tzinfo=UTC)),
     ("17.01.2022 18:53 UTC", datetime(2022, 1, 17, 18, 53, tzinfo=UTC)),
@@ -250,7 +330,7 @@ PROBLEM_CASES = [
     ("30 فبراير 2022", "impossible date: 30 February 2022"),
     ("29.02.2022", "impossible date: 29 February 2022"),
     ("31.04.2022", "impossible date: 31 April 2022"),
-    ("17.13.2022", "month 13 out of range"),
+    ("17.13.2022", "month 13 out of range (read as day/month/year)"),
     ("17.01.2022 24:00", "hour 24 out of range"),
     ("17.01.2022 25:10", "hour 25 out of range"),
     ("17.01.2022 10:60", "minute 60 out of range"),

@@ -90,7 +90,7 @@ _YEAR_END = rf"(?![0-9])(?:\s*(?:م|ميلادي[ةه]?){_NOT_LETTER_AFTER})?(?!
 _ORD = r"(?:st|nd|rd|th)?"
 _CORE = re.compile(
     r"(?<![0-9./])(?:(?P<y1>[0-9]{4})(?P<s1>[-/.])(?P<m1>[0-9]{1,2})(?P=s1)(?P<d1>[0-9]{1,2})(?![0-9])"
-    r"|(?P<d2>[0-9]{1,2})(?P<s2>[-/.])(?P<m2>[0-9]{1,2})(?P=s2)(?P<y2>[0-9]{4})"
+    r"|(?P<a2>[0-9]{1,2})(?P<s2>[-/.])(?P<b2>[0-9]{1,2})(?P=s2)(?P<y2>[0-9]{4})"
     rf"|(?P<d3>[0-9]{{1,2}}){_ORD}[\s-]*(?P<n3>{_MONTH})"
     rf"(?:\s*[/\-–]\s*(?P<n3b>{_MONTH})|\s*\(\s*(?P<n3c>{_MONTH})\s*\))?[\s,،-]*(?P<y3>[0-9]{{4}})"
     rf"|(?P<n4>{_MONTH})\s*(?P<d4>[0-9]{{1,2}}){_ORD}[\s,،]+(?P<y4>[0-9]{{4}}))" + _YEAR_END,
@@ -168,12 +168,13 @@ def _month_of(name: str | None) -> int | None:
     return None if name is None else _MONTH_BY_KEY.get(normalize_key(name))
 
 
-def _date_parts(m: re.Match[str]) -> _DateParts:
+def _date_parts(m: re.Match[str], *, date_order: DateOrder) -> _DateParts:
     """(year, month, day, problem) from a core match."""
     if m.group("y1"):
-        return int(m.group("y1")), int(m.group("m1")), int(m.group("d1")), None
+        year, month, day = int(m.group("y1")), int(m.group("m1")), int(m.group("d1"))
+        return year, month, day, _month_problem(month, order="year/month/day")
     if m.group("y2"):
-        return int(m.group("y2")), int(m.group("m2")), int(m.group("d2")), None
+        return _year_last(int(m.group("a2")), int(m.group("b2")), int(m.group("y2")), date_order=date_order)
     if m.group("y4"):
         return int(m.group("y4")), _month_of(m.group("n4")) or 0, int(m.group("d4")), None
     month = _month_of(m.group("n3")) or 0
@@ -182,6 +183,29 @@ def _date_parts(m: re.Match[str]) -> _DateParts:
     if other is not None and _month_of(other) != month:
         problem = f"month names disagree: {m.group('n3')} / {other}"
     return int(m.group("y3")), month, int(m.group("d3")), problem
+
+
+def _year_last(first: int, second: int, year: int, *, date_order: DateOrder) -> _DateParts:
+    """Read first/second/year as the corpus's order says, or the other way when only that is a date.
+
+    "mdy" reads month/day/year; "dmy" and "ymd" (whose norm is year-first) read day/month/year.
+    """
+    day, month = (second, first) if date_order == "mdy" else (first, second)
+    if not _is_date(year, month=month, day=day) and _is_date(year, month=day, day=month):
+        day, month = month, day  # unambiguous (05-30-2012): only the other order is a date
+    elif not 1 <= month <= 12 and 1 <= day <= 12:
+        day, month = month, day  # 31/04/2012 read as mdy: report the impossible 31 April, not month 31
+    order = "month/day/year" if date_order == "mdy" else "day/month/year"
+    return year, month, day, _month_problem(month, order=order)
+
+
+def _is_date(year: int, *, month: int, day: int) -> bool:
+    return 1 <= year <= 9999 and 1 <= month <= 12 and 1 <= day <= calendar.monthrange(year, month)[1]
+
+
+def _month_problem(month: int, *, order: str) -> str | None:
+    """The problem of a numeric month outside 1-12, naming the order the date was read in."""
+    return None if 1 <= month <= 12 else f"month {month} out of range (read as {order})"
 
 
 def _build(date: _DateParts, *, time: re.Match[str] | None) -> tuple[datetime | None, bool, str | None]:
@@ -263,7 +287,13 @@ def _may_hold_update_word(text: str) -> bool:
 def find_dates(line: str, *, date_order: DateOrder = "dmy") -> list[FoundDate]:
     """All Gregorian dates in ``line``, in order; problems are reported in FoundDate.problem.
 
-    `date_order` says how to read an all-numeric date whose order is ambiguous.
+    `date_order` says how to read an all-numeric date whose order is ambiguous (03/04/2012):
+    "dmy" reads a year-last date as day/month/year (3 April), "mdy" as month/day/year (4 March),
+    and "ymd", for corpora whose norm is year-first, reads a year-last date as day/month/year.
+    A year-last date that is a date in only one order (05-30-2012, 30/05/2012) is read in that
+    order whatever `date_order` says; a date with a 4-digit year first (2012-04-03, 2012/04/03)
+    is always year/month/day. When neither order gives a month of 1-12 (31/13/2012) the problem
+    names the order the date was read in.
     """
     if _ANY_DIGIT.search(line) is None:
         return []
@@ -290,7 +320,7 @@ def find_dates(line: str, *, date_order: DateOrder = "dmy") -> list[FoundDate]:
             end = after.end()
         elif before is not None:
             start = before.start()
-        value, tz_known, problem = _build(_date_parts(core), time=time)
+        value, tz_known, problem = _build(_date_parts(core, date_order=date_order), time=time)
         label = "updated" if may_update and _UPDATED.search(text, prev_end, start) else None
         raw_start, raw_end = index[start], _orig_end(line, index=index, end=end)
         found.append(
