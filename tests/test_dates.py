@@ -219,6 +219,96 @@ def test_date_order_never_changes_month_name_dates(order: DateOrder) -> None:
     assert [d.value for d in dates] == [datetime(2012, 4, 3), datetime(2012, 4, 5), datetime(2012, 4, 6)]
 
 
+HOUR_ONLY_CASES = [
+    ("13 مارس 2022 3 ص", "13 مارس 2022 3 ص", 3),
+    ("13 مارس 2022 ٣ ص", "13 مارس 2022 ٣ ص", 3),
+    ("13 مارس 2022 9 مساء", "13 مارس 2022 9 مساء", 21),
+    ("13 مارس 2022 9 مساءً", "13 مارس 2022 9 مساءً", 21),
+    ("13 مارس 2022 ٩ مساءاً", "13 مارس 2022 ٩ مساءاً", 21),
+    ("13 مارس 2022 9 م", "13 مارس 2022 9 م", 21),
+    ("13 مارس 2022 الساعة 3 عصرا", "13 مارس 2022 الساعة 3 عصرا", 15),
+    ("13 مارس 2022، الساعة ٣ عصراً", "13 مارس 2022، الساعة ٣ عصراً", 15),
+    ("13 مارس 2022 11 صباحا", "13 مارس 2022 11 صباحا", 11),
+    ("13 مارس 2022 11 صباحاً", "13 مارس 2022 11 صباحاً", 11),
+    ("13 مارس 2022 7 صباح", "13 مارس 2022 7 صباح", 7),
+    ("13 مارس 2022 10 ليلا", "13 مارس 2022 10 ليلا", 22),
+    ("13 مارس 2022 10 ليلاً", "13 مارس 2022 10 ليلاً", 22),
+    ("13 مارس 2022 5 فجرا", "13 مارس 2022 5 فجرا", 5),
+    ("13 مارس 2022 1 ظهرا", "13 مارس 2022 1 ظهرا", 13),
+    ("13 مارس 2022 2 بعد الظهر", "13 مارس 2022 2 بعد الظهر", 14),
+    ("March 13, 2022 3 pm", "March 13, 2022 3 pm", 15),
+    ("13 March 2022 3PM", "13 March 2022 3PM", 15),
+    ("13 March 2022, 3 p.m.", "13 March 2022, 3 p.m.", 15),
+    ("13.03.2022 9am", "13.03.2022 9am", 9),
+    ("13/03/2022 - 9 A.M.", "13/03/2022 - 9 A.M.", 9),
+    # الساعة alone makes a number an hour: a 24-hour one
+    ("13 مارس 2022 الساعة 3", "13 مارس 2022 الساعة 3", 3),
+    ("13 مارس 2022 الساعة 15", "13 مارس 2022 الساعة 15", 15),
+    ("13 مارس 2022 على الساعة ١٠", "13 مارس 2022 على الساعة ١٠", 10),
+    ("13 مارس 2022 ساعة 8 مساء", "13 مارس 2022 ساعة 8 مساء", 20),
+    # the 12 o'clock rules, and a marker on a 24-hour hour changes nothing
+    ("13 مارس 2022 12 ص", "13 مارس 2022 12 ص", 0),
+    ("13 مارس 2022 12 AM", "13 مارس 2022 12 AM", 0),
+    ("13 مارس 2022 12 م", "13 مارس 2022 12 م", 12),
+    ("13 مارس 2022 12 مساء", "13 مارس 2022 12 مساء", 12),
+    ("13 مارس 2022 12 ظهرا", "13 مارس 2022 12 ظهرا", 12),
+    ("13 مارس 2022 11 ظهرا", "13 مارس 2022 11 ظهرا", 11),
+    ("13 مارس 2022 12 ليلا", "13 مارس 2022 12 ليلا", 0),
+    ("13 مارس 2022 2 ليلا", "13 مارس 2022 2 ليلا", 2),  # two in the night, not 14:00
+    ("13 مارس 2022 12 pm", "13 مارس 2022 12 pm", 12),
+    ("13 مارس 2022 15 م", "13 مارس 2022 15 م", 15),
+    ("13 مارس 2022 0 ص", "13 مارس 2022 0 ص", 0),
+    # before the date, and with a zone
+    ("9 مساءً، 13 مارس 2022", "9 مساءً، 13 مارس 2022", 21),
+    ("3 PM 13 March 2022", "3 PM 13 March 2022", 15),
+    ("13 مارس 2022 - 10 ليلاً", "13 مارس 2022 - 10 ليلاً", 22),
+]
+
+
+@pytest.mark.parametrize(("line", "raw", "hour"), HOUR_ONLY_CASES)
+def test_hour_only_times_with_a_day_part_or_the_word_hour(line: str, raw: str, hour: int) -> None:
+    """An hour with no minutes is a time when a day-part word follows it or الساعة precedes it."""
+    found = find_dates(line)
+    check_spans(line, found)
+    assert [(d.raw, d.value, d.has_time) for d in found] == [(raw, datetime(2022, 3, 13, hour), True)]
+
+
+HOUR_ONLY_ZONE_CASES = [
+    ("13 مارس 2022 3 م بتوقيت مكة", datetime(2022, 3, 13, 12, tzinfo=UTC)),
+    ("13 March 2022 3 pm GMT", datetime(2022, 3, 13, 15, tzinfo=UTC)),
+    ("13 مارس 2022 الساعة 10 (ت.غ)", datetime(2022, 3, 13, 10, tzinfo=UTC)),
+]
+
+
+@pytest.mark.parametrize(("line", "value"), HOUR_ONLY_ZONE_CASES)
+def test_hour_only_times_take_a_zone(line: str, value: datetime) -> None:
+    """A zone after an hour-only time applies as after any time."""
+    date = only(line)
+    assert (date.raw, date.value, date.tz_known) == (line, value, True)
+
+
+NOT_A_TIME_CASES = [
+    ("13 مارس 2022 3", "13 مارس 2022"),  # a bare number: a page, a count
+    ("13 مارس 2022، 15 قتيلا", "13 مارس 2022"),
+    ("13 مارس 2022 3 مصابين", "13 مارس 2022"),  # م must be a word of its own
+    ("13 مارس 2022 3 مايو", "13 مارس 2022"),
+    ("13 مارس 2022 ص 3", "13 مارس 2022"),  # ص before a number is a page
+    ("13 March 2022 3 amendments", "13 March 2022"),
+    ("13 March 2022 3 people", "13 March 2022"),
+    ("صفحة 3 13 مارس 2022", "13 مارس 2022"),
+    ("العدد 12 - 13 مارس 2022", "13 مارس 2022"),
+    ("13 مارس 2022 10:5", "13 مارس 2022"),
+    ("13 مارس 2022 الساعات 3", "13 مارس 2022"),
+]
+
+
+@pytest.mark.parametrize(("line", "raw"), NOT_A_TIME_CASES)
+def test_a_number_without_a_day_part_or_the_word_hour_is_not_a_time(line: str, raw: str) -> None:
+    """A number beside a date with neither a day-part word nor الساعة is left out; the date has no time."""
+    date = only(line)
+    assert (date.raw, date.has_time, date.value) == (raw, False, datetime(2022, 3, 13))
+
+
 TZ_CASES = [
     ("17.01.2022 18:53 GMT", datetime(2022, 1, 17, 18, 53, tzinfo=UTC)),
     ("17.01.2022 18:53 UTC", datetime(2022, 1, 17, 18, 53, tzinfo=UTC)),

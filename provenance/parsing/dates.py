@@ -100,15 +100,35 @@ _TZ_WORD = (
     r"(?:(?i:GMT|UTC)(?:(?:\s?\+|[\-−])[0-9]{1,2}(?::?[0-9]{2})?(?![0-9.]))?|(?i:MSK)|ت\s?\.\s?غ\.?"
     rf"|\+[0-9]{{1,2}}:[0-9]{{2}}|(?:ب|ال)?توقيت\s+{_alternation(' '.join(_ZONES))})" + _NOT_LETTER_AFTER
 )
-_TIME = (
-    r"(?<![0-9:])(?P<h>[0-9]{1,2}):(?P<mi>[0-9]{2})(?::(?P<s>[0-9]{2})(?:\.[0-9]{1,9})?)?(?![0-9])"
-    r"(?:\s*(?P<ap>صباحا|صباح|ص|مساءا|مساء|م|[ap]\.?\s?m\.?)" + _NOT_LETTER_AFTER + ")?"
-    r"(?:(?P<tza>Z|(?(s)[+\-]|\+)[0-9]{2}(?::?[0-9]{2})?)(?![0-9A-Za-z])"
-    rf"|\s*\((?P<tzp>{_TZ_WORD})\)|\s*(?P<tzw>{_TZ_WORD}))?"
-)
+# A day-part word after an hour. Each names the hour (24-hour clock) its part of the day starts at;
+# an hour of 1-12 is read as whichever of its two readings comes first from there (_day_part_hour).
+_DAY_PARTS: dict[str, int] = {
+    **dict.fromkeys(["ص", "صباح", "صباحا", "فجرا", "am"], 0),
+    "ظهرا": 10,  # 11 ظهرا is 11:00, 12 ظهرا noon, 2 ظهرا 14:00
+    **dict.fromkeys(["م", "مساء", "مساءا", "عصرا", "بعدالظهر", "pm"], 12),
+    "ليلا": 18,  # 10 ليلا is 22:00, 12 ليلا midnight, 2 ليلا 02:00
+}
+_AM_PM = r"(?P<ap>صباحا|صباح|ص|فجرا|ظهرا|بعد\s+الظهر|عصرا|ليلا|مساءا|مساء|م|[ap]\.?\s?m\.?)" + _NOT_LETTER_AFTER
+
+
+def _time(*, clock_word: bool) -> str:
+    """Regex for a time; an hour without minutes needs a day-part word (or, if ``clock_word``, الساعة before it).
+
+    A bare number next to a date is a page, a count or an age far more often than an hour.
+    """
+    hour_only = r"(?(ap)|(?(clock)|(?!)))" if clock_word else r"(?(ap)|(?!))"
+    return (
+        r"(?<![0-9:])(?P<h>[0-9]{1,2})(?::(?P<mi>[0-9]{2})(?::(?P<s>[0-9]{2})(?:\.[0-9]{1,9})?)?)?(?![0-9])"
+        rf"(?:\s*{_AM_PM})?(?(mi)|{hour_only})"
+        r"(?:(?P<tza>Z|(?(s)[+\-]|\+)[0-9]{2}(?::?[0-9]{2})?)(?![0-9A-Za-z])"
+        rf"|\s*\((?P<tzp>{_TZ_WORD})\)|\s*(?P<tzw>{_TZ_WORD}))?"
+    )
+
+
 _SEP = r"[\s,،|\-–—]*"
-_TIME_AFTER = re.compile(rf"(?:T|{_SEP}(?:(?:(?:في|على|عند)\s+)?(?:تمام\s+)?(?:ال)?ساع[ةه]\s*)?){_TIME}", re.IGNORECASE)
-_TIME_BEFORE = re.compile(rf"{_TIME}{_SEP}\Z", re.IGNORECASE)
+_CLOCK_WORD = r"(?P<clock>(?:(?:في|على|عند)\s+)?(?:تمام\s+)?(?:ال)?ساع[ةه]\s*)"
+_TIME_AFTER = re.compile(rf"(?:T|{_SEP}{_CLOCK_WORD}?){_time(clock_word=True)}", re.IGNORECASE)
+_TIME_BEFORE = re.compile(rf"{_time(clock_word=False)}{_SEP}\Z", re.IGNORECASE)
 _SEPARATORS = re.compile(_SEP)
 _TZ_OFFSET = re.compile(r"(?:GMT|UTC)?\s?([+\-−])([0-9]{1,2}):?([0-9]{2})?", re.IGNORECASE)
 _UPDATED = re.compile(
@@ -128,7 +148,6 @@ _HIJRI_GAP = re.compile(rf"{_GAP_PUNCT}(?:(?:ال)?موافق[ةه]?\s*(?:ل\s*)
 _ANY_DIGIT = re.compile(r"\d")
 _Match = re.Match[str]
 _DateParts = tuple[int, int, int, str | None]  # year, month, day, problem
-_AM = frozenset(["ص", "صباح", "صباحا", "am"])
 _MAX_LOOKBACK = 80  # a time written before its date sits right next to it
 
 
@@ -215,16 +234,14 @@ def _build(date: _DateParts, *, time: re.Match[str] | None) -> tuple[datetime | 
     tz: tzinfo | None = None
     tz_known = False
     if time is not None:
-        hour, minute, second = int(time.group("h")), int(time.group("mi")), int(time.group("s") or 0)
+        hour, minute, second = int(time.group("h")), int(time.group("mi") or 0), int(time.group("s") or 0)
         tz_text = time.group("tza") or time.group("tzp") or time.group("tzw")
         if tz_text:
             tz_known = True
             tz, tz_problem = _parse_tz(tz_text)
             problem = problem or tz_problem
-        marker = (time.group("ap") or "").lower().replace(".", "").replace(" ", "")
-        if marker and 1 <= hour <= 12:
-            # 12 AM is midnight, 12 PM is noon; a PM marker on 13-23 is redundant.
-            hour = (hour % 12) if marker in _AM else (hour % 12) + 12
+        if time.group("ap") and 1 <= hour <= 12:  # a marker on 0 or 13-23 is redundant
+            hour = _day_part_hour(hour, marker=time.group("ap"))
     if problem is None:
         problem = _check(year, month=month, day=day, hour=hour, minute=minute, second=second)
     if problem is not None:
@@ -236,6 +253,16 @@ def _build(date: _DateParts, *, time: re.Match[str] | None) -> tuple[datetime | 
         return value.replace(tzinfo=tz).astimezone(UTC), tz_known, None
     except (OverflowError, ValueError):
         return None, tz_known, f"date {value.isoformat()} out of range after time zone conversion"
+
+
+def _day_part_hour(hour: int, *, marker: str) -> int:
+    """The 24-hour reading of ``hour`` (1-12) followed by a day-part word.
+
+    Of its two readings (hour % 12 and that plus 12), the first at or after the hour the day part
+    starts: so 12 AM is midnight, 12 PM noon, 12 ليلا midnight and 2 ليلا two in the morning.
+    """
+    start = _DAY_PARTS["".join(marker.lower().replace(".", "").split())]
+    return min(hour % 12, hour % 12 + 12, key=lambda h: (h - start) % 24)
 
 
 def _check(year: int, *, month: int, day: int, hour: int, minute: int, second: int) -> str | None:
