@@ -339,6 +339,41 @@ def test_time_zones_convert_to_utc(line: str, value: datetime) -> None:
     assert (date.tz_known, date.has_time) == (True, True)
 
 
+ISO_CASES = [
+    ("2022-03-13T10:20:00+03:00", datetime(2022, 3, 13, 7, 20, tzinfo=UTC), True),
+    ("2022-03-13T10:20:00Z", datetime(2022, 3, 13, 10, 20, tzinfo=UTC), True),
+    ("2022-03-13t10:20:00z", datetime(2022, 3, 13, 10, 20, tzinfo=UTC), True),
+    ("2022-03-13 10:20", datetime(2022, 3, 13, 10, 20), False),
+    ("2022-03-13T10:20", datetime(2022, 3, 13, 10, 20), False),
+    ("2022-03-13T10:20:00.123456+0300", datetime(2022, 3, 13, 7, 20, tzinfo=UTC), True),
+    ("2022-03-13T10:20:00.5Z", datetime(2022, 3, 13, 10, 20, tzinfo=UTC), True),
+    ("2022-03-13T10:20+03:00", datetime(2022, 3, 13, 7, 20, tzinfo=UTC), True),
+    ("2022-03-13T10:20:00+03", datetime(2022, 3, 13, 7, 20, tzinfo=UTC), True),
+    ("2022-03-13T10:20:00-0530", datetime(2022, 3, 13, 15, 50, tzinfo=UTC), True),
+    ("2022-03-13T23:20:00-02:00", datetime(2022, 3, 14, 1, 20, tzinfo=UTC), True),  # the UTC day is the next
+    ("2022-03-13 10:20:00 +0300", datetime(2022, 3, 13, 7, 20, tzinfo=UTC), True),
+    ("2022-03-13T10:20:00 GMT", datetime(2022, 3, 13, 10, 20, tzinfo=UTC), True),
+    ("٢٠٢٢-٠٣-١٣T١٠:٢٠:٠٠+٠٣:٠٠", datetime(2022, 3, 13, 7, 20, tzinfo=UTC), True),
+]
+
+
+@pytest.mark.parametrize(("iso", "value", "tz_known"), ISO_CASES)
+@pytest.mark.parametrize("context", ["{}", "نشر في {} وفق الموقع", "({})", 'datePublished":"{}",', "{}."])
+def test_iso_8601_in_running_text(context: str, iso: str, value: datetime, tz_known: bool) -> None:
+    """An ISO 8601 timestamp inside a sentence, brackets or JSON is read whole, with its zone when stated."""
+    line = context.format(iso)
+    date = only(line)
+    assert (date.raw, date.value, date.tz_known, date.has_time) == (iso, value, tz_known, True)
+
+
+def test_an_offset_after_a_space_needs_seconds() -> None:
+    """A signed number after an hh:mm time is not taken for a zone: "10:20 -0500" may be a range or a count."""
+    assert [d.raw for d in find_dates("13.03.2022 10:20 -0500 ثم 13.03.2022 10:20:00 -12 قتيلا")] == [
+        "13.03.2022 10:20",
+        "13.03.2022 10:20:00",
+    ]
+
+
 SPUTNIK = "18:53 GMT 17.01.2022 (تم التحديث: 09:02 GMT 27.01.2022)"
 SEED_CASES = [
     (
