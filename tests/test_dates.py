@@ -9,8 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from provenance.parsing import dates as dates_module
-from provenance.parsing.dates import FoundDate, find_dates, parse_date
+from provenance.parsing.dates import FoundDate, find_dates, parse_date, text_outside_dates
 from provenance.parsing.settings import DATE_ORDERS, DateOrder
+from provenance.parsing.textnorm import normalize_key
 
 
 def only(line: str) -> FoundDate:
@@ -69,11 +70,11 @@ DATE_CASES = [
     ("١١ فبراير ٢٠٢٢", "١١ فبراير ٢٠٢٢", datetime(2022, 2, 11)),
     ("۱۱ فبراير ۲۰۲۲ ۱۰:۵۰", "۱۱ فبراير ۲۰۲۲ ۱۰:۵۰", datetime(2022, 2, 11, 10, 50)),
     ("١٧.٠١.٢٠٢٢", "١٧.٠١.٢٠٢٢", datetime(2022, 1, 17)),
-    # weekday, commas, English order
-    ("الجمعة، 11 فبراير 2022، 10:50", "11 فبراير 2022، 10:50", datetime(2022, 2, 11, 10, 50)),
-    ("الاثنين 17 يناير 2022", "17 يناير 2022", datetime(2022, 1, 17)),
-    ("الإثنين 17 يناير 2022", "17 يناير 2022", datetime(2022, 1, 17)),
-    ("Monday, January 17, 2022", "January 17, 2022", datetime(2022, 1, 17)),
+    # weekday (part of raw), commas, English order
+    ("الجمعة، 11 فبراير 2022، 10:50", "الجمعة، 11 فبراير 2022، 10:50", datetime(2022, 2, 11, 10, 50)),
+    ("الاثنين 17 يناير 2022", "الاثنين 17 يناير 2022", datetime(2022, 1, 17)),
+    ("الإثنين 17 يناير 2022", "الإثنين 17 يناير 2022", datetime(2022, 1, 17)),
+    ("Monday, January 17, 2022", "Monday, January 17, 2022", datetime(2022, 1, 17)),
     ("17 Jan. 2022, 6:05 pm", "17 Jan. 2022, 6:05 pm", datetime(2022, 1, 17, 18, 5)),
     ("11 فبراير 2022 الساعة 10:50", "11 فبراير 2022 الساعة 10:50", datetime(2022, 2, 11, 10, 50)),
     ("3 غشت 2021 على الساعة 14:05", "3 غشت 2021 على الساعة 14:05", datetime(2021, 8, 3, 14, 5)),
@@ -412,6 +413,72 @@ def test_seed_lines_exactly(line: str, expected: list[FoundDate]) -> None:
     found = find_dates(line)
     check_spans(line, found)
     assert found == expected
+
+
+WEEKDAY_CASES = [
+    ("الأحد 13 مارس 2022", "الأحد 13 مارس 2022", datetime(2022, 3, 13)),
+    ("الأحد، 13 مارس 2022 - 10:20", "الأحد، 13 مارس 2022 - 10:20", datetime(2022, 3, 13, 10, 20)),
+    ("Sunday, March 13, 2022", "Sunday, March 13, 2022", datetime(2022, 3, 13)),
+    ("sunday 13 march 2022", "sunday 13 march 2022", datetime(2022, 3, 13)),
+    ("Sun, 13 Mar 2022 10:20:00 +0300", "Sun, 13 Mar 2022 10:20:00 +0300", datetime(2022, 3, 13, 7, 20, tzinfo=UTC)),
+    ("Mon. 14 March 2022", "Mon. 14 March 2022", datetime(2022, 3, 14)),
+    ("Thurs, 17 March 2022", "Thurs, 17 March 2022", datetime(2022, 3, 17)),
+    ("الاثنين 2022/03/14", "الاثنين 2022/03/14", datetime(2022, 3, 14)),
+    ("الأثنين ١٤/٠٣/٢٠٢٢", "الأثنين ١٤/٠٣/٢٠٢٢", datetime(2022, 3, 14)),
+    ("الاحد 13 مارس 2022", "الاحد 13 مارس 2022", datetime(2022, 3, 13)),  # without hamza
+    ("الثلاثاء - 15 آذار 2022", "الثلاثاء - 15 آذار 2022", datetime(2022, 3, 15)),
+    ("الاربعاء 16.03.2022 12:30", "الاربعاء 16.03.2022 12:30", datetime(2022, 3, 16, 12, 30)),
+    ("الخميس،١٧ مارس ٢٠٢٢", "الخميس،١٧ مارس ٢٠٢٢", datetime(2022, 3, 17)),
+    ("الجمعه 18 مارس 2022 9 مساءً", "الجمعه 18 مارس 2022 9 مساءً", datetime(2022, 3, 18, 21)),
+    ("السبت ١٩ مارس ٢٠٢٢", "السبت ١٩ مارس ٢٠٢٢", datetime(2022, 3, 19)),
+    ("الأحد 10:20 13 مارس 2022", "الأحد 10:20 13 مارس 2022", datetime(2022, 3, 13, 10, 20)),  # time first
+    ("نشر يوم الأحد 13 مارس 2022", "الأحد 13 مارس 2022", datetime(2022, 3, 13)),
+    ("\u200fالأحد\u200f، 13 مارس 2022", "الأحد\u200f، 13 مارس 2022", datetime(2022, 3, 13)),
+    ("الأحـــد 13 مارس 2022", "الأحـــد 13 مارس 2022", datetime(2022, 3, 13)),  # tatweel
+    # not a weekday of its own: left out of raw
+    ("الأحدث 13 مارس 2022", "13 مارس 2022", datetime(2022, 3, 13)),
+    ("بالأحد 13 مارس 2022", "13 مارس 2022", datetime(2022, 3, 13)),
+    ("Sundays 13 March 2022", "13 March 2022", datetime(2022, 3, 13)),
+    ("الأحد وفي 13 مارس 2022", "13 مارس 2022", datetime(2022, 3, 13)),
+]
+
+
+@pytest.mark.parametrize(("line", "raw", "value"), WEEKDAY_CASES)
+def test_a_weekday_right_before_a_date_is_part_of_its_raw_text(line: str, raw: str, value: datetime) -> None:
+    """A weekday (Arabic or English, with a comma or dash) directly before a date widens raw and start."""
+    date = only(line)
+    assert (date.raw, date.value) == (raw, value)
+
+
+def test_each_date_takes_only_its_own_weekday() -> None:
+    """Two dates with weekdays each take theirs; a weekday never reaches back over the previous date."""
+    line = "الأحد 13 مارس 2022 - الاثنين 14 مارس 2022 الأحد 20 مارس 2022"
+    found = find_dates(line)
+    check_spans(line, found)
+    assert [d.raw for d in found] == ["الأحد 13 مارس 2022", "الاثنين 14 مارس 2022", "الأحد 20 مارس 2022"]
+
+
+OUTSIDE_CASES = [
+    ("الأحد، 13 مارس 2022 - 10:20", ""),
+    ("Sunday, March 13, 2022", ""),
+    ("نشر في: الأحد 13 مارس 2022", "نشر في"),
+    ("15 رجب 1443 هـ الموافق 17 فبراير 2022", ""),
+    ("12 ربيع الأول 1443 هـ الموافق لـ 18 أكتوبر 2021", ""),
+    ("الخميس 17 فبراير 2022 م الموافق 15 رجب 1443هـ", ""),
+    ("17 فبراير 2022 (15 رجب 1443 هـ) - 10:00", "10 00"),  # a time after the Hijri date is not the date's
+    ("15/07/1443 هـ الموافق 17/02/2022 - كتب: محمد", "كتب محمد"),
+    ("17 فبراير 2022 وفي خبر آخر 15 رجب 1443 هـ", "وفي خبر اخر 15 رجب 1443 ه"),  # not its companion
+    ("الموافقة على القرار في 13 مارس 2022", "الموافقه علي القرار في"),
+    ("نشر: 17.01.2022 | آخر تحديث: الخميس 27.01.2022", "نشر اخر تحديث"),
+    ("قال الوزير13 مارس 2022إن", "قال الوزير ان"),  # words on either side stay apart
+    ("لا تاريخ هنا", "لا تاريخ هنا"),
+]
+
+
+@pytest.mark.parametrize(("line", "key"), OUTSIDE_CASES)
+def test_text_outside_dates(line: str, key: str) -> None:
+    """What is left of a line without its dates, weekdays, Hijri companions and الموافق (as a key)."""
+    assert normalize_key(text_outside_dates(line, find_dates(line))) == key
 
 
 LABEL_CASES = [

@@ -7,6 +7,7 @@ import calendar
 import functools
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo
@@ -14,12 +15,16 @@ from zoneinfo import ZoneInfo
 from provenance.parsing.settings import DateOrder
 from provenance.parsing.textnorm import clean_line_spans, normalize_key
 
-__all__ = ["FoundDate", "find_dates", "parse_date"]
+__all__ = ["FoundDate", "find_dates", "parse_date", "text_outside_dates"]
 
 
 @dataclass(frozen=True, slots=True)
 class FoundDate:
-    """One Gregorian date found in a line; ``raw`` is ``line[start:end]``."""
+    """One Gregorian date found in a line; ``raw`` is ``line[start:end]``.
+
+    ``raw`` holds the date, its time and zone, and a weekday written right before it
+    ("الأحد، 13 مارس 2022 - 10:20"); ``hijri`` is the raw text of a Hijri date beside it.
+    """
 
     raw: str
     start: int
@@ -52,7 +57,7 @@ _HIJRI_NAMES = (
 )
 _WEEKDAYS = (
     "السبت الأحد الاثنين الإثنين الثلاثاء الأربعاء الخميس الجمعة"
-    " monday tuesday wednesday thursday friday saturday sunday"
+    " monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur thurs fri sat sun"
 )
 # English names for problem messages (calendar.month_name follows the locale).
 _EN_MONTHS = ("", *(next(w for w in names.split() if w.isascii()).title() for names in _MONTH_NAMES))
@@ -150,6 +155,11 @@ _ANY_DIGIT = re.compile(r"\d")
 _Match = re.Match[str]
 _DateParts = tuple[int, int, int, str | None]  # year, month, day, problem
 _MAX_LOOKBACK = 80  # a time written before its date sits right next to it
+_WEEKDAY_BEFORE = re.compile(rf"{_NOT_LETTER_BEFORE}{_alternation(_WEEKDAYS)}\.?[\s,،\-–—]*\Z", re.IGNORECASE)
+# How far from its date a Hijri companion's raw text can start or end: the gap is at most
+# _MAX_LOOKBACK cleaned characters, widened by the invisible marks cleaning dropped from it.
+_HIJRI_REACH = 4 * _MAX_LOOKBACK
+_WEEKDAY_LOOKBACK = 24  # the longest weekday name and the separators after it
 
 
 @functools.cache
@@ -348,6 +358,9 @@ def find_dates(line: str, *, date_order: DateOrder = "dmy") -> list[FoundDate]:
             end = after.end()
         elif before is not None:
             start = before.start()
+        weekday = _WEEKDAY_BEFORE.search(text, max(prev_end, start - _WEEKDAY_LOOKBACK), start)
+        if weekday is not None:
+            start = weekday.start()
         value, tz_known, problem = _build(_date_parts(core, date_order=date_order), time=time)
         label = "updated" if may_update and _UPDATED.search(text, prev_end, start) else None
         raw_start, raw_end = index[start], _orig_end(line, index=index, end=end)
@@ -366,6 +379,37 @@ def find_dates(line: str, *, date_order: DateOrder = "dmy") -> list[FoundDate]:
         )
         prev_end = end
     return found
+
+
+def text_outside_dates(line: str, found: Sequence[FoundDate]) -> str:
+    """``line`` without the dates ``find_dates(line)`` found, nor their Hijri companions and what joins them.
+
+    What is left ("نشر في", a sentence around a date) tells a date line from a line mentioning one:
+    a weekday is part of a date's raw text, and "الموافق" or "/" between it and its Hijri date goes
+    with them. Pieces are joined with a space, so words on either side of a date stay apart.
+    """
+    cuts = sorted(_span_with_hijri(line, date) for date in found)
+    pieces: list[str] = []
+    pos = 0
+    for start, end in cuts:
+        pieces.append(line[pos:start])
+        pos = max(pos, end)
+    pieces.append(line[pos:])
+    return " ".join(piece for piece in pieces if piece)
+
+
+def _span_with_hijri(line: str, date: FoundDate) -> tuple[int, int]:
+    """The span of ``date`` in ``line``, widened over its Hijri companion and the gap between them."""
+    if date.hijri is None:
+        return date.start, date.end
+    reach = len(date.hijri) + _HIJRI_REACH
+    before = line.rfind(date.hijri, max(0, date.start - reach), date.start)
+    after = line.find(date.hijri, date.end, date.end + reach)
+    if before >= 0 and (after < 0 or date.start - before - len(date.hijri) <= after - date.end):
+        return before, date.end
+    if after >= 0:
+        return date.start, after + len(date.hijri)
+    return date.start, date.end
 
 
 def parse_date(text: str, *, date_order: DateOrder = "dmy") -> FoundDate | None:
