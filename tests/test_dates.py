@@ -468,6 +468,8 @@ OUTSIDE_CASES = [
     ("17 فبراير 2022 (15 رجب 1443 هـ) - 10:00", "10 00"),  # a time after the Hijri date is not the date's
     ("15/07/1443 هـ الموافق 17/02/2022 - كتب: محمد", "كتب محمد"),
     ("17 فبراير 2022 وفي خبر آخر 15 رجب 1443 هـ", "وفي خبر اخر 15 رجب 1443 ه"),  # not its companion
+    ("15 رجب 1443 هـ وفي خبر آخر 17 فبراير 2022 الموافق 15 رجب 1443 هـ", "15 رجب 1443 ه وفي خبر اخر"),
+    ("15 رجب 1443 هـ \u200fالموافِق 17 فبراير 2022", ""),  # marks in the gap
     ("الموافقة على القرار في 13 مارس 2022", "الموافقه علي القرار في"),
     ("نشر: 17.01.2022 | آخر تحديث: الخميس 27.01.2022", "نشر اخر تحديث"),
     ("قال الوزير13 مارس 2022إن", "قال الوزير ان"),  # words on either side stay apart
@@ -586,6 +588,43 @@ def test_several_dates_in_order() -> None:
     assert parse_date(line) == found[0]
 
 
+PATHOLOGICAL_CASES = [
+    ("1" * 100_000, []),
+    ("١" * 100_000, []),
+    ("/" * 10_000, []),
+    ("1/" * 50_000, []),
+    ("11/11/2022/" * 5_000, ["11/11/2022"]),  # the rest run on from the one before
+    ("3 م " * 20_000, []),
+    ("12:" * 30_000 + " 13 مارس 2022", ["13 مارس 2022"]),
+    ("13 " + " " * 100_000 + "مارس", []),
+    ("1" + "-" * 50_000 + "1", []),
+    ("الأحد " * 20_000 + "13 مارس 2022", ["الأحد 13 مارس 2022"]),
+    ("13 مارس 2022 " + "الساعة " * 20_000, ["13 مارس 2022"]),
+    ("13 مارس 2022 " + "3 ص " * 20_000, ["13 مارس 2022 3 ص"]),
+    ("13.03.2022" + " -" * 50_000 + "10:20", ["13.03.2022" + " -" * 50_000 + "10:20"]),  # separators
+    ("آخر تحديث: " * 20_000 + "27 يناير 2022", ["27 يناير 2022"]),
+]
+
+
+@pytest.mark.parametrize(("line", "raws"), PATHOLOGICAL_CASES, ids=lambda case: repr(case)[:20])
+def test_pathological_lines_finish(line: str, raws: list[str]) -> None:
+    """Long digit runs, separator runs and repeated words give the right dates in one linear pass."""
+    found = find_dates(line)
+    check_spans(line, found)
+    assert [d.raw for d in found] == raws
+    assert len(text_outside_dates(line, found)) <= len(line)
+
+
+def test_many_dates_in_one_line() -> None:
+    """Thousands of dates, with times, weekdays and Hijri companions, are each found once."""
+    line = "الأحد 15 رجب 1443 هـ الموافق 17 فبراير 2022 - 3 م، " * 2_000
+    found = find_dates(line)
+    check_spans(line, found)
+    assert len(found) == 2_000
+    assert {(d.value, d.hijri) for d in found} == {(datetime(2022, 2, 17, 15), "15 رجب 1443 هـ")}
+    assert normalize_key(text_outside_dates(line, found)) == " ".join(["الاحد"] * 2_000)
+
+
 FRAGMENTS = [
     "17",
     "01",
@@ -622,18 +661,35 @@ FRAGMENTS = [
     "الموافق",
     "10:50",
     "25:61",
+    "3",
+    "١٢",
+    "ليلا",
+    "عصراً",
+    "ظهرا",
+    "فجرا",
+    "PM",
+    "a.m.",
+    "الساعة",
+    "الأحد",
+    "الاثنين",
+    "Sunday",
+    "Sun,",
+    "03/04/2012",
+    "05-30-2012",
+    "2022-03-13T10:20:00.123456+0300",
     "\r\n",
     "\ufeff",
 ]
 
 
 @settings(max_examples=400)
-@given(st.text() | st.lists(st.sampled_from(FRAGMENTS), max_size=25).map("".join))
-def test_find_dates_never_raises(line: str) -> None:
-    """find_dates/parse_date accept arbitrary text; raw always equals line[start:end]."""
-    found = find_dates(line)
+@given(st.text() | st.lists(st.sampled_from(FRAGMENTS), max_size=25).map("".join), st.sampled_from(DATE_ORDERS))
+def test_find_dates_never_raises(line: str, order: DateOrder) -> None:
+    """find_dates/parse_date accept arbitrary text in every order; raw always equals line[start:end]."""
+    found = find_dates(line, date_order=order)
     check_spans(line, found)
-    assert parse_date(line) == (found[0] if found else None)
+    assert parse_date(line, date_order=order) == (found[0] if found else None)
+    assert len(text_outside_dates(line, found)) <= len(line) + len(found)
     for date in found:
         assert date.value is None or date.tz_known == (date.value.tzinfo is not None)
 

@@ -404,12 +404,17 @@ def _span_with_hijri(line: str, date: FoundDate) -> tuple[int, int]:
         return date.start, date.end
     reach = len(date.hijri) + _HIJRI_REACH
     before = line.rfind(date.hijri, max(0, date.start - reach), date.start)
-    after = line.find(date.hijri, date.end, date.end + reach)
-    if before >= 0 and (after < 0 or date.start - before - len(date.hijri) <= after - date.end):
+    if before >= 0 and _is_hijri_gap(line[before + len(date.hijri) : date.start]):
         return before, date.end
-    if after >= 0:
+    after = line.find(date.hijri, date.end, date.end + reach)
+    if after >= 0 and _is_hijri_gap(line[date.end : after]):
         return date.start, after + len(date.hijri)
     return date.start, date.end
+
+
+def _is_hijri_gap(gap: str) -> bool:
+    """True if ``gap`` may join a date and its Hijri companion, as find_dates requires."""
+    return _HIJRI_GAP.fullmatch(clean_line_spans(gap)[0]) is not None
 
 
 def parse_date(text: str, *, date_order: DateOrder = "dmy") -> FoundDate | None:
