@@ -9,7 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from provenance.parsing import dates as dates_module
-from provenance.parsing.dates import FoundDate, find_dates, parse_date
+from provenance.parsing.dates import FoundDate, find_dates, parse_date, text_outside_dates
+from provenance.parsing.settings import DATE_ORDERS, DateOrder
+from provenance.parsing.textnorm import normalize_key
 
 
 def only(line: str) -> FoundDate:
@@ -68,11 +70,11 @@ DATE_CASES = [
     ("١١ فبراير ٢٠٢٢", "١١ فبراير ٢٠٢٢", datetime(2022, 2, 11)),
     ("۱۱ فبراير ۲۰۲۲ ۱۰:۵۰", "۱۱ فبراير ۲۰۲۲ ۱۰:۵۰", datetime(2022, 2, 11, 10, 50)),
     ("١٧.٠١.٢٠٢٢", "١٧.٠١.٢٠٢٢", datetime(2022, 1, 17)),
-    # weekday, commas, English order
-    ("الجمعة، 11 فبراير 2022، 10:50", "11 فبراير 2022، 10:50", datetime(2022, 2, 11, 10, 50)),
-    ("الاثنين 17 يناير 2022", "17 يناير 2022", datetime(2022, 1, 17)),
-    ("الإثنين 17 يناير 2022", "17 يناير 2022", datetime(2022, 1, 17)),
-    ("Monday, January 17, 2022", "January 17, 2022", datetime(2022, 1, 17)),
+    # weekday (part of raw), commas, English order
+    ("الجمعة، 11 فبراير 2022، 10:50", "الجمعة، 11 فبراير 2022، 10:50", datetime(2022, 2, 11, 10, 50)),
+    ("الاثنين 17 يناير 2022", "الاثنين 17 يناير 2022", datetime(2022, 1, 17)),
+    ("الإثنين 17 يناير 2022", "الإثنين 17 يناير 2022", datetime(2022, 1, 17)),
+    ("Monday, January 17, 2022", "Monday, January 17, 2022", datetime(2022, 1, 17)),
     ("17 Jan. 2022, 6:05 pm", "17 Jan. 2022, 6:05 pm", datetime(2022, 1, 17, 18, 5)),
     ("11 فبراير 2022 الساعة 10:50", "11 فبراير 2022 الساعة 10:50", datetime(2022, 2, 11, 10, 50)),
     ("3 غشت 2021 على الساعة 14:05", "3 غشت 2021 على الساعة 14:05", datetime(2021, 8, 3, 14, 5)),
@@ -139,6 +141,175 @@ def test_am_pm_markers(line: str, hour: int) -> None:
     assert (date.raw, date.value) == (line, datetime(2022, 2, 11, hour, 50))
 
 
+NUMERIC_ORDER_CASES: list[tuple[str, DateOrder, datetime]] = [
+    # ambiguous: the corpus's order decides; "ymd" reads a year-last date day first
+    ("03/04/2012", "dmy", datetime(2012, 4, 3)),
+    ("03/04/2012", "mdy", datetime(2012, 3, 4)),
+    ("03/04/2012", "ymd", datetime(2012, 4, 3)),
+    ("٠٣/٠٤/٢٠١٢", "mdy", datetime(2012, 3, 4)),
+    ("۰۳-۰۴-۲۰۱۲", "dmy", datetime(2012, 4, 3)),
+    ("3.4.2012", "mdy", datetime(2012, 3, 4)),
+    ("12/11/2021 10:05", "mdy", datetime(2021, 12, 11, 10, 5)),
+    ("12/11/2021 10:05", "dmy", datetime(2021, 11, 12, 10, 5)),
+    ("نشر في 1/2/2020 الساعة 08:00", "mdy", datetime(2020, 1, 2, 8)),
+    ("07/07/2022", "mdy", datetime(2022, 7, 7)),
+    # unambiguous: read in the only order that gives a date, whatever the corpus says
+    ("05-30-2012 11:25 PM", "dmy", datetime(2012, 5, 30, 23, 25)),
+    ("05-30-2012 11:25 PM", "ymd", datetime(2012, 5, 30, 23, 25)),
+    ("05-30-2012 11:25 PM", "mdy", datetime(2012, 5, 30, 23, 25)),
+    ("30/05/2012", "mdy", datetime(2012, 5, 30)),
+    ("30/05/2012", "dmy", datetime(2012, 5, 30)),
+    ("٣٠/٠٥/٢٠١٢", "mdy", datetime(2012, 5, 30)),
+    ("١٢/٣١/٢٠٢١ ١١:٥٩ م", "dmy", datetime(2021, 12, 31, 23, 59)),
+    ("2/29/2020", "dmy", datetime(2020, 2, 29)),
+    ("29.2.2020", "mdy", datetime(2020, 2, 29)),
+    ("13-12-2021", "mdy", datetime(2021, 12, 13)),
+    # year first: always year/month/day
+    ("2022/03/13", "dmy", datetime(2022, 3, 13)),
+    ("2022/03/13", "mdy", datetime(2022, 3, 13)),
+    ("2022/03/13", "ymd", datetime(2022, 3, 13)),
+    ("2022-03-04", "mdy", datetime(2022, 3, 4)),
+    ("2022.03.04", "dmy", datetime(2022, 3, 4)),
+    ("٢٠٢٢/٠٣/٠٤", "mdy", datetime(2022, 3, 4)),
+    ("2022.3.4 09:15", "ymd", datetime(2022, 3, 4, 9, 15)),
+]
+
+
+@pytest.mark.parametrize(("line", "order", "value"), NUMERIC_ORDER_CASES)
+def test_numeric_dates_follow_the_date_order_when_ambiguous(line: str, order: DateOrder, value: datetime) -> None:
+    """An ambiguous day/month is read in the corpus's order; an unambiguous or year-first one is not."""
+    found = find_dates(line, date_order=order)
+    check_spans(line, found)
+    assert [(d.value, d.problem) for d in found] == [(value, None)]
+    assert parse_date(line, date_order=order) == found[0]
+
+
+NUMERIC_PROBLEM_CASES: list[tuple[str, DateOrder, str]] = [
+    ("31/13/2012", "dmy", "month 13 out of range (read as day/month/year)"),
+    ("31/13/2012", "mdy", "month 31 out of range (read as month/day/year)"),
+    ("31/13/2012", "ymd", "month 13 out of range (read as day/month/year)"),
+    ("٣١/١٣/٢٠١٢", "dmy", "month 13 out of range (read as day/month/year)"),
+    ("13-13-2012", "mdy", "month 13 out of range (read as month/day/year)"),
+    ("00/00/2012", "dmy", "month 0 out of range (read as day/month/year)"),
+    ("2012/13/03", "ymd", "month 13 out of range (read as year/month/day)"),
+    ("2012/13/03", "dmy", "month 13 out of range (read as year/month/day)"),
+    ("2012-00-10", "mdy", "month 0 out of range (read as year/month/day)"),
+    # one order has a month of 1-12 but no such day: that month's impossible day is reported
+    ("31/04/2012", "mdy", "impossible date: 31 April 2012"),
+    ("31/04/2012", "dmy", "impossible date: 31 April 2012"),
+    ("30/02/2012", "mdy", "impossible date: 30 February 2012"),
+    ("02/30/2013", "dmy", "impossible date: 30 February 2013"),
+    ("05/00/2012", "dmy", "impossible date: 0 May 2012"),
+    ("2012/02/30", "mdy", "impossible date: 30 February 2012"),
+]
+
+
+@pytest.mark.parametrize(("line", "order", "problem"), NUMERIC_PROBLEM_CASES)
+def test_numeric_dates_impossible_in_both_orders(line: str, order: DateOrder, problem: str) -> None:
+    """A numeric date that is no date in either order keeps a problem naming how it was read."""
+    found = find_dates(line, date_order=order)
+    check_spans(line, found)
+    assert [(d.value, d.problem) for d in found] == [(None, problem)]
+
+
+@pytest.mark.parametrize("order", DATE_ORDERS)
+def test_date_order_never_changes_month_name_dates(order: DateOrder) -> None:
+    """date_order only concerns all-numeric dates: a named month is that month in every order."""
+    line = "3 أبريل 2012 و April 5, 2012 و 2012-04-06"
+    dates = find_dates(line, date_order=order)
+    assert [d.value for d in dates] == [datetime(2012, 4, 3), datetime(2012, 4, 5), datetime(2012, 4, 6)]
+
+
+HOUR_ONLY_CASES = [
+    ("13 مارس 2022 3 ص", "13 مارس 2022 3 ص", 3),
+    ("13 مارس 2022 ٣ ص", "13 مارس 2022 ٣ ص", 3),
+    ("13 مارس 2022 9 مساء", "13 مارس 2022 9 مساء", 21),
+    ("13 مارس 2022 9 مساءً", "13 مارس 2022 9 مساءً", 21),
+    ("13 مارس 2022 ٩ مساءاً", "13 مارس 2022 ٩ مساءاً", 21),
+    ("13 مارس 2022 9 م", "13 مارس 2022 9 م", 21),
+    ("13 مارس 2022 الساعة 3 عصرا", "13 مارس 2022 الساعة 3 عصرا", 15),
+    ("13 مارس 2022، الساعة ٣ عصراً", "13 مارس 2022، الساعة ٣ عصراً", 15),
+    ("13 مارس 2022 11 صباحا", "13 مارس 2022 11 صباحا", 11),
+    ("13 مارس 2022 11 صباحاً", "13 مارس 2022 11 صباحاً", 11),
+    ("13 مارس 2022 7 صباح", "13 مارس 2022 7 صباح", 7),
+    ("13 مارس 2022 10 ليلا", "13 مارس 2022 10 ليلا", 22),
+    ("13 مارس 2022 10 ليلاً", "13 مارس 2022 10 ليلاً", 22),
+    ("13 مارس 2022 5 فجرا", "13 مارس 2022 5 فجرا", 5),
+    ("13 مارس 2022 1 ظهرا", "13 مارس 2022 1 ظهرا", 13),
+    ("13 مارس 2022 2 بعد الظهر", "13 مارس 2022 2 بعد الظهر", 14),
+    ("March 13, 2022 3 pm", "March 13, 2022 3 pm", 15),
+    ("13 March 2022 3PM", "13 March 2022 3PM", 15),
+    ("13 March 2022, 3 p.m.", "13 March 2022, 3 p.m.", 15),
+    ("13.03.2022 9am", "13.03.2022 9am", 9),
+    ("13/03/2022 - 9 A.M.", "13/03/2022 - 9 A.M.", 9),
+    # الساعة alone makes a number an hour: a 24-hour one
+    ("13 مارس 2022 الساعة 3", "13 مارس 2022 الساعة 3", 3),
+    ("13 مارس 2022 الساعة 15", "13 مارس 2022 الساعة 15", 15),
+    ("13 مارس 2022 على الساعة ١٠", "13 مارس 2022 على الساعة ١٠", 10),
+    ("13 مارس 2022 ساعة 8 مساء", "13 مارس 2022 ساعة 8 مساء", 20),
+    # the 12 o'clock rules, and a marker on a 24-hour hour changes nothing
+    ("13 مارس 2022 12 ص", "13 مارس 2022 12 ص", 0),
+    ("13 مارس 2022 12 AM", "13 مارس 2022 12 AM", 0),
+    ("13 مارس 2022 12 م", "13 مارس 2022 12 م", 12),
+    ("13 مارس 2022 12 مساء", "13 مارس 2022 12 مساء", 12),
+    ("13 مارس 2022 12 ظهرا", "13 مارس 2022 12 ظهرا", 12),
+    ("13 مارس 2022 11 ظهرا", "13 مارس 2022 11 ظهرا", 11),
+    ("13 مارس 2022 12 ليلا", "13 مارس 2022 12 ليلا", 0),
+    ("13 مارس 2022 2 ليلا", "13 مارس 2022 2 ليلا", 2),  # two in the night, not 14:00
+    ("13 مارس 2022 12 pm", "13 مارس 2022 12 pm", 12),
+    ("13 مارس 2022 15 م", "13 مارس 2022 15 م", 15),
+    ("13 مارس 2022 0 ص", "13 مارس 2022 0 ص", 0),
+    # before the date, and with a zone
+    ("9 مساءً، 13 مارس 2022", "9 مساءً، 13 مارس 2022", 21),
+    ("3 PM 13 March 2022", "3 PM 13 March 2022", 15),
+    ("13 مارس 2022 - 10 ليلاً", "13 مارس 2022 - 10 ليلاً", 22),
+]
+
+
+@pytest.mark.parametrize(("line", "raw", "hour"), HOUR_ONLY_CASES)
+def test_hour_only_times_with_a_day_part_or_the_word_hour(line: str, raw: str, hour: int) -> None:
+    """An hour with no minutes is a time when a day-part word follows it or الساعة precedes it."""
+    found = find_dates(line)
+    check_spans(line, found)
+    assert [(d.raw, d.value, d.has_time) for d in found] == [(raw, datetime(2022, 3, 13, hour), True)]
+
+
+HOUR_ONLY_ZONE_CASES = [
+    ("13 مارس 2022 3 م بتوقيت مكة", datetime(2022, 3, 13, 12, tzinfo=UTC)),
+    ("13 March 2022 3 pm GMT", datetime(2022, 3, 13, 15, tzinfo=UTC)),
+    ("13 مارس 2022 الساعة 10 (ت.غ)", datetime(2022, 3, 13, 10, tzinfo=UTC)),
+]
+
+
+@pytest.mark.parametrize(("line", "value"), HOUR_ONLY_ZONE_CASES)
+def test_hour_only_times_take_a_zone(line: str, value: datetime) -> None:
+    """A zone after an hour-only time applies as after any time."""
+    date = only(line)
+    assert (date.raw, date.value, date.tz_known) == (line, value, True)
+
+
+NOT_A_TIME_CASES = [
+    ("13 مارس 2022 3", "13 مارس 2022"),  # a bare number: a page, a count
+    ("13 مارس 2022، 15 قتيلا", "13 مارس 2022"),
+    ("13 مارس 2022 3 مصابين", "13 مارس 2022"),  # م must be a word of its own
+    ("13 مارس 2022 3 مايو", "13 مارس 2022"),
+    ("13 مارس 2022 ص 3", "13 مارس 2022"),  # ص before a number is a page
+    ("13 March 2022 3 amendments", "13 March 2022"),
+    ("13 March 2022 3 people", "13 March 2022"),
+    ("صفحة 3 13 مارس 2022", "13 مارس 2022"),
+    ("العدد 12 - 13 مارس 2022", "13 مارس 2022"),
+    ("13 مارس 2022 10:5", "13 مارس 2022"),
+    ("13 مارس 2022 الساعات 3", "13 مارس 2022"),
+]
+
+
+@pytest.mark.parametrize(("line", "raw"), NOT_A_TIME_CASES)
+def test_a_number_without_a_day_part_or_the_word_hour_is_not_a_time(line: str, raw: str) -> None:
+    """A number beside a date with neither a day-part word nor الساعة is left out; the date has no time."""
+    date = only(line)
+    assert (date.raw, date.has_time, date.value) == (raw, False, datetime(2022, 3, 13))
+
+
 TZ_CASES = [
     ("17.01.2022 18:53 GMT", datetime(2022, 1, 17, 18, 53, tzinfo=UTC)),
     ("17.01.2022 18:53 UTC", datetime(2022, 1, 17, 18, 53, tzinfo=UTC)),
@@ -167,6 +338,41 @@ def test_time_zones_convert_to_utc(line: str, value: datetime) -> None:
     assert date.value == value
     assert date.value is not None and date.value.tzinfo is UTC
     assert (date.tz_known, date.has_time) == (True, True)
+
+
+ISO_CASES = [
+    ("2022-03-13T10:20:00+03:00", datetime(2022, 3, 13, 7, 20, tzinfo=UTC), True),
+    ("2022-03-13T10:20:00Z", datetime(2022, 3, 13, 10, 20, tzinfo=UTC), True),
+    ("2022-03-13t10:20:00z", datetime(2022, 3, 13, 10, 20, tzinfo=UTC), True),
+    ("2022-03-13 10:20", datetime(2022, 3, 13, 10, 20), False),
+    ("2022-03-13T10:20", datetime(2022, 3, 13, 10, 20), False),
+    ("2022-03-13T10:20:00.123456+0300", datetime(2022, 3, 13, 7, 20, tzinfo=UTC), True),
+    ("2022-03-13T10:20:00.5Z", datetime(2022, 3, 13, 10, 20, tzinfo=UTC), True),
+    ("2022-03-13T10:20+03:00", datetime(2022, 3, 13, 7, 20, tzinfo=UTC), True),
+    ("2022-03-13T10:20:00+03", datetime(2022, 3, 13, 7, 20, tzinfo=UTC), True),
+    ("2022-03-13T10:20:00-0530", datetime(2022, 3, 13, 15, 50, tzinfo=UTC), True),
+    ("2022-03-13T23:20:00-02:00", datetime(2022, 3, 14, 1, 20, tzinfo=UTC), True),  # the UTC day is the next
+    ("2022-03-13 10:20:00 +0300", datetime(2022, 3, 13, 7, 20, tzinfo=UTC), True),
+    ("2022-03-13T10:20:00 GMT", datetime(2022, 3, 13, 10, 20, tzinfo=UTC), True),
+    ("٢٠٢٢-٠٣-١٣T١٠:٢٠:٠٠+٠٣:٠٠", datetime(2022, 3, 13, 7, 20, tzinfo=UTC), True),
+]
+
+
+@pytest.mark.parametrize(("iso", "value", "tz_known"), ISO_CASES)
+@pytest.mark.parametrize("context", ["{}", "نشر في {} وفق الموقع", "({})", 'datePublished":"{}",', "{}."])
+def test_iso_8601_in_running_text(context: str, iso: str, value: datetime, tz_known: bool) -> None:
+    """An ISO 8601 timestamp inside a sentence, brackets or JSON is read whole, with its zone when stated."""
+    line = context.format(iso)
+    date = only(line)
+    assert (date.raw, date.value, date.tz_known, date.has_time) == (iso, value, tz_known, True)
+
+
+def test_an_offset_after_a_space_needs_seconds() -> None:
+    """A signed number after an hh:mm time is not taken for a zone: "10:20 -0500" may be a range or a count."""
+    assert [d.raw for d in find_dates("13.03.2022 10:20 -0500 ثم 13.03.2022 10:20:00 -12 قتيلا")] == [
+        "13.03.2022 10:20",
+        "13.03.2022 10:20:00",
+    ]
 
 
 SPUTNIK = "18:53 GMT 17.01.2022 (تم التحديث: 09:02 GMT 27.01.2022)"
@@ -207,6 +413,74 @@ def test_seed_lines_exactly(line: str, expected: list[FoundDate]) -> None:
     found = find_dates(line)
     check_spans(line, found)
     assert found == expected
+
+
+WEEKDAY_CASES = [
+    ("الأحد 13 مارس 2022", "الأحد 13 مارس 2022", datetime(2022, 3, 13)),
+    ("الأحد، 13 مارس 2022 - 10:20", "الأحد، 13 مارس 2022 - 10:20", datetime(2022, 3, 13, 10, 20)),
+    ("Sunday, March 13, 2022", "Sunday, March 13, 2022", datetime(2022, 3, 13)),
+    ("sunday 13 march 2022", "sunday 13 march 2022", datetime(2022, 3, 13)),
+    ("Sun, 13 Mar 2022 10:20:00 +0300", "Sun, 13 Mar 2022 10:20:00 +0300", datetime(2022, 3, 13, 7, 20, tzinfo=UTC)),
+    ("Mon. 14 March 2022", "Mon. 14 March 2022", datetime(2022, 3, 14)),
+    ("Thurs, 17 March 2022", "Thurs, 17 March 2022", datetime(2022, 3, 17)),
+    ("الاثنين 2022/03/14", "الاثنين 2022/03/14", datetime(2022, 3, 14)),
+    ("الأثنين ١٤/٠٣/٢٠٢٢", "الأثنين ١٤/٠٣/٢٠٢٢", datetime(2022, 3, 14)),
+    ("الاحد 13 مارس 2022", "الاحد 13 مارس 2022", datetime(2022, 3, 13)),  # without hamza
+    ("الثلاثاء - 15 آذار 2022", "الثلاثاء - 15 آذار 2022", datetime(2022, 3, 15)),
+    ("الاربعاء 16.03.2022 12:30", "الاربعاء 16.03.2022 12:30", datetime(2022, 3, 16, 12, 30)),
+    ("الخميس،١٧ مارس ٢٠٢٢", "الخميس،١٧ مارس ٢٠٢٢", datetime(2022, 3, 17)),
+    ("الجمعه 18 مارس 2022 9 مساءً", "الجمعه 18 مارس 2022 9 مساءً", datetime(2022, 3, 18, 21)),
+    ("السبت ١٩ مارس ٢٠٢٢", "السبت ١٩ مارس ٢٠٢٢", datetime(2022, 3, 19)),
+    ("الأحد 10:20 13 مارس 2022", "الأحد 10:20 13 مارس 2022", datetime(2022, 3, 13, 10, 20)),  # time first
+    ("نشر يوم الأحد 13 مارس 2022", "الأحد 13 مارس 2022", datetime(2022, 3, 13)),
+    ("\u200fالأحد\u200f، 13 مارس 2022", "الأحد\u200f، 13 مارس 2022", datetime(2022, 3, 13)),
+    ("الأحـــد 13 مارس 2022", "الأحـــد 13 مارس 2022", datetime(2022, 3, 13)),  # tatweel
+    # not a weekday of its own: left out of raw
+    ("الأحدث 13 مارس 2022", "13 مارس 2022", datetime(2022, 3, 13)),
+    ("بالأحد 13 مارس 2022", "13 مارس 2022", datetime(2022, 3, 13)),
+    ("Sundays 13 March 2022", "13 March 2022", datetime(2022, 3, 13)),
+    ("الأحد وفي 13 مارس 2022", "13 مارس 2022", datetime(2022, 3, 13)),
+]
+
+
+@pytest.mark.parametrize(("line", "raw", "value"), WEEKDAY_CASES)
+def test_a_weekday_right_before_a_date_is_part_of_its_raw_text(line: str, raw: str, value: datetime) -> None:
+    """A weekday (Arabic or English, with a comma or dash) directly before a date widens raw and start."""
+    date = only(line)
+    assert (date.raw, date.value) == (raw, value)
+
+
+def test_each_date_takes_only_its_own_weekday() -> None:
+    """Two dates with weekdays each take theirs; a weekday never reaches back over the previous date."""
+    line = "الأحد 13 مارس 2022 - الاثنين 14 مارس 2022 الأحد 20 مارس 2022"
+    found = find_dates(line)
+    check_spans(line, found)
+    assert [d.raw for d in found] == ["الأحد 13 مارس 2022", "الاثنين 14 مارس 2022", "الأحد 20 مارس 2022"]
+
+
+OUTSIDE_CASES = [
+    ("الأحد، 13 مارس 2022 - 10:20", ""),
+    ("Sunday, March 13, 2022", ""),
+    ("نشر في: الأحد 13 مارس 2022", "نشر في"),
+    ("15 رجب 1443 هـ الموافق 17 فبراير 2022", ""),
+    ("12 ربيع الأول 1443 هـ الموافق لـ 18 أكتوبر 2021", ""),
+    ("الخميس 17 فبراير 2022 م الموافق 15 رجب 1443هـ", ""),
+    ("17 فبراير 2022 (15 رجب 1443 هـ) - 10:00", "10 00"),  # a time after the Hijri date is not the date's
+    ("15/07/1443 هـ الموافق 17/02/2022 - كتب: محمد", "كتب محمد"),
+    ("17 فبراير 2022 وفي خبر آخر 15 رجب 1443 هـ", "وفي خبر اخر 15 رجب 1443 ه"),  # not its companion
+    ("15 رجب 1443 هـ وفي خبر آخر 17 فبراير 2022 الموافق 15 رجب 1443 هـ", "15 رجب 1443 ه وفي خبر اخر"),
+    ("15 رجب 1443 هـ \u200fالموافِق 17 فبراير 2022", ""),  # marks in the gap
+    ("الموافقة على القرار في 13 مارس 2022", "الموافقه علي القرار في"),
+    ("نشر: 17.01.2022 | آخر تحديث: الخميس 27.01.2022", "نشر اخر تحديث"),
+    ("قال الوزير13 مارس 2022إن", "قال الوزير ان"),  # words on either side stay apart
+    ("لا تاريخ هنا", "لا تاريخ هنا"),
+]
+
+
+@pytest.mark.parametrize(("line", "key"), OUTSIDE_CASES)
+def test_text_outside_dates(line: str, key: str) -> None:
+    """What is left of a line without its dates, weekdays, Hijri companions and الموافق (as a key)."""
+    assert normalize_key(text_outside_dates(line, find_dates(line))) == key
 
 
 LABEL_CASES = [
@@ -250,7 +524,7 @@ PROBLEM_CASES = [
     ("30 فبراير 2022", "impossible date: 30 February 2022"),
     ("29.02.2022", "impossible date: 29 February 2022"),
     ("31.04.2022", "impossible date: 31 April 2022"),
-    ("17.13.2022", "month 13 out of range"),
+    ("17.13.2022", "month 13 out of range (read as day/month/year)"),
     ("17.01.2022 24:00", "hour 24 out of range"),
     ("17.01.2022 25:10", "hour 25 out of range"),
     ("17.01.2022 10:60", "minute 60 out of range"),
@@ -314,6 +588,43 @@ def test_several_dates_in_order() -> None:
     assert parse_date(line) == found[0]
 
 
+PATHOLOGICAL_CASES = [
+    ("1" * 100_000, []),
+    ("١" * 100_000, []),
+    ("/" * 10_000, []),
+    ("1/" * 50_000, []),
+    ("11/11/2022/" * 5_000, ["11/11/2022"]),  # the rest run on from the one before
+    ("3 م " * 20_000, []),
+    ("12:" * 30_000 + " 13 مارس 2022", ["13 مارس 2022"]),
+    ("13 " + " " * 100_000 + "مارس", []),
+    ("1" + "-" * 50_000 + "1", []),
+    ("الأحد " * 20_000 + "13 مارس 2022", ["الأحد 13 مارس 2022"]),
+    ("13 مارس 2022 " + "الساعة " * 20_000, ["13 مارس 2022"]),
+    ("13 مارس 2022 " + "3 ص " * 20_000, ["13 مارس 2022 3 ص"]),
+    ("13.03.2022" + " -" * 50_000 + "10:20", ["13.03.2022" + " -" * 50_000 + "10:20"]),  # separators
+    ("آخر تحديث: " * 20_000 + "27 يناير 2022", ["27 يناير 2022"]),
+]
+
+
+@pytest.mark.parametrize(("line", "raws"), PATHOLOGICAL_CASES, ids=lambda case: repr(case)[:20])
+def test_pathological_lines_finish(line: str, raws: list[str]) -> None:
+    """Long digit runs, separator runs and repeated words give the right dates in one linear pass."""
+    found = find_dates(line)
+    check_spans(line, found)
+    assert [d.raw for d in found] == raws
+    assert len(text_outside_dates(line, found)) <= len(line)
+
+
+def test_many_dates_in_one_line() -> None:
+    """Thousands of dates, with times, weekdays and Hijri companions, are each found once."""
+    line = "الأحد 15 رجب 1443 هـ الموافق 17 فبراير 2022 - 3 م، " * 2_000
+    found = find_dates(line)
+    check_spans(line, found)
+    assert len(found) == 2_000
+    assert {(d.value, d.hijri) for d in found} == {(datetime(2022, 2, 17, 15), "15 رجب 1443 هـ")}
+    assert normalize_key(text_outside_dates(line, found)) == " ".join(["الاحد"] * 2_000)
+
+
 FRAGMENTS = [
     "17",
     "01",
@@ -350,18 +661,35 @@ FRAGMENTS = [
     "الموافق",
     "10:50",
     "25:61",
+    "3",
+    "١٢",
+    "ليلا",
+    "عصراً",
+    "ظهرا",
+    "فجرا",
+    "PM",
+    "a.m.",
+    "الساعة",
+    "الأحد",
+    "الاثنين",
+    "Sunday",
+    "Sun,",
+    "03/04/2012",
+    "05-30-2012",
+    "2022-03-13T10:20:00.123456+0300",
     "\r\n",
     "\ufeff",
 ]
 
 
 @settings(max_examples=400)
-@given(st.text() | st.lists(st.sampled_from(FRAGMENTS), max_size=25).map("".join))
-def test_find_dates_never_raises(line: str) -> None:
-    """find_dates/parse_date accept arbitrary text; raw always equals line[start:end]."""
-    found = find_dates(line)
+@given(st.text() | st.lists(st.sampled_from(FRAGMENTS), max_size=25).map("".join), st.sampled_from(DATE_ORDERS))
+def test_find_dates_never_raises(line: str, order: DateOrder) -> None:
+    """find_dates/parse_date accept arbitrary text in every order; raw always equals line[start:end]."""
+    found = find_dates(line, date_order=order)
     check_spans(line, found)
-    assert parse_date(line) == (found[0] if found else None)
+    assert parse_date(line, date_order=order) == (found[0] if found else None)
+    assert len(text_outside_dates(line, found)) <= len(line) + len(found)
     for date in found:
         assert date.value is None or date.tz_known == (date.value.tzinfo is not None)
 

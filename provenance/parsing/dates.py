@@ -7,6 +7,7 @@ import calendar
 import functools
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo
@@ -14,12 +15,16 @@ from zoneinfo import ZoneInfo
 from provenance.parsing.settings import DateOrder
 from provenance.parsing.textnorm import clean_line_spans, normalize_key
 
-__all__ = ["FoundDate", "find_dates", "parse_date"]
+__all__ = ["FoundDate", "find_dates", "parse_date", "text_outside_dates"]
 
 
 @dataclass(frozen=True, slots=True)
 class FoundDate:
-    """One Gregorian date found in a line; ``raw`` is ``line[start:end]``."""
+    """One Gregorian date found in a line; ``raw`` is ``line[start:end]``.
+
+    ``raw`` holds the date, its time and zone, and a weekday written right before it
+    ("الأحد، 13 مارس 2022 - 10:20"); ``hijri`` is the raw text of a Hijri date beside it.
+    """
 
     raw: str
     start: int
@@ -52,7 +57,7 @@ _HIJRI_NAMES = (
 )
 _WEEKDAYS = (
     "السبت الأحد الاثنين الإثنين الثلاثاء الأربعاء الخميس الجمعة"
-    " monday tuesday wednesday thursday friday saturday sunday"
+    " monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur thurs fri sat sun"
 )
 # English names for problem messages (calendar.month_name follows the locale).
 _EN_MONTHS = ("", *(next(w for w in names.split() if w.isascii()).title() for names in _MONTH_NAMES))
@@ -90,7 +95,7 @@ _YEAR_END = rf"(?![0-9])(?:\s*(?:م|ميلادي[ةه]?){_NOT_LETTER_AFTER})?(?!
 _ORD = r"(?:st|nd|rd|th)?"
 _CORE = re.compile(
     r"(?<![0-9./])(?:(?P<y1>[0-9]{4})(?P<s1>[-/.])(?P<m1>[0-9]{1,2})(?P=s1)(?P<d1>[0-9]{1,2})(?![0-9])"
-    r"|(?P<d2>[0-9]{1,2})(?P<s2>[-/.])(?P<m2>[0-9]{1,2})(?P=s2)(?P<y2>[0-9]{4})"
+    r"|(?P<a2>[0-9]{1,2})(?P<s2>[-/.])(?P<b2>[0-9]{1,2})(?P=s2)(?P<y2>[0-9]{4})"
     rf"|(?P<d3>[0-9]{{1,2}}){_ORD}[\s-]*(?P<n3>{_MONTH})"
     rf"(?:\s*[/\-–]\s*(?P<n3b>{_MONTH})|\s*\(\s*(?P<n3c>{_MONTH})\s*\))?[\s,،-]*(?P<y3>[0-9]{{4}})"
     rf"|(?P<n4>{_MONTH})\s*(?P<d4>[0-9]{{1,2}}){_ORD}[\s,،]+(?P<y4>[0-9]{{4}}))" + _YEAR_END,
@@ -100,15 +105,36 @@ _TZ_WORD = (
     r"(?:(?i:GMT|UTC)(?:(?:\s?\+|[\-−])[0-9]{1,2}(?::?[0-9]{2})?(?![0-9.]))?|(?i:MSK)|ت\s?\.\s?غ\.?"
     rf"|\+[0-9]{{1,2}}:[0-9]{{2}}|(?:ب|ال)?توقيت\s+{_alternation(' '.join(_ZONES))})" + _NOT_LETTER_AFTER
 )
-_TIME = (
-    r"(?<![0-9:])(?P<h>[0-9]{1,2}):(?P<mi>[0-9]{2})(?::(?P<s>[0-9]{2})(?:\.[0-9]{1,9})?)?(?![0-9])"
-    r"(?:\s*(?P<ap>صباحا|صباح|ص|مساءا|مساء|م|[ap]\.?\s?m\.?)" + _NOT_LETTER_AFTER + ")?"
-    r"(?:(?P<tza>Z|(?(s)[+\-]|\+)[0-9]{2}(?::?[0-9]{2})?)(?![0-9A-Za-z])"
-    rf"|\s*\((?P<tzp>{_TZ_WORD})\)|\s*(?P<tzw>{_TZ_WORD}))?"
-)
+# A day-part word after an hour. Each names the hour (24-hour clock) its part of the day starts at;
+# an hour of 1-12 is read as whichever of its two readings comes first from there (_day_part_hour).
+_DAY_PARTS: dict[str, int] = {
+    **dict.fromkeys(["ص", "صباح", "صباحا", "فجرا", "am"], 0),
+    "ظهرا": 10,  # 11 ظهرا is 11:00, 12 ظهرا noon, 2 ظهرا 14:00
+    **dict.fromkeys(["م", "مساء", "مساءا", "عصرا", "بعدالظهر", "pm"], 12),
+    "ليلا": 18,  # 10 ليلا is 22:00, 12 ليلا midnight, 2 ليلا 02:00
+}
+_AM_PM = r"(?P<ap>صباحا|صباح|ص|فجرا|ظهرا|بعد\s+الظهر|عصرا|ليلا|مساءا|مساء|م|[ap]\.?\s?m\.?)" + _NOT_LETTER_AFTER
+
+
+def _time(*, clock_word: bool) -> str:
+    """Regex for a time; an hour without minutes needs a day-part word (or, if ``clock_word``, الساعة before it).
+
+    A bare number next to a date is a page, a count or an age far more often than an hour.
+    """
+    hour_only = r"(?(ap)|(?(clock)|(?!)))" if clock_word else r"(?(ap)|(?!))"
+    return (
+        r"(?<![0-9:])(?P<h>[0-9]{1,2})(?::(?P<mi>[0-9]{2})(?::(?P<s>[0-9]{2})(?:\.[0-9]{1,9})?)?)?(?![0-9])"
+        rf"(?:\s*{_AM_PM})?(?(mi)|{hour_only})"
+        # With seconds, an offset may follow a space (2022-03-13 10:20:00 +0300, RSS dates).
+        r"(?:(?P<tza>Z|(?(s)[+\-]|\+)[0-9]{2}(?::?[0-9]{2})?|(?(s)\s[+\-][0-9]{2}:?[0-9]{2}|(?!)))(?![0-9A-Za-z])"
+        rf"|\s*\((?P<tzp>{_TZ_WORD})\)|\s*(?P<tzw>{_TZ_WORD}))?"
+    )
+
+
 _SEP = r"[\s,،|\-–—]*"
-_TIME_AFTER = re.compile(rf"(?:T|{_SEP}(?:(?:(?:في|على|عند)\s+)?(?:تمام\s+)?(?:ال)?ساع[ةه]\s*)?){_TIME}", re.IGNORECASE)
-_TIME_BEFORE = re.compile(rf"{_TIME}{_SEP}\Z", re.IGNORECASE)
+_CLOCK_WORD = r"(?P<clock>(?:(?:في|على|عند)\s+)?(?:تمام\s+)?(?:ال)?ساع[ةه]\s*)"
+_TIME_AFTER = re.compile(rf"(?:T|{_SEP}{_CLOCK_WORD}?){_time(clock_word=True)}", re.IGNORECASE)
+_TIME_BEFORE = re.compile(rf"{_time(clock_word=False)}{_SEP}\Z", re.IGNORECASE)
 _SEPARATORS = re.compile(_SEP)
 _TZ_OFFSET = re.compile(r"(?:GMT|UTC)?\s?([+\-−])([0-9]{1,2}):?([0-9]{2})?", re.IGNORECASE)
 _UPDATED = re.compile(
@@ -128,8 +154,12 @@ _HIJRI_GAP = re.compile(rf"{_GAP_PUNCT}(?:(?:ال)?موافق[ةه]?\s*(?:ل\s*)
 _ANY_DIGIT = re.compile(r"\d")
 _Match = re.Match[str]
 _DateParts = tuple[int, int, int, str | None]  # year, month, day, problem
-_AM = frozenset(["ص", "صباح", "صباحا", "am"])
 _MAX_LOOKBACK = 80  # a time written before its date sits right next to it
+_WEEKDAY_BEFORE = re.compile(rf"{_NOT_LETTER_BEFORE}{_alternation(_WEEKDAYS)}\.?[\s,،\-–—]*\Z", re.IGNORECASE)
+# How far from its date a Hijri companion's raw text can start or end: the gap is at most
+# _MAX_LOOKBACK cleaned characters, widened by the invisible marks cleaning dropped from it.
+_HIJRI_REACH = 4 * _MAX_LOOKBACK
+_WEEKDAY_LOOKBACK = 24  # the longest weekday name and the separators after it
 
 
 @functools.cache
@@ -168,12 +198,13 @@ def _month_of(name: str | None) -> int | None:
     return None if name is None else _MONTH_BY_KEY.get(normalize_key(name))
 
 
-def _date_parts(m: re.Match[str]) -> _DateParts:
+def _date_parts(m: re.Match[str], *, date_order: DateOrder) -> _DateParts:
     """(year, month, day, problem) from a core match."""
     if m.group("y1"):
-        return int(m.group("y1")), int(m.group("m1")), int(m.group("d1")), None
+        year, month, day = int(m.group("y1")), int(m.group("m1")), int(m.group("d1"))
+        return year, month, day, _month_problem(month, order="year/month/day")
     if m.group("y2"):
-        return int(m.group("y2")), int(m.group("m2")), int(m.group("d2")), None
+        return _year_last(int(m.group("a2")), int(m.group("b2")), int(m.group("y2")), date_order=date_order)
     if m.group("y4"):
         return int(m.group("y4")), _month_of(m.group("n4")) or 0, int(m.group("d4")), None
     month = _month_of(m.group("n3")) or 0
@@ -184,6 +215,29 @@ def _date_parts(m: re.Match[str]) -> _DateParts:
     return int(m.group("y3")), month, int(m.group("d3")), problem
 
 
+def _year_last(first: int, second: int, year: int, *, date_order: DateOrder) -> _DateParts:
+    """Read first/second/year as the corpus's order says, or the other way when only that is a date.
+
+    "mdy" reads month/day/year; "dmy" and "ymd" (whose norm is year-first) read day/month/year.
+    """
+    day, month = (second, first) if date_order == "mdy" else (first, second)
+    if not _is_date(year, month=month, day=day) and _is_date(year, month=day, day=month):
+        day, month = month, day  # unambiguous (05-30-2012): only the other order is a date
+    elif not 1 <= month <= 12 and 1 <= day <= 12:
+        day, month = month, day  # 31/04/2012 read as mdy: report the impossible 31 April, not month 31
+    order = "month/day/year" if date_order == "mdy" else "day/month/year"
+    return year, month, day, _month_problem(month, order=order)
+
+
+def _is_date(year: int, *, month: int, day: int) -> bool:
+    return 1 <= year <= 9999 and 1 <= month <= 12 and 1 <= day <= calendar.monthrange(year, month)[1]
+
+
+def _month_problem(month: int, *, order: str) -> str | None:
+    """The problem of a numeric month outside 1-12, naming the order the date was read in."""
+    return None if 1 <= month <= 12 else f"month {month} out of range (read as {order})"
+
+
 def _build(date: _DateParts, *, time: re.Match[str] | None) -> tuple[datetime | None, bool, str | None]:
     """Return (value, tz_known, problem) for a date and its optional time match."""
     year, month, day, problem = date
@@ -191,16 +245,14 @@ def _build(date: _DateParts, *, time: re.Match[str] | None) -> tuple[datetime | 
     tz: tzinfo | None = None
     tz_known = False
     if time is not None:
-        hour, minute, second = int(time.group("h")), int(time.group("mi")), int(time.group("s") or 0)
+        hour, minute, second = int(time.group("h")), int(time.group("mi") or 0), int(time.group("s") or 0)
         tz_text = time.group("tza") or time.group("tzp") or time.group("tzw")
         if tz_text:
             tz_known = True
             tz, tz_problem = _parse_tz(tz_text)
             problem = problem or tz_problem
-        marker = (time.group("ap") or "").lower().replace(".", "").replace(" ", "")
-        if marker and 1 <= hour <= 12:
-            # 12 AM is midnight, 12 PM is noon; a PM marker on 13-23 is redundant.
-            hour = (hour % 12) if marker in _AM else (hour % 12) + 12
+        if time.group("ap") and 1 <= hour <= 12:  # a marker on 0 or 13-23 is redundant
+            hour = _day_part_hour(hour, marker=time.group("ap"))
     if problem is None:
         problem = _check(year, month=month, day=day, hour=hour, minute=minute, second=second)
     if problem is not None:
@@ -212,6 +264,16 @@ def _build(date: _DateParts, *, time: re.Match[str] | None) -> tuple[datetime | 
         return value.replace(tzinfo=tz).astimezone(UTC), tz_known, None
     except (OverflowError, ValueError):
         return None, tz_known, f"date {value.isoformat()} out of range after time zone conversion"
+
+
+def _day_part_hour(hour: int, *, marker: str) -> int:
+    """The 24-hour reading of ``hour`` (1-12) followed by a day-part word.
+
+    Of its two readings (hour % 12 and that plus 12), the first at or after the hour the day part
+    starts: so 12 AM is midnight, 12 PM noon, 12 ليلا midnight and 2 ليلا two in the morning.
+    """
+    start = _DAY_PARTS["".join(marker.lower().replace(".", "").split())]
+    return min(hour % 12, hour % 12 + 12, key=lambda h: (h - start) % 24)
 
 
 def _check(year: int, *, month: int, day: int, hour: int, minute: int, second: int) -> str | None:
@@ -263,7 +325,13 @@ def _may_hold_update_word(text: str) -> bool:
 def find_dates(line: str, *, date_order: DateOrder = "dmy") -> list[FoundDate]:
     """All Gregorian dates in ``line``, in order; problems are reported in FoundDate.problem.
 
-    `date_order` says how to read an all-numeric date whose order is ambiguous.
+    `date_order` says how to read an all-numeric date whose order is ambiguous (03/04/2012):
+    "dmy" reads a year-last date as day/month/year (3 April), "mdy" as month/day/year (4 March),
+    and "ymd", for corpora whose norm is year-first, reads a year-last date as day/month/year.
+    A year-last date that is a date in only one order (05-30-2012, 30/05/2012) is read in that
+    order whatever `date_order` says; a date with a 4-digit year first (2012-04-03, 2012/04/03)
+    is always year/month/day. When neither order gives a month of 1-12 (31/13/2012) the problem
+    names the order the date was read in.
     """
     if _ANY_DIGIT.search(line) is None:
         return []
@@ -290,7 +358,10 @@ def find_dates(line: str, *, date_order: DateOrder = "dmy") -> list[FoundDate]:
             end = after.end()
         elif before is not None:
             start = before.start()
-        value, tz_known, problem = _build(_date_parts(core), time=time)
+        weekday = _WEEKDAY_BEFORE.search(text, max(prev_end, start - _WEEKDAY_LOOKBACK), start)
+        if weekday is not None:
+            start = weekday.start()
+        value, tz_known, problem = _build(_date_parts(core, date_order=date_order), time=time)
         label = "updated" if may_update and _UPDATED.search(text, prev_end, start) else None
         raw_start, raw_end = index[start], _orig_end(line, index=index, end=end)
         found.append(
@@ -308,6 +379,42 @@ def find_dates(line: str, *, date_order: DateOrder = "dmy") -> list[FoundDate]:
         )
         prev_end = end
     return found
+
+
+def text_outside_dates(line: str, found: Sequence[FoundDate]) -> str:
+    """``line`` without the dates ``find_dates(line)`` found, nor their Hijri companions and what joins them.
+
+    What is left ("نشر في", a sentence around a date) tells a date line from a line mentioning one:
+    a weekday is part of a date's raw text, and "الموافق" or "/" between it and its Hijri date goes
+    with them. Pieces are joined with a space, so words on either side of a date stay apart.
+    """
+    cuts = sorted(_span_with_hijri(line, date) for date in found)
+    pieces: list[str] = []
+    pos = 0
+    for start, end in cuts:
+        pieces.append(line[pos:start])
+        pos = max(pos, end)
+    pieces.append(line[pos:])
+    return " ".join(piece for piece in pieces if piece)
+
+
+def _span_with_hijri(line: str, date: FoundDate) -> tuple[int, int]:
+    """The span of ``date`` in ``line``, widened over its Hijri companion and the gap between them."""
+    if date.hijri is None:
+        return date.start, date.end
+    reach = len(date.hijri) + _HIJRI_REACH
+    before = line.rfind(date.hijri, max(0, date.start - reach), date.start)
+    if before >= 0 and _is_hijri_gap(line[before + len(date.hijri) : date.start]):
+        return before, date.end
+    after = line.find(date.hijri, date.end, date.end + reach)
+    if after >= 0 and _is_hijri_gap(line[date.end : after]):
+        return date.start, after + len(date.hijri)
+    return date.start, date.end
+
+
+def _is_hijri_gap(gap: str) -> bool:
+    """True if ``gap`` may join a date and its Hijri companion, as find_dates requires."""
+    return _HIJRI_GAP.fullmatch(clean_line_spans(gap)[0]) is not None
 
 
 def parse_date(text: str, *, date_order: DateOrder = "dmy") -> FoundDate | None:
