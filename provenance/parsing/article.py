@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from expectations.columns import PARAGRAPHS
 from expectations.ids import Code
 from provenance.parsing.attribution import Attribution, Reader
-from provenance.parsing.dates import FoundDate, find_dates, parse_date
+from provenance.parsing.dates import FoundDate, find_dates, parse_date, text_outside_dates
 from provenance.parsing.outlets import Registry
 from provenance.parsing.places import load_gazetteer
 from provenance.parsing.roles import BODY_ROLES, classify
@@ -551,9 +551,7 @@ def _date_line(line: str, settings: ParseSettings) -> list[FoundDate] | None:
     found = find_dates(head, date_order=settings.date_order)
     if not found:
         return None
-    rest = head
-    for date in sorted(found, key=lambda d: d.start, reverse=True):
-        rest = rest[: date.start] + rest[date.end :]
+    rest = text_outside_dates(head, found)
     return found if len(normalize_key(rest).replace("تم التحديث", "")) <= 24 else None
 
 

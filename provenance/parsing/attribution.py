@@ -250,7 +250,7 @@ class Reader:
         return Attribution(text=match.group(0).strip(), agency=agency, agency_name=match["name"].strip())
 
 
-_CLOSER = re.compile(r"\s*[:.\-–—]")  # noqa: RUF001 - the punctuation closing a header is part of it
+_CLOSER = re.compile(r"\s*[:.\-–—]")
 _CLOSING = re.compile(r"[(\[]\s*(?P<name>[^()\[\]]{1,30}?)\s*[)\]]\s*[.…]?\s*$")
 
 
