@@ -200,10 +200,12 @@ def _article(article: dict[str, Any], findings: Iterable[dict[str, Any]]) -> str
         )
     facts = [
         ("outlet", article.get("outlet")),
+        ("agency", article.get("agency")),
         ("published", article.get("published_at")),
         ("as found", article.get("published_raw")),
         ("updated", article.get("updated_at")),
         ("dateline", article.get("dateline")),
+        ("byline", article.get("byline")),
         ("source line", article.get("source_line")),
         ("sha256", article.get("sha256")),
     ]
