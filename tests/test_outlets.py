@@ -196,6 +196,7 @@ AGENCIES = {
     *("reuters", "afp", "ap", "dpa", "xinhua", "anadolu"),
     *("spa", "wam", "qna", "kuna", "mena", "petra", "sana", "bna", "ona", "map"),
     *("wafa", "ina", "aps", "tap", "saba", "suna", "nna"),
+    *("irna", "tass", "ria-novosti", "yonhap", "kyodo", "efe", "ansa"),
 }
 MARKER_KEYS = ("credits", "datelines", "title_suffixes", "sources")
 # Words that name several papers, or a place, or mean something else: never evidence on their own.
@@ -279,11 +280,20 @@ def test_shipped_outlets_belong_to_their_country(outlet: str, country: str | Non
         ("أ ف ب", "afp"),
         ("رويترز", "reuters"),
         ("الأناضول", "anadolu"),
+        *(("أ.ف.ب", "afp"), ("ا ف ب", "afp"), ("فرانس برس", "afp"), ("AFP", "afp"), ("Reuters", "reuters")),
+        *(("أ ب", "ap"), ("أسوشيتد برس", "ap"), ("د.ب.أ", "dpa"), ("وكالة الأنباء السعودية", "spa")),
+        *(("الوكالة الوطنية للإعلام", "nna"), ("إرنا", "irna"), ("تاس", "tass"), ("ريا نوفوستي", "ria-novosti")),
+        *(("يونهاب", "yonhap"), ("كيودو", "kyodo"), ("إفي", "efe"), ("أنسا", "ansa")),
     ],
 )
 def test_an_agency_abbreviation_in_a_dateline_names_the_agency(marker: str, outlet: str) -> None:
     """The Arabic abbreviation a dateline uses resolves to its agency, whatever the dots."""
     assert SHIPPED.by_dateline(normalize_key(marker)) == outlet
+
+
+def test_every_agency_is_named_in_datelines() -> None:
+    """A wire agency is credited in datelines, so each has at least one dateline marker."""
+    assert [o.id for o in SHIPPED.outlets.values() if o.kind == "agency" and not o.datelines] == []
 
 
 def test_no_marker_names_two_outlets() -> None:
