@@ -8,7 +8,7 @@ import pytest
 
 from provenance.errors import ManifestError
 from provenance.parsing.article import parse_article
-from provenance.parsing.outlets import COUNTRIES, load_registry
+from provenance.parsing.outlets import COUNTRIES, Outlet, load_registry
 from provenance.parsing.textnorm import normalize_key
 
 ISO3166_TAB = Path("/usr/share/zoneinfo/iso3166.tab")
@@ -196,8 +196,10 @@ AGENCIES = {
     *("reuters", "afp", "ap", "dpa", "xinhua", "anadolu"),
     *("spa", "wam", "qna", "kuna", "mena", "petra", "sana", "bna", "ona", "map"),
     *("wafa", "ina", "aps", "tap", "saba", "suna", "nna"),
+    *("irna", "tass", "ria-novosti", "yonhap", "kyodo", "efe", "ansa"),
 }
 MARKER_KEYS = ("credits", "datelines", "title_suffixes", "sources")
+EVIDENCE_KEYS = ("credits", "title_suffixes", "sources")  # a publisher's markers that name it alone
 # Words that name several papers, or a place, or mean something else: never evidence on their own.
 AMBIGUOUS = [
     *("الرياض", "المدينة", "اليوم", "الوطن", "الشرق", "الشرق الأوسط", "الخليج", "البيان", "الاتحاد", "الراي"),
@@ -279,6 +281,10 @@ def test_shipped_outlets_belong_to_their_country(outlet: str, country: str | Non
         ("أ ف ب", "afp"),
         ("رويترز", "reuters"),
         ("الأناضول", "anadolu"),
+        *(("أ.ف.ب", "afp"), ("ا ف ب", "afp"), ("فرانس برس", "afp"), ("AFP", "afp"), ("Reuters", "reuters")),
+        *(("أ ب", "ap"), ("أسوشيتد برس", "ap"), ("د.ب.أ", "dpa"), ("وكالة الأنباء السعودية", "spa")),
+        *(("الوكالة الوطنية للإعلام", "nna"), ("إرنا", "irna"), ("تاس", "tass"), ("ريا نوفوستي", "ria-novosti")),
+        *(("يونهاب", "yonhap"), ("كيودو", "kyodo"), ("إفي", "efe"), ("أنسا", "ansa")),
     ],
 )
 def test_an_agency_abbreviation_in_a_dateline_names_the_agency(marker: str, outlet: str) -> None:
@@ -286,31 +292,68 @@ def test_an_agency_abbreviation_in_a_dateline_names_the_agency(marker: str, outl
     assert SHIPPED.by_dateline(normalize_key(marker)) == outlet
 
 
+def test_every_agency_is_named_in_datelines() -> None:
+    """A wire agency is credited in datelines, so each has at least one dateline marker."""
+    assert [o.id for o in SHIPPED.outlets.values() if o.kind == "agency" and not o.datelines] == []
+
+
+def _markers(outlet: Outlet) -> list[str]:
+    """The markers that must name this outlet alone: all of an agency's; a publisher's but its datelines."""
+    keys = MARKER_KEYS if outlet.kind == "agency" else EVIDENCE_KEYS
+    return [marker for key in keys for marker in getattr(outlet, key)]
+
+
 def test_no_marker_names_two_outlets() -> None:
-    """After normalization, each marker of any kind belongs to one outlet: evidence is never a tie."""
+    """After normalization, each credit, title suffix, source and agency dateline belongs to one outlet:
+    that evidence is never a tie. Publishers' own datelines may be shared (الوطن names seven papers)."""
     owners: dict[str, set[str]] = {}
     for outlet in SHIPPED.outlets.values():
-        for key in MARKER_KEYS:
-            for marker in getattr(outlet, key):
-                owners.setdefault(marker, set()).add(outlet.id)
+        for marker in _markers(outlet):
+            owners.setdefault(marker, set()).add(outlet.id)
     assert {marker: ids for marker, ids in owners.items() if len(ids) > 1} == {}
 
 
+def test_no_publisher_signs_with_an_agencys_dateline() -> None:
+    """A dateline naming an agency names that agency alone, never also a publisher's own byline."""
+    agencies = {marker for o in SHIPPED.outlets.values() if o.kind == "agency" for marker in o.datelines}
+    publishers = {marker for o in SHIPPED.outlets.values() if o.kind == "publisher" for marker in o.datelines}
+    assert agencies & publishers == set()
+
+
 def test_no_ambiguous_word_is_a_marker_on_its_own() -> None:
-    """A word that names several papers or a place is no marker, bare or as `المصدر: word`."""
+    """A word that names several papers or a place is no credit, title, source or agency marker, bare or as
+    `المصدر: word`; only a publisher's dateline (the name it signs its own stories with) may be one."""
     words = {normalize_key(word) for word in AMBIGUOUS}
     bare = {
         (outlet.id, marker)
         for outlet in SHIPPED.outlets.values()
-        for key in MARKER_KEYS
-        for marker in getattr(outlet, key)
+        for marker in _markers(outlet)
         if marker in words or marker.removeprefix("المصدر ") in words
     }
     assert bare == set()
 
 
+def test_every_publisher_signs_its_stories() -> None:
+    """Each publisher lists at least one name it signs its own stories with at a paragraph's start."""
+    assert [o.id for o in SHIPPED.outlets.values() if o.kind == "publisher" and not o.datelines] == []
+
+
+@pytest.mark.parametrize(
+    ("outlet", "name"),
+    [
+        *(("okaz", "عكاظ"), ("sabq", "سبق"), ("alweeam", "الوئام"), ("aleqtisadiah", "الاقتصادية")),
+        *(("al-jazirah", "الجزيرة"), ("aljazeera", "الجزيرة"), ("aawsat", "الشرق الأوسط")),
+        *(("alriyadh", "الرياض"), ("al-madina", "المدينة"), ("makkah", "مكة")),
+        *(("alwatan-sa", "الوطن"), ("alwatan-kw", "الوطن"), ("elwatan-eg", "الوطن"), ("alyaum", "اليوم")),
+    ],
+)
+def test_a_publisher_signs_with_its_bare_name(outlet: str, name: str) -> None:
+    """The bare name a paper signs with is its dateline, even where a city or another paper shares it."""
+    assert normalize_key(name) in SHIPPED.outlets[outlet].datelines
+
+
 def test_al_jazirah_and_al_jazeera_are_told_apart() -> None:
-    """The bare الجزيرة stays Al Jazeera's; the Saudi daily is named only as صحيفة الجزيرة."""
+    """The bare الجزيرة credit and source stay Al Jazeera's; the Saudi daily's is صحيفة الجزيرة."""
     assert SHIPPED.by_credit(normalize_key("الجزيرة")) == "aljazeera"
     assert SHIPPED.by_source(normalize_key("المصدر: الجزيرة")) == "aljazeera"
     assert SHIPPED.by_source(normalize_key("المصدر: صحيفة الجزيرة")) == "al-jazirah"
