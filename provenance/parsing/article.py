@@ -295,9 +295,10 @@ class _Walker:
         if found.publishers:
             self.publisher.setdefault("dateline", (found.publishers, found.countries))
         if self.source is None or self.source[1] != "source":
-            self.source = (found.text, "agency" if found.agency and not (found.city or found.byline) else found.kind)
+            self.source = (found.text, found.kind)
         if found.whole_line:
-            return "byline" if found.kind == "byline" else "dateline"  # a line of its own: not body text
+            # A line of its own, not body text: "واس" alone is a source line.
+            return {"byline": "byline", "agency": "source"}.get(found.kind, "dateline")
         if self.body_seen > 0:
             where = f"body paragraph {self.body_seen + 1}, line {number}"
             self.problems.append(f"{Code.LAYOUT_DATELINE_NOT_FIRST}: the dateline opens {where}")

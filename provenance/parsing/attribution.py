@@ -67,7 +67,10 @@ class Attribution:
 
     @property
     def kind(self) -> str:
-        """source_kind of this attribution: byline (the publisher's own reporter) or dateline."""
+        """source_kind of this attribution: an agency's bare credit, a byline (the publisher's own
+        reporter), or a dateline."""
+        if self.agency and not (self.city or self.byline or self.publishers or self.publisher_name or self.wire):
+            return "agency"
         if self.byline and not (self.agency or self.wire):
             return "byline"
         return "dateline"
@@ -108,6 +111,14 @@ class Reader:
         if len(words) > MAX_NAME_WORDS or not self._name_like(text):
             return None
         return _Segment("person" if len(words) >= 2 else "unknown", text)
+
+    def _second_place(self, segment: _Segment) -> _Segment:
+        """A place named after the header's city: an outlet of that name if there is one."""
+        marked = self.registry.by_marker(normalize_key(segment.text))
+        agency = next((i for i in marked if i in self.agencies), None)
+        if agency:
+            return _Segment("agency", segment.text, (agency,))
+        return _Segment("publisher", segment.text, marked) if marked else segment
 
     def _quoted(self, text: str, key: str) -> _Segment | None:
         """A «quoted» name: a publication (or an agency, or a place) by any of its names."""
@@ -160,6 +171,8 @@ class Reader:
                 segment = self._classify(head[pos:end].strip(), quoted=False)
             if segment is None:
                 break
+            if segment.part == "city" and any(f.part == "city" for f in found):
+                segment = self._second_place(segment)  # "الدوحة - قنا": after a city, قنا is QNA, not Qena
             found.append(segment)
             ends.append(end)
             pos = end
@@ -204,6 +217,8 @@ class Reader:
                 return None  # a name alone, or a name and a report word in a line of body text
         if not (credited or has_city or "person" in parts):
             return None
+        if parts == ["publisher"] and not segments[0].quoted:
+            return None  # a bare name alone ("عاجل: ...") may be a word of the lede: it needs a city or a credit
         end = ends[-1]
         closer = _CLOSER.match(stripped, end)
         text = stripped[: closer.end() if closer else end].strip()
