@@ -23,6 +23,7 @@ from provenance.parsing.textnorm import normalize_key
 
 HEAD_CHARS = 200  # an attribution header is short: never scan further into a paragraph
 MAX_SEGMENTS = 7
+CREDIT_CHARS = 60  # a line of its own naming an agency ("واس", "(أ ف ب)") is short
 MAX_NAME_WORDS = 4
 _OPEN = {"(": ")", "«": "»", "[": "]"}
 _BREAK = '-–—:،,/|()«»[]"“”؛;'
@@ -168,7 +169,9 @@ class Reader:
                 end = match.end() if match else pos
                 if end == pos:
                     break
-                segment = self._classify(head[pos:end].strip(), quoted=False)
+                raw = head[pos:end].strip()
+                # The common case, body text: a clause of many words ends the header before any lookup.
+                segment = None if raw.count(" ") > 2 * MAX_NAME_WORDS else self._classify(raw, quoted=False)
             if segment is None:
                 break
             if segment.part == "city" and any(f.part == "city" for f in found):
@@ -245,8 +248,10 @@ class Reader:
 
     def credit_line(self, line: str) -> Attribution | None:
         """A line that is only an agency's name ("واس", "(أ ف ب)"), or None."""
+        if len(line) > CREDIT_CHARS:
+            return None  # the common case: a paragraph, not a credit
         key = normalize_key(line)
-        if not key or len(key) > 40:
+        if not key:
             return None
         agency = next((i for i in self.registry.by_marker(key) if i in self.agencies), None)
         if agency is None:
@@ -255,6 +260,8 @@ class Reader:
 
     def closing_agency(self, line: str) -> Attribution | None:
         """An agency in parentheses closing a paragraph ("... أمس. (واس)"), or None."""
+        if line.rstrip(" .…")[-1:] not in (")", "]"):
+            return None  # the common case: one look at the last character
         match = _CLOSING.search(line[-80:])
         if match is None:
             return None
