@@ -338,9 +338,7 @@ POLICY_CHECKS: tuple[CheckSpec, ...] = (
     ),
 )
 
-CATALOGUE: dict[str, CheckSpec] = {
-    spec.id: spec for spec in (*FIXITY, *INVARIANTS, *WAIVER_CHECKS, *POLICY_CHECKS)
-}
+CATALOGUE: dict[str, CheckSpec] = {spec.id: spec for spec in (*FIXITY, *INVARIANTS, *WAIVER_CHECKS, *POLICY_CHECKS)}
 
 
 def columns_read(checks: Iterable[CheckSpec], table: str) -> set[str]:
