@@ -119,10 +119,11 @@ def judge_override(override: Override, *, today: date) -> Result | None:
         return None
     assert override.expires is not None  # expired() says so
     catalogue = CATALOGUE[override.check].severity
-    where = f"{POLICY_NAME} line {override.line}" if override.line else POLICY_NAME
+    where = f" (line {override.line})" if override.line else ""
     message = (
-        f"the override making {override.check} {override.severity} expired on {override.expires.isoformat()}, "
-        f"so it is {catalogue} again: renew its expires in {where} or remove it (reason given: {override.reason})"
+        f"{POLICY_NAME}'s override of {override.check} to {override.severity} expired on "
+        f"{override.expires.isoformat()}, so it is {catalogue} again: renew its expires{where} or remove "
+        f"the override (its reason: {override.reason})"
     )
     details = {
         "overridden_check": override.check,
