@@ -76,6 +76,46 @@ def index(
 
 
 @dataclass(frozen=True, slots=True)
+class Initialized:
+    """What `init` wrote (and kept: files that were there already), and the INDEX.md it planned."""
+
+    wrote: tuple[Path, ...]
+    kept: tuple[Path, ...]
+    index: IndexUpdate | None  # None when INDEX.md was there already
+
+
+def init(corpus: StrPath, *, jobs: int = 1, progress: Callable[[int], None] | None = None) -> Initialized:
+    """Start a corpus in `corpus`, creating the folder if need be: INDEX.md as `index` writes it and a
+    commented starter corpus-audit.toml, each only if it is not there. Nothing is overwritten: with
+    both there already, raises UsageError and changes nothing.
+    """
+    from provenance.atomic import make_folder, write_atomic
+    from provenance.audit.policy import POLICY_NAME, starter_policy
+    from provenance.fixity.inventory import plan_index, write_index
+    from provenance.manifest.model import INDEX_NAME
+
+    root = Path(corpus)
+    index_file, policy_file = root / INDEX_NAME, root / POLICY_NAME
+    kept = tuple(path for path in (index_file, policy_file) if os.path.lexists(path))  # a link counts: never replaced
+    if len(kept) == 2:
+        raise UsageError(
+            f"{root}: already has {INDEX_NAME} and {POLICY_NAME}; init overwrites nothing "
+            f"(`corpus-audit index {root}` updates INDEX.md)"
+        )
+    make_folder(root)
+    wrote: list[Path] = []
+    if policy_file not in kept:  # first, so the policy is there before anything reads the folder
+        write_atomic(policy_file, starter_policy())
+        wrote.append(policy_file)
+    update = None
+    if index_file not in kept:
+        update = plan_index(root, jobs=jobs, progress=progress)
+        write_index(update)
+        wrote.append(index_file)
+    return Initialized(tuple(wrote), kept, update)
+
+
+@dataclass(frozen=True, slots=True)
 class Parsed:
     """The tables `parse` wrote, and how many articles had parse problems."""
 

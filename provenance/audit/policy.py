@@ -10,6 +10,7 @@ import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from importlib import resources
 from pathlib import Path
 from typing import Any, Final, Literal, cast, get_args
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -133,6 +134,11 @@ def judge_override(override: Override, *, today: date) -> Result | None:
         "policy_line": override.line,
     }
     return Result(Check.POLICY_EXPIRED, None, "failed", message, {}, details)
+
+
+def starter_policy() -> str:
+    """The commented corpus-audit.toml `corpus-audit init` writes: every key, each explained, none set."""
+    return resources.files("provenance.audit").joinpath("data", POLICY_NAME).read_text(encoding="utf-8")
 
 
 def read_policy(corpus: Path) -> Policy:
