@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
 import pytest
 
+from provenance._cli import main
 from provenance.audit.policy import NO_POLICY, Override, key_lines, parse_policy
 from provenance.errors import ManifestError
 from provenance.parsing.settings import DEFAULT, ParseSettings
+from tests.conftest import RESOURCES
 
 GOOD = """# corpus-audit.toml
 [corpus]
@@ -212,3 +215,55 @@ def test_read_policy_rejects_what_is_not_utf8(tmp_path: Path) -> None:
     assert caught.value.lines() == [f"{tmp_path / 'corpus-audit.toml'}:2: not valid UTF-8 (a TOML file is UTF-8)"]
     (tmp_path / "corpus-audit.toml").unlink()
     assert read_policy(tmp_path) is NO_POLICY
+
+
+@pytest.mark.parametrize(("case", "text", "line", "fragment"), MALFORMED, ids=[case[0] for case in MALFORMED])
+def test_malformed_policy_stops_validate_with_exit_2(
+    corpus: Callable[[str], Path],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    case: str,
+    text: str,
+    line: int,
+    fragment: str,
+) -> None:
+    """validate exits 2 with `corpus-audit.toml:LINE:` before doing any work: no report folder is made."""
+    del case
+    root = corpus("fixity-clean")
+    (root / "corpus-audit.toml").write_text(text, encoding="utf-8")
+    assert main(["validate", str(root), "--report-dir", str(tmp_path / "r"), "--engine", "pandera"]) == 2
+    first = capsys.readouterr().err.splitlines()[0]
+    assert first.startswith(f"corpus-audit: {root / 'corpus-audit.toml'}:{line}: "), first
+    assert fragment in first
+    assert not (tmp_path / "r").exists()
+
+
+def test_malformed_policy_stops_parse_with_exit_2(
+    corpus: Callable[[str], Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """parse reads the policy first too: exit 2 naming the file and line, no tables written."""
+    root = corpus("fixity-clean")
+    (root / "corpus-audit.toml").write_text('[corpus]\n\ndate_order = "american"\n', encoding="utf-8")
+    assert main(["parse", str(root), "--out", str(tmp_path / "tables"), "--format", "csv"]) == 2
+    assert f"{root / 'corpus-audit.toml'}:3: [corpus] 'date_order'" in capsys.readouterr().err
+    assert not (tmp_path / "tables").exists()
+
+
+def test_the_policy_tells_parse_and_validate_how_to_read_the_articles(tmp_path: Path) -> None:
+    """An article in windows-1256 is read as such under `[corpus] encoding`; without the policy it is
+    not valid UTF-8 (text.utf8). parse and validate both take the encoding from the policy."""
+    root = tmp_path / "c"
+    root.mkdir()
+    text = (RESOURCES / "invariants" / "clean.txt").read_text(encoding="utf-8")
+    (root / "clean.txt").write_bytes(text.encode("windows-1256"))
+    assert main(["index", str(root)]) == 0
+    assert main(["validate", str(root), "--no-report", "--engine", "pandera"]) == 1
+    (root / "corpus-audit.toml").write_text('[corpus]\nencoding = "windows-1256"\n', encoding="utf-8")
+    assert main(["validate", str(root), "--no-report", "--engine", "pandera"]) == 0
+    assert main(["parse", str(root), "--out", str(tmp_path / "tables"), "--format", "csv"]) == 0
+    import csv
+
+    with (tmp_path / "tables" / "articles.csv").open(encoding="utf-8") as handle:
+        (row,) = list(csv.DictReader(handle))
+    assert row["encoding"] == "windows-1256" and row["title"] == text.splitlines()[0]
+    assert not row["parse_errors"]
