@@ -231,3 +231,19 @@ def test_expired_override_fails_the_run_and_says_what_to_do(tmp_path: Path, caps
         "expires": "2020-01-31",
         "policy_line": 5,
     }
+
+
+def test_a_reason_cannot_forge_lines(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Line breaks and control characters in a reason are shown as escapes: no printed line, Markdown
+    list item or XML attribute can be started or ended by the steward's text."""
+    reason = "first\\n::error::forged\\u2028second\\u0085third\\u0001"
+    root = _corpus(tmp_path, f'[checks."article.source_line"]\nseverity = "off"\nreason = "{reason}"\n')
+    capsys.readouterr()
+    main(["validate", str(root), "--report-dir", str(tmp_path / "r"), "--engine", "pandera"])
+    out = capsys.readouterr().out
+    assert r"  policy   article.source_line is off: first\n::error::forged\u2028second\x85third\x01" in out
+    assert not [line for line in out.splitlines() if line.startswith("::")]
+    markdown = (tmp_path / "r" / "audit.md").read_text(encoding="utf-8")
+    item = next(line for line in markdown.split("\n") if "article.source_line" in line)
+    assert item.endswith(r"is off: first\\n::error::forged\\u2028second\\x85third\\x01")
+    ET.parse(tmp_path / "r" / "junit.xml")  # still well-formed XML
