@@ -31,7 +31,7 @@ LAYOUT_CODES = (Code.LAYOUT_GLUED_CAPTION, Code.LAYOUT_STRAY_SLASH, Code.LAYOUT_
 ENGINE_NAMES = ("pandera", "gx")
 
 Severity = Literal["error", "warning"]
-Scope = Literal["manifest", "file", "article", "paragraph", "corpus", "waiver"]
+Scope = Literal["manifest", "file", "article", "paragraph", "corpus", "waiver", "policy"]
 Table = Literal["articles", "paragraphs"]
 
 
@@ -357,7 +357,18 @@ WAIVER_CHECKS: tuple[CheckSpec, ...] = (
     CheckSpec(Check.WAIVER_UNUSED, "Waiver is used", "A waiver matches a failing result.", "warning", "waiver"),
 )
 
-CATALOGUE: dict[str, CheckSpec] = {spec.id: spec for spec in (*FIXITY, *INVARIANTS, *WAIVER_CHECKS)}
+POLICY_CHECKS: tuple[CheckSpec, ...] = (
+    CheckSpec(
+        Check.POLICY_EXPIRED,
+        "Policy override not expired",
+        "A severity override in corpus-audit.toml has not passed its expiry date; an expired one no "
+        "longer applies, so the check has its catalogue severity again.",
+        "error",
+        "policy",
+    ),
+)
+
+CATALOGUE: dict[str, CheckSpec] = {spec.id: spec for spec in (*FIXITY, *INVARIANTS, *WAIVER_CHECKS, *POLICY_CHECKS)}
 
 
 def columns_read(checks: Iterable[CheckSpec], table: str) -> set[str]:

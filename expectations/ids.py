@@ -44,11 +44,13 @@ class Check(StrEnum):
     WAIVER_STALE = "waiver.stale"
     WAIVER_EXPIRED = "waiver.expired"
     WAIVER_UNUSED = "waiver.unused"
+    POLICY_EXPIRED = "policy.expired"
 
 
 #: Check-id families whose results are about the files and the manifest, not the articles.
 FIXITY_FAMILIES = ("fixity.", "manifest.")
 WAIVER_FAMILY = "waiver."
+POLICY_FAMILY = "policy."
 
 
 class Code(StrEnum):

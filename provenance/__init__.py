@@ -5,6 +5,7 @@ options keyword-only, and never prints or exits):
 
 - `verify(corpus, ...) -> FixityReport`: every file against INDEX.md.
 - `index(corpus, ...) -> Indexed`: create or update INDEX.md (`check=True` writes nothing).
+- `init(corpus, ...) -> Initialized`: start a corpus: INDEX.md and a starter corpus-audit.toml.
 - `parse(corpus, out=..., ...) -> Parsed`: the articles and paragraphs tables, written to disk;
   `parse_corpus(corpus, ...) -> CorpusTables` gives them as pandas DataFrames instead.
 - `validate(corpus, ...) -> Validated`: the whole audit, with its report folder when asked.
@@ -20,7 +21,19 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from provenance._version import __version__
-from provenance.api import Indexed, Parsed, Validated, index, parse, report, suites, validate, verify
+from provenance.api import (
+    Indexed,
+    Initialized,
+    Parsed,
+    Validated,
+    index,
+    init,
+    parse,
+    report,
+    suites,
+    validate,
+    verify,
+)
 from provenance.errors import ManifestError, ProvenanceError, UsageError
 from provenance.findings import Result
 
@@ -37,6 +50,7 @@ __all__ = [
     "FixityReport",
     "IndexUpdate",
     "Indexed",
+    "Initialized",
     "ManifestError",
     "Parsed",
     "ProvenanceError",
@@ -46,6 +60,7 @@ __all__ = [
     "Validated",
     "__version__",
     "index",
+    "init",
     "parse",
     "parse_corpus",
     "report",

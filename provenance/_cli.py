@@ -22,7 +22,7 @@ from provenance.progress import Progress
 # The one exit-code table (README "Exit codes").
 EXIT_OK = 0  # clean
 EXIT_FINDINGS = 1  # the data has problems (findings), or --check found the manifest stale
-EXIT_USAGE = 2  # bad usage, or a missing/malformed INDEX.md or WAIVERS.md
+EXIT_USAGE = 2  # bad usage, or a missing/malformed INDEX.md, WAIVERS.md, outlets.toml or corpus-audit.toml
 EXIT_INTERNAL = 3  # a bug or an environment failure: please report it
 EXIT_INTERRUPTED = 130  # Ctrl-C
 
@@ -48,6 +48,16 @@ def _cmd_index(args: argparse.Namespace) -> int:
         _print_lines(update.check_lines())
         return EXIT_OK if update.up_to_date else EXIT_FINDINGS
     _print_lines(update.write_lines(wrote=indexed.wrote))
+    return EXIT_OK
+
+
+def _cmd_init(args: argparse.Namespace) -> int:
+    with _progress("init") as progress:
+        initialized = api.init(args.dir, jobs=args.jobs, progress=progress)
+    if initialized.index is not None:
+        _print_lines(initialized.index.skipped_lines(), stream=sys.stderr)
+    _print_lines((f"{path}: exists, left as it is" for path in initialized.kept), stream=sys.stderr)
+    _print_lines(f"{path}: written" for path in initialized.wrote)
     return EXIT_OK
 
 
@@ -152,6 +162,11 @@ def build_parser() -> argparse.ArgumentParser:
     index.add_argument("--check", action="store_true", help="change nothing; exit 1 when INDEX.md is not up to date")
     _add_jobs(index)
     index.set_defaults(run=_cmd_index)
+
+    init = sub.add_parser("init", help="start a corpus: DIR/INDEX.md and a commented DIR/corpus-audit.toml")
+    init.add_argument("dir", metavar="DIR", help="the corpus directory (created if missing)")
+    _add_jobs(init)
+    init.set_defaults(run=_cmd_init)
 
     parse = sub.add_parser("parse", help="parse the articles into the articles and paragraphs tables")
     parse.add_argument("dir", metavar="DIR", help="the corpus directory")

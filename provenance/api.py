@@ -76,6 +76,46 @@ def index(
 
 
 @dataclass(frozen=True, slots=True)
+class Initialized:
+    """What `init` wrote (and kept: files that were there already), and the INDEX.md it planned."""
+
+    wrote: tuple[Path, ...]
+    kept: tuple[Path, ...]
+    index: IndexUpdate | None  # None when INDEX.md was there already
+
+
+def init(corpus: StrPath, *, jobs: int = 1, progress: Callable[[int], None] | None = None) -> Initialized:
+    """Start a corpus in `corpus`, creating the folder if need be: INDEX.md as `index` writes it and a
+    commented starter corpus-audit.toml, each only if it is not there. Nothing is overwritten: with
+    both there already, raises UsageError and changes nothing.
+    """
+    from provenance.atomic import make_folder, write_atomic
+    from provenance.audit.policy import POLICY_NAME, starter_policy
+    from provenance.fixity.inventory import plan_index, write_index
+    from provenance.manifest.model import INDEX_NAME
+
+    root = Path(corpus)
+    index_file, policy_file = root / INDEX_NAME, root / POLICY_NAME
+    kept = tuple(path for path in (index_file, policy_file) if os.path.lexists(path))  # a link counts: never replaced
+    if len(kept) == 2:
+        raise UsageError(
+            f"{root}: already has {INDEX_NAME} and {POLICY_NAME}; init overwrites nothing "
+            f"(`corpus-audit index {root}` updates INDEX.md)"
+        )
+    make_folder(root)
+    wrote: list[Path] = []
+    if policy_file not in kept:  # first, so the policy is there before anything reads the folder
+        write_atomic(policy_file, starter_policy())
+        wrote.append(policy_file)
+    update = None
+    if index_file not in kept:
+        update = plan_index(root, jobs=jobs, progress=progress)
+        write_index(update)
+        wrote.append(index_file)
+    return Initialized(tuple(wrote), kept, update)
+
+
+@dataclass(frozen=True, slots=True)
 class Parsed:
     """The tables `parse` wrote, and how many articles had parse problems."""
 
@@ -94,17 +134,22 @@ def parse(
 ) -> Parsed:
     """Parse every article of `corpus` into OUT/articles and OUT/paragraphs (both or neither).
 
+    The articles are read as the corpus's corpus-audit.toml says (encoding, zone, date order,
+    INDEX.md columns); a malformed one raises ManifestError before anything is parsed.
     `provenance.parsing.corpus.parse_corpus` gives the same tables as DataFrames, writing nothing.
     """
+    from provenance.audit.policy import read_policy
     from provenance.parsing.corpus import MAX_ARTICLE_BYTES, iter_batches
     from provenance.parsing.tables import write_tables
 
     root, folder = _corpus_dir(corpus), _output_dir(out)
+    settings = read_policy(root).settings
     problems = 0
+    limit = max_bytes or MAX_ARTICLE_BYTES
 
     def counted() -> Iterator[TableBatch]:
         nonlocal problems
-        for batch in iter_batches(root, jobs=jobs, progress=progress, max_bytes=max_bytes or MAX_ARTICLE_BYTES):
+        for batch in iter_batches(root, jobs=jobs, progress=progress, max_bytes=limit, settings=settings):
             problems += batch.with_problems
             yield batch
 
@@ -134,25 +179,37 @@ def validate(
     step_summary: StrPath | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> Validated:
-    """Audit `corpus` end to end: fixity, parsing, the engines' invariants, waivers, the gate.
+    """Audit `corpus` end to end: fixity, parsing, the engines' invariants, the policy, waivers, the gate.
 
+    The corpus's corpus-audit.toml says how to read its articles and which checks it overrides.
     With `report_dir`, writes audit.json and its renderings there (and GX Data Docs in
     `report_dir`/gx when GX runs and `gx_docs`), all at once: an interrupted or failed run
-    leaves the previous set as it was. Raises ManifestError when INDEX.md or WAIVERS.md
-    is unusable; every data problem is a result instead.
+    leaves the previous set as it was. Raises ManifestError when INDEX.md, WAIVERS.md or
+    corpus-audit.toml is unusable (the policy is read first, before any work); every data
+    problem is a result instead.
     """
     import time
 
     from expectations.catalogue import ENGINE_NAMES
+    from provenance.audit.policy import read_policy
     from provenance.audit.publish import GX_DOCS, publish_reports
     from provenance.audit.validate import summarize, validate_corpus
 
     clock = time.perf_counter()
     root = _corpus_dir(corpus)
+    policy = read_policy(root)  # a malformed policy stops the run before anything is read or written
     chosen = tuple(engines or ENGINE_NAMES)
     if report_dir is None:
         audit = validate_corpus(
-            root, engines=chosen, jobs=jobs, fail_on=fail_on, now=now, progress=progress, max_bytes=max_bytes
+            root,
+            engines=chosen,
+            jobs=jobs,
+            fail_on=fail_on,
+            now=now,
+            progress=progress,
+            max_bytes=max_bytes,
+            settings=policy.settings,
+            policy=policy,
         )
         return Validated(audit, None, summarize(audit.results))
     # Every report, GX's Data Docs included, is written into staging and moved into place as a set.
@@ -167,6 +224,8 @@ def validate(
             gx_docs=docs,
             progress=progress,
             max_bytes=max_bytes,
+            settings=policy.settings,
+            policy=policy,
         )
         summary_file = Path(step_summary) if step_summary else None
         published = publish_reports(audit, stage=stage, started=clock, step_summary=summary_file)

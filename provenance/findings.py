@@ -17,7 +17,8 @@ class Result:
     """The verdict of check `check` on `file` (None: the corpus as a whole).
 
     `engines` holds each engine's verdict for the catalogue's invariants; it is empty for checks
-    corpus-audit computes itself (fixity, waivers).
+    corpus-audit computes itself (fixity, waivers). `policy_severity` is the severity the corpus
+    policy (corpus-audit.toml) gives the check, when it overrides the catalogue's.
     """
 
     check: str
@@ -26,6 +27,7 @@ class Result:
     message: str
     engines: Mapping[str, str] = field(default_factory=dict)
     details: Mapping[str, Any] = field(default_factory=dict)
+    policy_severity: str | None = None
 
     @property
     def failed(self) -> bool:
@@ -33,7 +35,8 @@ class Result:
 
     @property
     def severity(self) -> str:
-        return CATALOGUE[self.check].severity
+        """The severity that decides the gate: the policy's, else the catalogue's."""
+        return self.policy_severity or CATALOGUE[self.check].severity
 
     def sort_key(self) -> tuple[str, str]:
         """Report order: by file (the corpus first), then check id."""

@@ -21,6 +21,7 @@ REPO = Path(__file__).parent.parent
         ([], 2),
         (["frobnicate"], 2),
         (["verify"], 2),
+        (["init"], 2),
         (["verify", "no/such/dir"], 2),
         (["verify", "seeds", "--jobs", "0"], 2),
         (["verify", "seeds", "--format", "xml"], 2),

@@ -21,6 +21,16 @@ def test_index_creates_a_manifest_that_verifies(corpus: Callable[[str], Path]) -
     assert main(["index", "--check", str(root)]) == 0
 
 
+def test_corpus_policy_is_metadata_only_at_the_top(corpus: Callable[[str], Path]) -> None:
+    """corpus-audit.toml beside INDEX.md is never listed; one in a sub-folder is payload like any file."""
+    root = corpus("fixity-clean")
+    (root / "corpus-audit.toml").write_text("# the corpus policy\n", encoding="utf-8")
+    (root / "2022" / "corpus-audit.toml").write_text("# an article folder's file\n", encoding="utf-8")
+    assert main(["index", str(root)]) == 0
+    assert [r.file for r in read_manifest(root).rows] == ["2022/b.txt", "2022/corpus-audit.toml", "a.txt"]
+    assert main(["verify", "--strict", str(root)]) == 0
+
+
 def test_index_updates_and_keeps_steward_columns_and_prose(
     corpus: Callable[[str], Path], capsys: pytest.CaptureFixture[str]
 ) -> None:

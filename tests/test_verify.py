@@ -42,6 +42,7 @@ def _add_hidden_and_metadata(root: Path) -> None:
     (root / ".cache").mkdir()
     (root / ".cache" / "x.txt").write_text("hidden folder\n", encoding="utf-8")
     (root / "WAIVERS.md").write_text("# waivers\n", encoding="utf-8")
+    (root / "corpus-audit.toml").write_text("# the corpus policy\n", encoding="utf-8")
 
 
 def _symlink_listed(root: Path) -> None:

@@ -1,4 +1,4 @@
-"""Audit results: one per (check, file), with severity, engine verdicts and waivers applied.
+"""Audit results: one per (check, file), with severity, engine verdicts, the policy and waivers applied.
 
 A 100,000-article corpus has millions of results, nearly all passed. Only the failed, waived and
 waiver results are held in memory; passed ones are produced on demand, file by file, in the one
@@ -16,11 +16,12 @@ from typing import Any
 
 from expectations.catalogue import CATALOGUE, CheckSpec
 from expectations.rules import rule_columns
+from provenance.audit.policy import Override, judge_override
 from provenance.audit.waivers import Waiver, judge_waiver
 from provenance.findings import Result
 from provenance.fixity.verify import FixityReport
 
-_FORMS: dict[tuple[str, str, tuple[tuple[str, str], ...]], tuple[tuple[str, ...], dict[str, Any]]] = {}
+_FORMS: dict[tuple[str, str, tuple[tuple[str, str], ...], str | None], tuple[tuple[str, ...], dict[str, Any]]] = {}
 _FILE_SLOT = '"\\u0000"'  # how json.dumps writes the placeholder "\0" put where the file name goes
 
 
@@ -45,6 +46,7 @@ class EngineVerdict:
     failures: Mapping[str, Mapping[str | None, int]]  # {engine: {file: rule number}}
     details: Mapping[str | None, Mapping[str, Any]] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
+    policy_severity: str | None = None  # the corpus policy's severity for the check, if it has one
 
     def engines_for(self, file: str | None) -> dict[str, str]:
         return self._engines(failed_by={e for e, f in self.failures.items() if file in f})
@@ -65,11 +67,10 @@ class EngineVerdict:
         numbers = [self.failures[e][file] for e in sorted(self.failures) if file in self.failures[e]]
         engines = self.engines_for(file)
         if not numbers:
-            return Result(self.check.id, file, "passed", self.check.title, engines)
+            return Result(self.check.id, file, "passed", self.check.title, engines, {}, self.policy_severity)
         extra = dict(self.details.get(file, {}))
-        return Result(
-            self.check.id, file, "failed", _message(self.check, numbers[0], extra, self.notes), engines, extra
-        )
+        message = _message(self.check, numbers[0], extra, self.notes)
+        return Result(self.check.id, file, "failed", message, engines, extra, self.policy_severity)
 
 
 def _message(check: CheckSpec, number: int, details: Mapping[str, Any], notes: Iterable[str]) -> str:
@@ -84,7 +85,11 @@ def _message(check: CheckSpec, number: int, details: Mapping[str, Any], notes: I
 
 
 class ResultSet:
-    """Every result of a run: fixity, both engines' checks and waivers, produced in report order."""
+    """Every result of a run: fixity, both engines' checks, the policy and waivers, in report order.
+
+    An override of the corpus policy in force gives its check's results the policy's severity, or,
+    when it is "off", drops them; one past its date gives a policy.expired result instead.
+    """
 
     def __init__(
         self,
@@ -95,9 +100,22 @@ class ResultSet:
         waivers: Iterable[Waiver],
         digests: Mapping[str, str],
         today: date,
+        overrides: Iterable[Override] = (),
     ) -> None:
         self.fixity = fixity
-        self.verdicts = list(verdicts)
+        in_force: dict[str, str] = {}
+        self.policy_results: list[Result] = []
+        for override in overrides:
+            outcome = judge_override(override, today=today)
+            if outcome is None:
+                in_force[override.check] = override.severity
+            else:
+                self.policy_results.append(outcome)
+        self.verdicts = [
+            replace(v, policy_severity=in_force[v.check.id]) if v.check.id in in_force else v
+            for v in verdicts
+            if in_force.get(v.check.id) != "off"
+        ]
         self.articles = set(articles)
         self.per_file = [v for v in self.verdicts if v.check.scope == "article"]
         self.corpus_wide = [v for v in self.verdicts if v.check.scope != "article"]
@@ -119,8 +137,8 @@ class ResultSet:
             yield from (verdict.result(f) for f in verdict.failing())
 
     def notable(self) -> list[Result]:
-        """The failed and waived results and the waiver findings, in report order."""
-        out = [self._waive(r) for r in self._failures.values()] + self.waiver_results
+        """The failed and waived results and the waiver and policy findings, in report order."""
+        out = [self._waive(r) for r in self._failures.values()] + self.waiver_results + self.policy_results
         return sorted(out, key=lambda r: (r.file or "", r.check))
 
     def _waive(self, result: Result) -> Result:
@@ -168,7 +186,7 @@ class ResultSet:
         writers use one template for most of a large corpus.
         """
         extra: dict[str | None, list[Result]] = {}
-        for result in self.waiver_results:
+        for result in self.waiver_results + self.policy_results:
             extra.setdefault(result.file, []).append(result)
         for verdict in self.corpus_wide:
             for file in verdict.failing() or [None]:
@@ -194,7 +212,7 @@ class ResultSet:
                     row.append(
                         self._waive(self._failures[verdict.check.id, name])
                         if name in failing
-                        else _Passed(passed.check, name, passed.message, passed.engines)
+                        else replace(passed, file=name)
                     )
             row += [self._waive(r) for r in extra.get(name, [])]
             row.sort(key=lambda item: item.check)
@@ -203,12 +221,13 @@ class ResultSet:
 
 @dataclass(frozen=True, slots=True)
 class _Passed:
-    """A passed result not yet built: its check, file, message and engine verdicts."""
+    """A passed result not yet built: its check, file, message, engine verdicts and policy severity."""
 
     check: str
     file: str | None
     message: str
     engines: tuple[tuple[str, str], ...] = ()
+    policy_severity: str | None = None
 
     @staticmethod
     def fixity(check: str, file: str | None) -> _Passed:
@@ -217,14 +236,15 @@ class _Passed:
     @staticmethod
     def engine(verdict: EngineVerdict, file: str | None) -> _Passed:
         """The check's result on a file no engine failed."""
-        return _Passed(verdict.check.id, file, verdict.check.title, tuple(verdict.engines_passed().items()))
+        engines = tuple(verdict.engines_passed().items())
+        return _Passed(verdict.check.id, file, verdict.check.title, engines, verdict.policy_severity)
 
     @property
     def severity(self) -> str:
-        return CATALOGUE[self.check].severity
+        return self.policy_severity or CATALOGUE[self.check].severity
 
     def make(self) -> Result:
-        return Result(self.check, self.file, "passed", self.message, dict(self.engines))
+        return Result(self.check, self.file, "passed", self.message, dict(self.engines), {}, self.policy_severity)
 
     def json(self) -> str:
         return json.dumps(self.file, ensure_ascii=False).join(self.template())
@@ -238,8 +258,8 @@ class _Passed:
         return self._forms()[0]
 
     def _forms(self) -> tuple[tuple[str, ...], dict[str, Any]]:
-        """(template, record), made once per check, message and engine verdicts."""
-        key = (self.check, self.message, self.engines)
+        """(template, record), made once per check, message, engine verdicts and severity."""
+        key = (self.check, self.message, self.engines, self.policy_severity)
         forms = _FORMS.get(key)
         if forms is None:
             text = json.dumps({**self.make().as_dict(), "file": "\0"}, ensure_ascii=False)

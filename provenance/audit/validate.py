@@ -1,4 +1,4 @@
-"""`corpus-audit validate`: fixity, parsing, both engines, waivers, then the gate, in one report."""
+"""`corpus-audit validate`: fixity, parsing, both engines, the policy and waivers, then the gate, in one report."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from expectations.catalogue import CATALOGUE, ENGINE_NAMES, INVARIANTS, CheckSpe
 from expectations.engines import Failures, runner
 from provenance import gcpause
 from provenance._version import __version__
+from provenance.audit.policy import NO_POLICY, Override, Policy
 from provenance.audit.results import EngineVerdict, ResultSet, no_counts, tally
 from provenance.audit.waivers import read_waivers
 from provenance.findings import Result
@@ -22,6 +23,7 @@ from provenance.fixity.verify import verify_fixity
 from provenance.parsing.corpus import MAX_ARTICLE_BYTES, parse_corpus, source_of
 from provenance.parsing.outlets import load_registry
 from provenance.parsing.settings import DEFAULT, ParseSettings, Source
+from provenance.render.view import policy_notes
 
 FailOn = Literal["error", "warning"]
 MAX_LINES = 40  # result lines `validate` prints; the rest is in audit.json
@@ -34,7 +36,7 @@ class Audit:
 
     results: ResultSet
     ok: bool
-    head: dict[str, Any]  # schema_version, ok, corpus
+    head: dict[str, Any]  # schema_version, ok, corpus, policy
     checks: list[dict[str, Any]]
     run: dict[str, Any]
     articles: list[dict[str, Any]]
@@ -44,7 +46,8 @@ class Audit:
         return self.results.notable()
 
     def text_lines(self, *, summary: Mapping[str, int], report: Path | None, limit: int = MAX_LINES) -> list[str]:
-        """What `validate` prints: waived and failed results one line each (up to `limit`), the verdict."""
+        """What `validate` prints: waived and failed results one line each (up to `limit`), the policy's
+        overrides, the verdict."""
         order = {"waived": 0, "failed": 1}
         shown = sorted(self.notable(), key=lambda r: (order[r.status], r.severity == "warning", r.file or "", r.check))
         lines = []
@@ -56,6 +59,7 @@ class Audit:
                 lines.append(f"  {label}  {result.file or '-'}: {result.check}: {result.message}")
         if len(shown) > limit:
             lines.append(f"  ... and {len(shown) - limit} more (all in {report or 'the report'})")
+        lines += [f"  policy   {note.text}" for note in policy_notes(self.head.get("policy"))]
         info = self.head["corpus"]
         lines.append(
             f"validate {info['path']}: {info['files']} files, corpus sha256 {info['digest'][:16]}: "
@@ -137,9 +141,16 @@ def validate_corpus(
     progress: Callable[[str], None] | None = None,
     max_bytes: int | None = None,
     settings: ParseSettings = DEFAULT,
+    policy: Policy = NO_POLICY,
 ) -> Audit:
-    """Audit `corpus` end to end; raises ManifestError only when INDEX.md or WAIVERS.md is unusable."""
+    """Audit `corpus` end to end; raises ManifestError only when INDEX.md or WAIVERS.md is unusable.
+
+    `settings` tell the parser how to read the articles (usually `policy.settings`); `policy`'s
+    severity overrides are applied by the gate, and the checks it switches off are not run.
+    """
     started = now or datetime.now(UTC)
+    in_force = policy.in_force(started.date())
+    checks = tuple(c for c in INVARIANTS if c.id not in policy.switched_off(started.date()))
     stages: dict[str, float] = {}
     clock = time.perf_counter()
 
@@ -177,10 +188,12 @@ def validate_corpus(
     }
     params = {"registry outlet ids": sorted(registry.outlets)}
     with gcpause.frozen():  # the engines make many short-lived objects: leave the heap so far unscanned
-        failures, notes = _run_engines(frames, engines=engines, params=params, gx_docs=gx_docs, stage=stage)
+        failures, notes = _run_engines(
+            frames, checks=checks, engines=engines, params=params, gx_docs=gx_docs, stage=stage
+        )
 
     verdicts = []
-    for check in INVARIANTS:
+    for check in checks:
         ran = {e: failures[e].get(check.id, {}) for e in failures if e in check.engines}
         if ran:
             failing = {f for files in ran.values() for f in files}
@@ -189,7 +202,13 @@ def validate_corpus(
     digests = dict(zip(tables.articles["file"].astype(str), tables.articles["sha256"].astype(str), strict=True))
     articles = [str(f) for f in tables.articles["file"]]
     results = ResultSet(
-        fixity=fixity, verdicts=verdicts, articles=articles, waivers=waivers, digests=digests, today=started.date()
+        fixity=fixity,
+        verdicts=verdicts,
+        articles=articles,
+        waivers=waivers,
+        digests=digests,
+        today=started.date(),
+        overrides=policy.overrides,
     )
     counted = ("error", "warning") if fail_on == "warning" else ("error",)
     notable = results.notable()
@@ -197,6 +216,7 @@ def validate_corpus(
     stage("gate")
     used = {r.check for r in notable} | {v.check.id for v in verdicts} | {f.check for f in fixity.results_for(None)}
     used |= set(fixity.checks_for_matching_file())  # every listed file ran these, whatever it gave
+    used |= set(in_force)  # a check that is off is listed as off, with the reason
     pin = fixity.pin
     flagged = sorted({r.file for r in notable if r.file is not None and r.status in ("failed", "waived")})
     sources = {row.file: source_of(row, settings=settings) for row in fixity.manifest.rows}
@@ -210,8 +230,9 @@ def validate_corpus(
             "schema_version": SCHEMA_VERSION,
             "ok": ok,
             "corpus": {"path": str(corpus), "files": pin.files, "bytes": pin.bytes, "digest": pin.digest},
+            "policy": policy.block(started.date()),
         },
-        checks=[_check_entry(spec) for spec in CATALOGUE.values() if spec.id in used],
+        checks=[_check_entry(spec, in_force.get(spec.id)) for spec in CATALOGUE.values() if spec.id in used],
         run={
             "tool_version": __version__,
             "started": started.isoformat(timespec="seconds"),
@@ -229,6 +250,7 @@ def validate_corpus(
 def _run_engines(
     frames: Mapping[str, Any],
     *,
+    checks: Sequence[CheckSpec],
     engines: Sequence[str],
     params: Mapping[str, Any],
     gx_docs: Path | None,
@@ -239,7 +261,7 @@ def _run_engines(
     notes: tuple[str, ...] = ()
     for name in ENGINE_NAMES:  # the catalogue's order, whatever order they were asked for in
         if name in engines:
-            run = runner(name)(frames, INVARIANTS, params=params, docs_dir=gx_docs)
+            run = runner(name)(frames, checks, params=params, docs_dir=gx_docs)
             failures[name] = run.failures
             notes += run.notes
             stage(name)
@@ -332,15 +354,23 @@ def _json_column(series: Any) -> list[Any]:
     return [_json_value(v) if v is not None and not isinstance(v, str | bool | int | float) else v for v in values]
 
 
-def _check_entry(spec: CheckSpec) -> dict[str, Any]:
-    return {
+def _check_entry(spec: CheckSpec, override: Override | None) -> dict[str, Any]:
+    """A check as the report lists it: `severity` is the one in force, the policy's where it overrides."""
+    entry: dict[str, Any] = {
         "id": spec.id,
         "title": spec.title,
         "description": spec.description,
-        "severity": spec.severity,
+        "severity": override.severity if override else spec.severity,
         "engines": list(spec.engines),
         "unsupported": dict(spec.unsupported),
     }
+    if override is not None:
+        entry["override"] = {
+            "catalogue_severity": spec.severity,
+            "reason": override.reason,
+            "expires": override.expires.isoformat() if override.expires else None,
+        }
+    return entry
 
 
 def _version(name: str) -> str | None:

@@ -24,7 +24,7 @@ from provenance.readahead import AHEAD, close_all, open_ahead
 from provenance.safeopen import open_beneath, open_dir
 
 #: The corpus's own metadata files at its top level: never payload.
-METADATA_FILES = frozenset({"INDEX.md", "WAIVERS.md", "outlets.toml"})
+METADATA_FILES = frozenset({"INDEX.md", "WAIVERS.md", "outlets.toml", "corpus-audit.toml"})
 BUFFER = 1 << 18  # bytes read per call: bounded memory whatever the file size
 
 Kind = Literal["file", "symlink", "special", "unreadable", "missing", "unsafe"]

@@ -117,6 +117,7 @@ def _stream(path: Path, offset: int | None) -> Iterator[Any]:
 _SCALAR = (str, int, float, bool, type(None))
 _STATUSES = ("failed", "passed", "waived")
 _SEVERITIES = ("error", "warning")
+_POLICY_SEVERITIES = (*_SEVERITIES, "off")
 
 
 def _is_int(value: object) -> bool:
@@ -148,8 +149,35 @@ def _check_head(path: Path, head: dict[str, Any]) -> None:
         problem = _missing_or_wrong(head["corpus"], corpus, "corpus ") or _missing_or_wrong(
             head["summary"], dict.fromkeys(("passed", "failed", "waived", "warnings"), "int"), "summary "
         )
+    if problem is None:
+        problem = _policy_problem(head.get("policy"))  # a report from before policies has none
     if problem is not None:
         raise UsageError(f"{path}: not a corpus-audit audit.json: {problem}")
+
+
+def _policy_problem(policy: Any) -> str | None:
+    """What is wrong with the `policy` block the renderers read (None: fine, or no policy)."""
+    if policy is None:
+        return None
+    if not isinstance(policy, dict):
+        return _wrong("policy", policy)
+    fields = {"file": str, "sha256": (str, type(None)), "corpus": dict, "metadata": dict, "duplicates": dict}
+    if problem := _missing_or_wrong(policy, {**fields, "checks": list}, "policy "):
+        return problem
+    for key in ("corpus", "metadata", "duplicates"):
+        if any(not isinstance(v, _SCALAR) for v in policy[key].values()):
+            return f"policy {key} holds a value that is not a string, number or null"
+    for number, entry in enumerate(policy["checks"]):
+        where = f"policy checks[{number}] "
+        if not isinstance(entry, dict):
+            return f"{where}is not an object ({type(entry).__name__})"
+        fields = {"id": str, "severity": str, "catalogue_severity": str, "reason": str}
+        fields |= {"expires": (str, type(None)), "expired": bool}
+        if problem := _missing_or_wrong(entry, fields, where):
+            return problem
+        if entry["severity"] not in _POLICY_SEVERITIES or entry["catalogue_severity"] not in _SEVERITIES:
+            return f"{where}has a severity that is not one of {', '.join(_POLICY_SEVERITIES)}"
+    return None
 
 
 def _result_problem(result: Any) -> str | None:

@@ -14,7 +14,7 @@ from html import escape
 from typing import Any
 
 from provenance.render.charts import bar_chart
-from provenance.render.view import ReportView, status_of
+from provenance.render.view import ReportView, policy_notes, status_of
 
 PAGE = 500  # rows per collapsed page of a long table
 _ARABIC = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
@@ -47,6 +47,7 @@ details{margin:.4rem 0} summary{cursor:pointer;font-weight:600}
 .lines .marked{background:#f5f5f5;color:var(--muted);border-inline-start-color:var(--muted)}
 .role{font-size:.7rem;color:var(--muted);font-family:ui-monospace,monospace;margin-inline-end:.4rem}
 [dir=rtl]{text-align:right}
+header ul.policy{margin:.2rem 0;padding-inline-start:1.4rem}
 """
 
 
@@ -97,18 +98,20 @@ def render_html(view: ReportView) -> str:
         f'<header class="verdict {"ok" if view.ok else "fail"}"><h1 id="verdict">{escape(verdict)}</h1>',
         f"<p>{summary['passed']} passed · {summary['failed']} failed · {summary['waived']} waived · {summary['warnings']} warnings</p>",
         f"<p>corpus <code>{_e(corpus['path'])}</code>: {corpus['files']} files, {corpus['bytes']} bytes, "
-        f'sha256 <code id="digest">{_e(corpus["digest"])}</code></p></header><main>',
+        f'sha256 <code id="digest">{_e(corpus["digest"])}</code></p>{_policy_overrides(head.get("policy"))}'
+        "</header><main>",
         _charts(summary, view.articles),
         _problems(view.notable),
         _provenance(view.articles, view.fixity),
         _matrix(view),
         _articles(view.articles, view.notable),
         _waivers(view.notable),
+        _policy(head.get("policy")),
         f'<p class="muted">corpus-audit {_e(head["run"].get("tool_version"))}, run {_e(head["run"].get("started"))}; '
         "the JSON report audit.json is the source of this page.</p>",
         "</main></body></html>",
     ]
-    return "\n".join(parts) + "\n"
+    return "\n".join(part for part in parts if part) + "\n"  # no policy: no policy section
 
 
 def _charts(summary: dict[str, int], articles: list[dict[str, Any]]) -> str:
@@ -236,3 +239,43 @@ def _waivers(notable: list[dict[str, Any]]) -> str:
         return '<section id="waivers"><h2>Waivers</h2><p>No waivers.</p></section>'
     header = "<tr><th>file</th><th>check</th><th>reason</th><th>expires</th></tr>"
     return f'<section id="waivers"><h2>Waivers ({len(rows)})</h2>{_pages("Waivers", header, rows)}</section>'
+
+
+def _policy_overrides(policy: dict[str, Any] | None) -> str:
+    """Under the verdict: what the corpus policy does to each check it overrides, and why."""
+    if not policy:
+        return ""
+    notes = policy_notes(policy)
+    if not notes:
+        return f"<p>corpus policy <code>{_e(policy['file'])}</code>: no check overridden</p>"
+    items = "".join(
+        f"<li><code>{_e(n.check)}</code> {_e(n.verdict)}: <span {_dir(n.reason)}>{_e(n.reason)}</span></li>"
+        for n in notes
+    )
+    return f'<p>corpus policy <code>{_e(policy["file"])}</code> overrides:</p><ul class="policy">{items}</ul>'
+
+
+def _policy(policy: dict[str, Any] | None) -> str:
+    """The corpus policy in full: how the articles were read, and every override with its expiry."""
+    if not policy:
+        return ""
+    settings = [
+        (f"[{table}] {key}", value)
+        for table in ("corpus", "metadata", "duplicates")
+        for key, value in policy[table].items()
+    ]
+    rows = "".join(f"<tr><th>{_e(k)}</th><td><code>{_e(v)}</code></td></tr>" for k, v in settings)
+    checks = [
+        f"<tr><td><code>{_e(c['id'])}</code></td><td>{_e(c['severity'])}</td><td>{_e(c['catalogue_severity'])}</td>"
+        f"<td {_dir(c['reason'])}>{_e(c['reason'])}</td><td>{_e(c['expires'])}</td>"
+        f"<td>{'expired: not applied' if c['expired'] else 'in force'}</td></tr>"
+        for c in policy["checks"]
+    ]
+    header = "<tr><th>check</th><th>severity</th><th>catalogue</th><th>reason</th><th>expires</th><th>status</th></tr>"
+    table = (
+        f"<table><thead>{header}</thead><tbody>{''.join(checks)}</tbody></table>" if checks else "<p>No overrides.</p>"
+    )
+    return (
+        f'<section id="policy"><h2>Corpus policy</h2><p><code>{_e(policy["file"])}</code>, sha256 '
+        f"<code>{_e(policy['sha256'])}</code></p><table>{rows}</table>{table}</section>"
+    )

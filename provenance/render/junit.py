@@ -1,4 +1,8 @@
-"""junit.xml: one testcase per (check, file) for CI test-report readers; waived ones are skipped."""
+"""junit.xml: one testcase per (check, file) for CI test-report readers; waived ones are skipped.
+
+A check the corpus policy overrides carries the override as properties of its testsuite; a check
+it switches off has no testcases, only that testsuite and its properties.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +10,13 @@ import functools
 import os
 import tempfile
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any
 from xml.sax.saxutils import quoteattr
 
 from provenance.escape import xml_text
+from provenance.render.view import PolicyNote, policy_notes
 
 
 def _kind(result: dict[str, Any]) -> str:
@@ -82,15 +87,16 @@ class JUnitWriter:
             handle.close()
         self.scratch.cleanup()
 
-    def finish(self) -> Path:
-        """Write junit.xml atomically and remove the scratch files."""
+    def finish(self, *, policy: Mapping[str, Any] | None = None) -> Path:
+        """Write junit.xml atomically, with the report's `policy` overrides, and remove the scratch files."""
         try:
             for handle in self.parts.values():
                 handle.close()
             fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent)
+            notes = {note.check: note for note in policy_notes(policy)}
             try:
                 with os.fdopen(fd, "w", encoding="utf-8") as out:
-                    _assemble(out, self.counts, {check: Path(h.name) for check, h in self.parts.items()})
+                    _assemble(out, self.counts, {check: Path(h.name) for check, h in self.parts.items()}, notes)
                 Path(tmp).chmod(0o644)
                 Path(tmp).replace(self.path)
             except BaseException:
@@ -101,7 +107,18 @@ class JUnitWriter:
         return self.path
 
 
-def _assemble(out: IO[str], counts: Counter[tuple[str, str]], parts: dict[str, Path]) -> None:
+def _properties(note: PolicyNote) -> str:
+    return (
+        "    <properties>\n"
+        f'      <property name="corpus-audit.severity" value={_quote(note.severity)}/>\n'
+        f'      <property name="corpus-audit.policy" value={_quote(note.text)}/>\n'
+        "    </properties>\n"
+    )
+
+
+def _assemble(
+    out: IO[str], counts: Counter[tuple[str, str]], parts: dict[str, Path], notes: Mapping[str, PolicyNote]
+) -> None:
     def tally(check: str | None, *kinds: str) -> int:
         return sum(n for (c, k), n in counts.items() if (check is None or c == check) and k in kinds)
 
@@ -111,13 +128,16 @@ def _assemble(out: IO[str], counts: Counter[tuple[str, str]], parts: dict[str, P
         f'<testsuites name="corpus-audit" tests="{tally(None, *everything)}" failures="{tally(None, "failure")}" '
         f'errors="0" skipped="{tally(None, "waived", "warning")}">\n'
     )
-    for check in sorted(parts):
+    for check in sorted(set(parts) | set(notes)):
         out.write(
             f'  <testsuite name={_quote_check(check)} tests="{tally(check, *everything)}" '
             f'failures="{tally(check, "failure")}" errors="0" skipped="{tally(check, "waived", "warning")}">\n'
         )
-        with parts[check].open(encoding="utf-8") as part:
-            while chunk := part.read(1 << 20):
-                out.write(chunk)
+        if check in notes:
+            out.write(_properties(notes[check]))
+        if check in parts:
+            with parts[check].open(encoding="utf-8") as part:
+                while chunk := part.read(1 << 20):
+                    out.write(chunk)
         out.write("  </testsuite>\n")
     out.write("</testsuites>\n")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from provenance.escape import markdown_code, markdown_text
-from provenance.render.view import ReportView, status_of
+from provenance.render.view import ReportView, policy_notes, status_of
 
 LIMIT = 50  # result lines; the rest is in audit.json
 
@@ -16,8 +16,20 @@ def _row(result: dict[str, object]) -> str:
     )
 
 
+def _policy(policy: dict[str, object] | None) -> list[str]:
+    """The corpus policy under the verdict: each override in words, with its reason."""
+    if not policy:
+        return []
+    notes = policy_notes(policy)
+    head = f"Corpus policy {markdown_code(str(policy['file']))}: " + (
+        f"{len(notes)} check(s) overridden" if notes else "no check overridden"
+    )
+    lines = [f"- {markdown_code(n.check)} {markdown_text(n.verdict)}: {markdown_text(n.reason)}" for n in notes]
+    return ["", head, *(["", *lines] if lines else [])]
+
+
 def render_markdown(data: ReportView, *, limit: int = LIMIT) -> str:
-    """The verdict, the counts, then failures, warnings and waivers as tables."""
+    """The verdict, the corpus policy's overrides, the counts, then failures, warnings and waivers as tables."""
     summary, corpus = data.head["summary"], data.head["corpus"]
     verdict = "✅ passed" if data.ok else "❌ failed"
     out = [
@@ -25,6 +37,7 @@ def render_markdown(data: ReportView, *, limit: int = LIMIT) -> str:
         "",
         f"{markdown_code(corpus['path'])}: {corpus['files']} files, {corpus['bytes']} bytes, "
         f"corpus sha256 {markdown_code(corpus['digest'][:16] + '…')}",
+        *_policy(data.head.get("policy")),
         "",
         "| passed | failed | waived | warnings |",
         "|---:|---:|---:|---:|",

@@ -45,7 +45,7 @@ class Renderer:
     def finish(self, head: dict[str, Any], articles: list[dict[str, Any]]) -> ReportView:
         view = self.collector.finish(head, articles)
         if self.junit:
-            self.junit.finish()
+            self.junit.finish(policy=head.get("policy"))
         if "md" in self.targets:
             write_atomic(self.targets["md"], render_markdown(view))
         if "html" in self.targets:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -89,6 +89,43 @@ class Collector:
     def finish(self, head: dict[str, Any], articles: list[dict[str, Any]]) -> ReportView:
         self.view.head, self.view.articles = head, articles
         return self.view
+
+
+_PHRASES = {"error": "an error", "warning": "a warning", "off": "off"}
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyNote:
+    """One override of the corpus policy, said in words: `check` `verdict`: `reason`."""
+
+    check: str
+    severity: str  # in force: the policy's, or the catalogue's again once the override expired
+    verdict: str  # "is off", "is a warning, not an error, until 2027-06-30", ...
+    reason: str
+
+    @property
+    def text(self) -> str:
+        return f"{self.check} {self.verdict}: {self.reason}"
+
+
+def policy_notes(policy: Mapping[str, Any] | None) -> list[PolicyNote]:
+    """What the policy block of a report does to each check it overrides (none without a policy)."""
+    if not policy:
+        return []
+    notes = []
+    for entry in policy["checks"]:
+        severity, catalogue, expires = entry["severity"], entry["catalogue_severity"], entry["expires"]
+        if entry["expired"]:
+            verdict = f"is {_PHRASES[catalogue]} again (its override to {severity} expired on {expires})"
+        else:
+            verdict = f"is {_PHRASES[severity]}"
+            if severity not in ("off", catalogue):
+                verdict += f", not {_PHRASES[catalogue]}"
+            if expires:
+                verdict += f", until {expires}"
+        in_force = catalogue if entry["expired"] else severity
+        notes.append(PolicyNote(str(entry["id"]), str(in_force), verdict, str(entry["reason"])))
+    return notes
 
 
 def rows_of(results: Iterable[dict[str, Any]]) -> Iterator[tuple[str | None, list[dict[str, Any]]]]:

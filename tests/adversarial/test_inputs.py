@@ -170,6 +170,12 @@ METADATA_CASES = [
     ("index", _metadata_fifo("INDEX.md"), "INDEX.md: is not a regular file"),
     ("validate", _metadata_fifo("WAIVERS.md"), "WAIVERS.md: is not a regular file"),
     ("validate", _metadata_fifo("outlets.toml"), "outlets.toml: is not a regular file"),
+    ("validate", _metadata_link("corpus-audit.toml", "policy.toml"), "corpus-audit.toml: is a symbolic link"),
+    ("parse", _metadata_link("corpus-audit.toml", "policy.toml"), "corpus-audit.toml: is a symbolic link"),
+    ("validate", _metadata_fifo("corpus-audit.toml"), "corpus-audit.toml: is not a regular file"),
+    ("parse", _metadata_fifo("corpus-audit.toml"), "corpus-audit.toml: is not a regular file"),
+    ("validate", _metadata_text("corpus-audit.toml", b"[corpus]\n# \xff\n"), "corpus-audit.toml:2: not valid UTF-8"),
+    ("validate", _metadata_text("corpus-audit.toml", "[corpus]\nencoding = 5\n"), "corpus-audit.toml:2: [corpus]"),
     ("verify", _bytes_cell("9" * 5000), "bad size '99999"),
     ("verify", _bytes_cell("٣٧"), "bad size '٣٧'"),
     ("verify", _bytes_cell("1" * 19), "larger than any file can be"),
@@ -197,7 +203,8 @@ def test_bad_metadata_is_exit_2_naming_the_file(
     root = make_corpus("fixity-clean")
     root = root.rename(root.parent / "c")
     break_it(root, outside)
-    args = {"verify": ("verify", "c"), "index": ("index", "c"), "validate": VALIDATE}[command]
+    parse = ("parse", "c", "--out", "tables", "--format", "csv", "--jobs", "1")
+    args = {"verify": ("verify", "c"), "index": ("index", "c"), "validate": VALIDATE, "parse": parse}[command]
     run = run_cli(*args, cwd=root.parent)
     assert run.code == 2, run.err
     assert run.first_error.startswith("corpus-audit: c/"), run.err
