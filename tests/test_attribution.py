@@ -43,8 +43,16 @@ HEADERS = [
     ("«الاقتصادية» من الرياض", "الرياض", None, ("aleqtisadiah",), None, "dateline"),
     ("سبق- الرياض:", "الرياض", None, ("sabq",), None, "dateline"),
     ("سبق - جدة: أعلنت أمانة المحافظة", "جدة", None, ("sabq",), None, "dateline"),
-    ("الوئام - الاناضول:", None, "anadolu", ("alweeam",), None, "dateline"),
-    ("الوئام - رويترز:", None, "reuters", ("alweeam",), None, "dateline"),
+    # A publisher and the agency it carries, no city: the agency's credit, not a dateline.
+    ("الوئام - الاناضول:", None, "anadolu", ("alweeam",), None, "agency"),
+    ("الوئام - رويترز:", None, "reuters", ("alweeam",), None, "agency"),
+    ("الدوحة ـ قنا", "الدوحة", "qna", (), None, "dateline"),
+    ("بكين 13 مارس (شينخوا) -- دخل خط جديد للقطارات الخدمة", "بكين", "xinhua", (), None, "dateline"),
+    ("الكويت - 14 - 3 (كونا) -- بحثت وزارة التربية مع وفد", "الكويت", "kuna", (), None, "dateline"),
+    ("أبوظبي في 15 مارس / وام / أطلقت دولة الإمارات استراتيجية", "أبوظبي", "wam", (), None, "dateline"),
+    ("دمشق-سانا أطلقت وزارة التربية حملة لترميم عشرات المدارس", "دمشق", "sana", (), None, "dateline"),
+    ("الاقتصادية من دبي", "دبي", None, ("aleqtisadiah",), None, "dateline"),
+    ("بقلم: د. هند الراشد", None, None, (), "د. هند الراشد", "byline"),
     ("عبدالرحمن جمال - جدة", "جدة", None, (), "عبدالرحمن جمال", "byline"),
     ("حسن باسويد (جدة)", "جدة", None, (), "حسن باسويد", "byline"),
     ("عبدالله البرقاوي-سبق-الرياض:", "الرياض", None, ("sabq",), "عبدالله البرقاوي", "byline"),
@@ -130,7 +138,7 @@ BODY = "أعلنت الجهات المختصة اليوم عن افتتاح ال
     ("lines", "expected"),
     [
         # The Saudi layout: title, an attribution line of its own, then the body.
-        (["الوئام - رويترز:", BODY], {"outlet": "alweeam", "agency": "reuters", "source_kind": "dateline"}),
+        (["الوئام - رويترز:", BODY], {"outlet": "alweeam", "agency": "reuters", "source_kind": "agency"}),
         (["أبها - الجزيرة:", BODY], {"outlet": "al-jazirah", "agency": None, "dateline": "أبها"}),
         (["عبدالرحمن جمال - جدة", BODY], {"byline": "عبدالرحمن جمال", "source_kind": "byline", "agency": None}),
         (["واس", BODY], {"agency": "spa", "source_kind": "agency"}),

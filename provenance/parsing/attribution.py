@@ -14,7 +14,7 @@ publisher) to be an attribution; a city alone is a dateline with no credit.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from provenance.parsing.outlets import Registry
@@ -31,9 +31,18 @@ _BREAK = '-–—:،,/|()«»[]"“”؛;'
 _SEGMENT = re.compile(rf"[^{re.escape(_BREAK)}.]*(?:\.(?!\s|$)[^{re.escape(_BREAK)}.]*)*")
 _NAME_WORD = re.compile(r"[^\W\d_]{2,}")
 _FROM = "من "
-_NAMES_TOO = frozenset({"علي"})  # names whose key equals a function word's
+_DIGIT = re.compile(r"\d")
+_DIGITS_ONLY = re.compile(r"[\d ]{1,10}")
+# A city, then the day and (optionally) the month of a wire stamp: "بكين 13 مارس", "الدوحة في 16 مارس".
+_CITY_DATE = re.compile(r"(?P<city>[^\d]+?) (?:في )?\d{1,2}(?: [^\d ]+){0,2}")
+_NAMES_TOO = frozenset({"علي"})
+_HONORIFICS = frozenset(
+    {"د", "م", "أ", "ا", "أ.د", "Dr"}
+)  # abbreviated titles before a name  # names whose key equals a function word's
 
-Part = Literal["city", "agency", "wire", "publisher", "section", "report", "person", "unknown"]
+Part = Literal["city", "agency", "wire", "publisher", "section", "report", "date", "person", "unknown"]
+#: Parts that neither credit nor place: skipped when judging a header.
+_NEUTRAL = frozenset({"section", "report", "date"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,8 +79,8 @@ class Attribution:
     def kind(self) -> str:
         """source_kind of this attribution: an agency's bare credit, a byline (the publisher's own
         reporter), or a dateline."""
-        if self.agency and not (self.city or self.byline or self.publishers or self.publisher_name or self.wire):
-            return "agency"
+        if self.agency and not (self.city or self.byline or self.wire):
+            return "agency"  # "واس", "(واس)", "الوئام - رويترز:": an agency credited, no dateline
         if self.byline and not (self.agency or self.wire):
             return "byline"
         return "dateline"
@@ -92,6 +101,8 @@ class Reader:
             return None
         if quoted:
             return self._quoted(text, key)
+        if _DIGIT.search(key):
+            return self._dated(text, key)
         g = self.gazetteer
         if key.startswith(_FROM) and g.is_place(key[len(_FROM) :]):
             return _Segment("city", text[text.index(" ") + 1 :].strip(), countries=g.countries(key[len(_FROM) :]))
@@ -113,6 +124,34 @@ class Reader:
             return None
         return _Segment("person" if len(words) >= 2 else "unknown", text)
 
+    def _from_place(self, raw: str) -> list[_Segment] | None:
+        """A publisher "من" a place, unquoted ("الاقتصادية من دبي"): two segments, or None."""
+        if " من " not in raw:
+            return None
+        left, _, right = raw.rpartition(" من ")
+        place, name = normalize_key(right), normalize_key(left)
+        if not self.gazetteer.is_place(place):
+            return None
+        ids = tuple(i for i in (self.registry.by_marker(name) or self.registry.by_name(name)) if i not in self.agencies)
+        if not ids:
+            return None
+        return [
+            _Segment("publisher", left.strip(), ids),
+            _Segment("city", right.strip(), countries=self.gazetteer.countries(place)),
+        ]
+
+    def _glued_agency(self, head: str, pos: int, end: int) -> tuple[_Segment | None, int]:
+        """An agency right after a city with no punctuation before the body ("دمشق-سانا أطلقت")."""
+        words = head[pos:end].split(maxsplit=3)
+        for count in (3, 2, 1):
+            if len(words) <= count:
+                continue
+            prefix = " ".join(words[:count])
+            agency = next((i for i in self.registry.by_marker(normalize_key(prefix)) if i in self.agencies), None)
+            if agency:
+                return _Segment("agency", prefix, (agency,)), head.index(words[count - 1], pos) + len(words[count - 1])
+        return None, end
+
     def _second_place(self, segment: _Segment) -> _Segment:
         """A place named after the header's city: an outlet of that name if there is one."""
         marked = self.registry.by_marker(normalize_key(segment.text))
@@ -120,6 +159,16 @@ class Reader:
         if agency:
             return _Segment("agency", segment.text, (agency,))
         return _Segment("publisher", segment.text, marked) if marked else segment
+
+    def _dated(self, text: str, key: str) -> _Segment | None:
+        """A wire stamp's date: alone ("14", "3") or after the city ("بكين 13 مارس", "أبوظبي في 15 مارس")."""
+        if _DIGITS_ONLY.fullmatch(key):
+            return _Segment("date", text)
+        match = _CITY_DATE.fullmatch(key)
+        if match is None or not self.gazetteer.is_place(match["city"]):
+            return None
+        city = " ".join(text.split()[: len(match["city"].split())])
+        return _Segment("city", city, countries=self.gazetteer.countries(match["city"]))
 
     def _quoted(self, text: str, key: str) -> _Segment | None:
         """A «quoted» name: a publication (or an agency, or a place) by any of its names."""
@@ -136,8 +185,11 @@ class Reader:
 
     def _name_like(self, text: str) -> bool:
         """Words that may make a name: letters only, none a verb or function word."""
-        for word in text.split():
+        words = text.split()
+        for word in words:
             bare = word.strip(".")
+            if bare in _HONORIFICS and len(words) > 1:
+                continue  # "د. هند الراشد"
             if not _NAME_WORD.fullmatch(bare):
                 return False
             # "على" folds to "علي": a name, not the preposition, when written with ي.
@@ -170,8 +222,15 @@ class Reader:
                 if end == pos:
                     break
                 raw = head[pos:end].strip()
+                if (pair := self._from_place(raw)) is not None:  # "الاقتصادية من دبي"
+                    found.extend(pair)
+                    ends.extend([end, end])
+                    pos = end
+                    continue
                 # The common case, body text: a clause of many words ends the header before any lookup.
                 segment = None if raw.count(" ") > 2 * MAX_NAME_WORDS else self._classify(raw, quoted=False)
+                if segment is None and found and found[-1].part == "city":
+                    segment, end = self._glued_agency(head, pos, end)  # "دمشق-سانا أطلقت ..."
             if segment is None:
                 break
             if segment.part == "city" and any(f.part == "city" for f in found):
@@ -185,8 +244,12 @@ class Reader:
     def header(self, line: str) -> Attribution | None:
         """The attribution (or city-only dateline) opening `line`, or None."""
         stripped = line.strip()
-        head = stripped[:HEAD_CHARS]
+        # Read a copy where a tatweel standing for a dash is one ("الدوحة ـ قنا") and a title's dot is a
+        # space ("د. هند"): the same length, so every offset holds in the line as found.
+        head = _TITLE_DOT.sub(" ", _TATWEEL_DASH.sub(lambda m: "-" * len(m.group()), stripped[:HEAD_CHARS]))
         segments, ends = self._segments(head)
+        if head != stripped[:HEAD_CHARS]:  # each text as written, from the same offsets
+            segments = [_as_written(segment, head, stripped) for segment in segments]
         # Trim from the end what cannot close a header: a person or unknown word followed by body
         # text (it may be the lede's subject), a trailing section or report word.
         while segments:
@@ -200,15 +263,7 @@ class Reader:
             return None
         parts = [s.part for s in segments]
         credited = {"agency", "wire", "publisher"} & set(parts)
-        # With no known place, a word the gazetteer lacks is the city when the header credits an
-        # outlet ("سبق- بريدة:"), and so is a first "name" before an agency ("خميس مشيط - واس").
-        if "city" not in parts and credited:
-            at = parts.index("unknown") if "unknown" in parts else None
-            if at is None and parts[0] == "person" and {"agency", "wire"} & set(parts):
-                at = 0
-            if at is not None:
-                segments[at] = _Segment("city", segments[at].text)
-                parts[at] = "city"
+        _infer_city(segments, parts)
         if "unknown" in parts:
             return None
         has_city = "city" in parts
@@ -272,8 +327,28 @@ class Reader:
         return Attribution(text=match.group(0).strip(), agency=agency, agency_name=match["name"].strip())
 
 
+_TATWEEL_DASH = re.compile(r"(?<=\s)\u0640+")  # a tatweel after a space joins nothing: it is a dash
+_TITLE_DOT = re.compile(r"(?<=(?<![^\W\d_])[دمأ])\.")
 _CLOSER = re.compile(r"\s*[:.\-–—]")
 _CLOSING = re.compile(r"[(\[]\s*(?P<name>[^()\[\]]{1,30}?)\s*[)\]]\s*[.…]?\s*$")
+
+
+def _infer_city(segments: list[_Segment], parts: list[Part]) -> None:
+    """With no known place, a word the gazetteer lacks is the city when the header credits an
+    outlet ("سبق- بريدة:"), and so is a first "name" before an agency ("خميس مشيط - واس")."""
+    if "city" in parts or not {"agency", "wire", "publisher"} & set(parts):
+        return
+    at = parts.index("unknown") if "unknown" in parts else None
+    if at is None and parts[0] == "person" and {"agency", "wire"} & set(parts):
+        at = 0
+    if at is not None:
+        segments[at] = _Segment("city", segments[at].text)
+        parts[at] = "city"
+
+
+def _as_written(segment: _Segment, work: str, line: str) -> _Segment:
+    at = work.find(segment.text)
+    return segment if at < 0 else replace(segment, text=line[at : at + len(segment.text)])
 
 
 def _ends_header(text: str, end: int) -> bool:

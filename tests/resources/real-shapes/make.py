@@ -1111,14 +1111,14 @@ WIRE = [
     ),
     Article(
         "21-tehran-dash-paren-unregistered-agency.txt",
-        "an agency not in the registry: «طهران - (إرنا): …» (a dateline, but no agency id)",
+        "IRNA in parentheses: «طهران - (إرنا): …» (the registry lists IRNA since this file was written)",
         "إيران تعلن خطة لتطوير مطار العاصمة الدولي",
         (
             "طهران - (إرنا): أعلنت السلطات الإيرانية خطة لتوسيع مطار العاصمة الدولي، تشمل بناء مبنى جديد للركاب ومدرج إضافي لاستيعاب الطائرات الكبيرة.",
             "وقال مسؤول في هيئة الطيران المدني إن المشروع سينفذ على مراحل، وإنه يهدف إلى مضاعفة الطاقة الاستيعابية للمطار.",
             "وتسعى البلاد إلى جذب مزيد من شركات الطيران الأجنبية واستعادة حركة الترانزيت التي تراجعت خلال السنوات الماضية.",
         ),
-        expect=expect(dateline="طهران", kind="dateline"),
+        expect=expect(agency="irna", dateline="طهران", kind="dateline"),
     ),
     Article(
         "22-moscow-dash-rt-colon.txt",
@@ -1203,14 +1203,14 @@ WIRE = [
     ),
     Article(
         "29-seoul-paren-unregistered-agency.txt",
-        "an agency not in the registry in parentheses: «سيول (يونهاب) - …»",
+        "Yonhap in parentheses: «سيول (يونهاب) - …» (the registry lists Yonhap since this file was written)",
         "كوريا الجنوبية تعلن خطة لمواجهة تراجع المواليد",
         (
             "سيول (يونهاب) - أعلنت حكومة كوريا الجنوبية حزمة جديدة من الحوافز لمواجهة التراجع الحاد في معدل المواليد، تشمل دعما للسكن وإجازات والدية أطول.",
             "وتسجل البلاد واحدا من أدنى معدلات الخصوبة في العالم، ما يثير مخاوف من تقلص القوى العاملة وارتفاع أعباء الرعاية الاجتماعية.",
             "ويرى خبراء أن الحوافز المالية وحدها لا تكفي، وأن المطلوب تغيير ثقافة العمل الطويل وتخفيف كلفة التعليم.",
         ),
-        expect=expect(dateline="سيول", kind="dateline"),
+        expect=expect(agency="yonhap", dateline="سيول", kind="dateline"),
     ),
     Article(
         "30-kabul-dash-afp-bare-alef-colon.txt",
