@@ -63,6 +63,7 @@ def fixtures(session: nox.Session) -> None:
     _install(session)
     session.run("corpus-audit", "suites", "--out", "expectations/suites")
     session.run("python", "tests/resources/make_invariants.py")
+    session.run("python", "tests/resources/real-shapes/make.py")
     session.run("python", "-m", "tests.golden")  # review the diff: it is every command's output
 
 

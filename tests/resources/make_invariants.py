@@ -16,7 +16,7 @@ from pathlib import Path
 HERE = Path(__file__).parent
 sys.path.insert(0, str(HERE.parent.parent))
 
-from provenance.manifest import Manifest, Row, render_manifest  # noqa: E402
+from provenance.manifest.model import Manifest, Row, render_manifest  # noqa: E402
 
 WORDS = (
     "وزير الدفاع البريطاني الروسي لندن موسكو اجتماع مجلس الأمن الحلف المفاوضات الضمانات الأمنية "
