@@ -268,8 +268,10 @@ class _Walker:
             self.note("source", _ids(self.registry.by_source(key)) or self.registry.by_name(_after_label(key)))
             if self.source is None or self.source[1] != "source":
                 self.source = (line.strip(), "source")
-        elif role == "body":
-            role = self.check_attribution(number, line)
+        elif role == "body" and (
+            (self.header is None and self.body_seen < DATELINE_PARAGRAPHS) or line.rstrip(" .…")[-1:] in (")", "]")
+        ):
+            role = self.check_attribution(number, line)  # most body lines never get here
         return role
 
     def check_attribution(self, number: int, line: str) -> str:
@@ -310,12 +312,14 @@ class _Walker:
         roles: list[str] = []
         duplicate_of: list[int | None] = []
         hashes: list[str | None] = []
+        min_chars, min_words = max(self.settings.min_repeat_chars, 1), self.settings.min_repeat_words
         for position, key in enumerate(keys):
             number, line = numbered[position]
             role = self.role_of(position, number, line, key)
             roles.append(role)
-            # A line too short to count as a repeat has no key: the parser and both engines agree by construction.
-            repeatable = self.can_repeat(key)
+            # A line too short to count as a repeat (the policy's [duplicates] minimums; an empty key
+            # always) has no norm_hash: the parser and both engines agree by construction.
+            repeatable = len(key) >= min_chars and (min_words <= 1 or key.count(" ") + 1 >= min_words)
             hashes.append(sha256(key.encode()).hexdigest()[:16] if repeatable else None)
             if role in BODY_ROLES:
                 self.body_seen += 1
@@ -333,12 +337,6 @@ class _Walker:
             duplicate_of=duplicate_of,
             char_count=[len(text) for text in texts],
         )
-
-    def can_repeat(self, key: str) -> bool:
-        """Long enough to count as a repeat (the policy's [duplicates] minimums; never an empty key)."""
-        if not key or len(key) < self.settings.min_repeat_chars:
-            return False
-        return self.settings.min_repeat_words <= 1 or key.count(" ") + 1 >= self.settings.min_repeat_words
 
 
 def _ids(outlet: str | None) -> tuple[str, ...]:

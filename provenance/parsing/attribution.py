@@ -246,7 +246,11 @@ class Reader:
         stripped = line.strip()
         # Read a copy where a tatweel standing for a dash is one ("الدوحة ـ قنا") and a title's dot is a
         # space ("د. هند"): the same length, so every offset holds in the line as found.
-        head = _TITLE_DOT.sub(" ", _TATWEEL_DASH.sub(lambda m: "-" * len(m.group()), stripped[:HEAD_CHARS]))
+        head = stripped[:HEAD_CHARS]
+        if "\u0640" in head:
+            head = _TATWEEL_DASH.sub(lambda m: "-" * len(m.group()), head)
+        if "." in head:
+            head = _TITLE_DOT.sub(" ", head)
         segments, ends = self._segments(head)
         if head != stripped[:HEAD_CHARS]:  # each text as written, from the same offsets
             segments = [_as_written(segment, head, stripped) for segment in segments]

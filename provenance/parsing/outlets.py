@@ -65,6 +65,11 @@ class Registry:
     _domains: dict[str, str] = field(init=False, repr=False, compare=False)
     _markers: dict[str, tuple[str, ...]] = field(init=False, repr=False, compare=False)
     _names: dict[str, tuple[str, ...]] = field(init=False, repr=False, compare=False)
+    # Markers by the word a matching key must start (credits, sources) or end (titles) with, in
+    # registry order: a line is compared with the few markers that can match it, not all of them.
+    _credits: dict[str, list[tuple[str, str]]] = field(init=False, repr=False, compare=False)
+    _sources: dict[str, list[tuple[str, str]]] = field(init=False, repr=False, compare=False)
+    _titles: dict[str, list[tuple[str, str]]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         # A domain two outlets list goes to the first: a corpus's own outlets come before the shipped ones.
@@ -80,6 +85,16 @@ class Registry:
             for key in {*outlet.datelines, *(normalize_key(name) for name in written)} - {""}:
                 names.setdefault(key, []).append(outlet.id)
         object.__setattr__(self, "_domains", domains)
+        for name, attribute, word in (
+            ("_credits", "credits", 0),
+            ("_sources", "sources", 0),
+            ("_titles", "title_suffixes", -1),
+        ):
+            index: dict[str, list[tuple[str, str]]] = {}
+            for outlet in self.outlets.values():
+                for marker in getattr(outlet, attribute):
+                    index.setdefault(marker.split(" ")[word], []).append((marker, outlet.id))
+            object.__setattr__(self, name, index)
         object.__setattr__(self, "_markers", {key: tuple(ids) for key, ids in markers.items()})
         object.__setattr__(self, "_names", {key: tuple(ids) for key, ids in names.items()})
 
@@ -92,16 +107,17 @@ class Registry:
         return self._names.get(key, ())
 
     def by_credit(self, key: str) -> str | None:
-        return _longest_prefix(key, ((m, o.id) for o in self.outlets.values() for m in o.credits))
+        return _longest_prefix(key, self._credits.get(key.partition(" ")[0], ()))
 
     def by_dateline(self, agency_key: str) -> str | None:
         return next((o.id for o in self.outlets.values() if agency_key in o.datelines), None)
 
     def by_source(self, key: str) -> str | None:
-        return _longest_prefix(key, ((m, o.id) for o in self.outlets.values() for m in o.sources))
+        return _longest_prefix(key, self._sources.get(key.partition(" ")[0], ()))
 
     def by_title(self, key: str) -> str | None:
-        matches = [(len(m), o.id) for o in self.outlets.values() for m in o.title_suffixes if key.endswith(" " + m)]
+        candidates = self._titles.get(key.rpartition(" ")[2], ())
+        matches = [(len(m), outlet) for m, outlet in candidates if key.endswith(" " + m)]
         return max(matches)[1] if matches else None
 
     def by_domain(self, host: str) -> str | None:
@@ -116,9 +132,6 @@ class Registry:
                 return outlet
             name = name.partition(".")[2]
         return None
-
-    def dateline_agencies(self) -> set[str]:
-        return {m for o in self.outlets.values() for m in o.datelines}
 
 
 def _longest_prefix(key: str, markers: Any) -> str | None:
