@@ -52,7 +52,8 @@ _FOLDED = {"أ": "ا", "إ": "ا", "آ": "ا", "ا": "أ", "ي": "ى", "ى": "ي
 @st.composite
 def paragraph_and_variant(draw: st.DrawFn) -> tuple[str, str]:
     """A body paragraph, and the same paragraph with harakat, tatweel, other alef forms, ى, ه and spaces."""
-    original = " ".join(draw(st.lists(st.sampled_from(_WORDS), min_size=3, max_size=10))) + "."
+    # Eight words of three letters or more: above the default repeat minimums (30 characters, 5 words).
+    original = " ".join(draw(st.lists(st.sampled_from(_WORDS), min_size=8, max_size=12))) + "."
     variant = []
     for ch in original:
         written = _FOLDED[ch] if ch in _FOLDED and draw(st.booleans()) else ch
@@ -75,3 +76,16 @@ def test_a_repeat_differing_only_in_what_the_key_drops_is_a_duplicate(pair: tupl
     assert repeat["duplicate_of"] == first["index"]
     for row in (first, repeat):
         assert row["norm_hash"] != sha256(row["text"].encode()).hexdigest()[:16]
+
+
+@settings(max_examples=100)
+@given(st.lists(st.sampled_from(_WORDS), min_size=1, max_size=4), st.integers(2, 4))
+def test_a_short_line_never_repeats(words: list[str], copies: int) -> None:
+    """Under 5 words a body line has no norm_hash and no duplicate_of however often it recurs."""
+    line = " ".join(words) + ":"
+    text = "\n".join(["عنوان الخبر", "17.01.2022", *([line] * copies)]) + "\n"
+    parsed = parse_article(text.encode(), file="x.txt", registry=REGISTRY)
+    body = [row for row in parsed.paragraphs if row["role"] == "body"]
+    assert len(body) == copies
+    assert all(row["norm_hash"] is None and row["duplicate_of"] is None for row in body)
+    assert parsed.article["duplicate_paragraph_count"] == 0
