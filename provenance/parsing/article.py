@@ -114,7 +114,7 @@ def _encoding_hint(data: bytes, *, tried: str) -> str:
         found = "utf-16"
     else:
         sample = data[:_HINT_SAMPLE]
-        found = ""
+        scored = []
         for candidate in ARABIC_ENCODINGS:
             if candidate == tried:
                 continue
@@ -125,8 +125,10 @@ def _encoding_hint(data: bytes, *, tried: str) -> str:
                     continue
                 text = sample[: exc.start].decode(candidate)
             if arabic_letter_fraction(text) >= ARABIC_HINT_SHARE:
-                found = candidate
-                break
+                scored.append((_common_letter_share(text), candidate))
+        # Single-byte Arabic code pages all decode Arabic bytes to Arabic letters; the right one gives
+        # the letters Arabic text is made of (ا, ل, ي, و ...), a wrong one a scatter of rare ones.
+        found = max(scored)[1] if scored else ""
     if not found:
         return ""
     return (
@@ -136,6 +138,12 @@ def _encoding_hint(data: bytes, *, tried: str) -> str:
 
 
 ARABIC_HINT_SHARE = 0.6  # of the letters: enough that the encoding is surely the right one
+_COMMON_LETTERS = frozenset("اليونمهرتبعدسة")  # the most frequent letters of Arabic text
+
+
+def _common_letter_share(text: str) -> float:
+    letters = [ch for ch in text[:4096] if ch.isalpha()]
+    return sum(ch in _COMMON_LETTERS for ch in letters) / len(letters) if letters else 0.0
 
 
 _CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f\ufffd]")
