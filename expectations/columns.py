@@ -98,7 +98,13 @@ ARTICLES: tuple[Column, ...] = (
     Column("dateline", "string", True, "the city of the dateline or byline, such as لندن (never a section name)"),
     Column("source_line", "string", True, "the attribution as found (source line, dateline, byline, agency, credit)"),
     Column("source_kind", "string", True, "what source_line is: source, dateline, byline, agency or credit"),
-    Column("language", "string", False, "ar when the body is mostly Arabic script, other, or und when empty"),
+    Column(
+        "language",
+        "string",
+        False,
+        "INDEX.md's language cell when it has one, else ar when the body is mostly Arabic script, other, or und "
+        "when empty",
+    ),
     Column("arabic_fraction", "float", False, "share of the body's letters in Arabic script"),
     Column("paragraph_count", "int", False, "body paragraphs"),
     Column("duplicate_paragraph_count", "int", False, "body paragraphs repeating an earlier one (normalized)"),

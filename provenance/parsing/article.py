@@ -386,6 +386,7 @@ class _Declared:
     outlet: str | None = None  # a registry id
     url_outlet: str | None = None
     published: FoundDate | None = None
+    language: str | None = None  # as the cell writes it, lowercased ("ar", "en")
 
 
 def _declared(source: Source | None, registry: Registry, settings: ParseSettings, problems: list[str]) -> _Declared:
@@ -419,7 +420,7 @@ def _declared(source: Source | None, registry: Registry, settings: ParseSettings
                 "write it as 2012-05-30 or 2012-05-30T23:25:00+03:00"
             )
             published = None
-    return _Declared(outlet, url_outlet, published)
+    return _Declared(outlet, url_outlet, published, source.language.lower() if source.language else None)
 
 
 def _host(url: str) -> str | None:
@@ -508,7 +509,7 @@ def _parse_lines(
             "arabic_fraction": fraction,
             "boilerplate_count": lines.role.count("boilerplate") + lines.role.count("related"),
             "body_key": sha256(" ".join(walker.body_keys).encode()).hexdigest() if body else None,
-            "language": "ar" if fraction >= 0.5 else ("other" if body_text.strip() else "und"),
+            "language": declared.language or ("ar" if fraction >= 0.5 else ("other" if body_text.strip() else "und")),
         }
     )
 
