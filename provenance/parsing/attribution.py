@@ -279,12 +279,13 @@ class Reader:
                 return None  # a name alone, or a name and a report word in a line of body text
         if not (credited or has_city or "person" in parts):
             return None
-        if parts == ["publisher"] and not segments[0].quoted:
-            return None  # a bare name alone ("عاجل: ...") may be a word of the lede: it needs a city or a credit
         end = ends[-1]
+        whole = not stripped[end:].strip(" -–—:،,.")
+        if parts == ["publisher"] and not (segments[0].quoted or whole):
+            return None  # a bare name opening a paragraph ("عاجل: ...") may be a word of the lede
         closer = _CLOSER.match(stripped, end)
         text = stripped[: closer.end() if closer else end].strip()
-        return self._attribution(segments, text=text, whole=not stripped[end:].strip(" -–—:،,."))
+        return self._attribution(segments, text=text, whole=whole)
 
     def _attribution(self, segments: list[_Segment], *, text: str, whole: bool) -> Attribution:
         city = next((s for s in segments if s.part == "city"), None)
