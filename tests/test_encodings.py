@@ -24,6 +24,13 @@ def test_the_hint_names_the_encoding_that_reads_the_bytes_as_arabic(encoding: st
     assert f'encoding = "{encoding}"' in utf8 and "corpus-audit.toml" in utf8 and "INDEX.md" in utf8
 
 
+def test_utf8_arabic_with_a_few_bad_bytes_gets_no_hint() -> None:
+    """Damaged UTF-8 is not another encoding: windows-1256 would read its bytes as Arabic letters too."""
+    data = TEXT.encode()
+    _, _, problems = decode(data[:20] + b"\xff" + data[20:], encoding=None)
+    assert problems[0].startswith("text.utf8: ") and "read as Arabic" not in problems[0]
+
+
 def test_latin_1_text_gets_no_arabic_hint() -> None:
     _, _, problems = decode("Café crème, naïve façade.\n".encode("latin-1"), encoding=None)
     assert problems and "read as Arabic" not in problems[0]

@@ -85,11 +85,13 @@ def decode(data: bytes, *, encoding: str | None) -> tuple[str, str, list[str]]:
         text = data.decode(name, errors="replace")
     except UnicodeDecodeError as exc:
         bad = data.decode(name, errors="replace").count("\ufffd") - data.decode(name, errors="ignore").count("\ufffd")
+        text = data.decode(name, errors="replace")
+        # Text that reads as Arabic despite a few bad bytes is damaged, not in another encoding.
+        damaged = arabic_letter_fraction(text) >= ARABIC_HINT_SHARE
         problems.append(
             f"{Code.TEXT_UTF8}: {bad} invalid byte sequence(s) for {name}, first at byte {exc.start}; replaced"
-            + _encoding_hint(data, tried=name)
+            + ("" if damaged else _encoding_hint(data, tried=name))
         )
-        text = data.decode(name, errors="replace")
     if "\x00" in text:
         problems.append(f"{Code.TEXT_NUL}: {text.count(chr(0))} NUL byte(s) inside the text")
     return text, name, problems
