@@ -28,7 +28,7 @@ EXIT_INTERRUPTED = 130  # Ctrl-C
 
 
 def _cmd_verify(args: argparse.Namespace) -> int:
-    with _progress("verify") as progress:
+    with _progress("verify", corpus=args.dir) as progress:
         report = api.verify(
             args.dir, depth="size" if args.fast else "sha256", strict=args.strict, jobs=args.jobs, progress=progress
         )
@@ -45,9 +45,9 @@ def _cmd_index(args: argparse.Namespace) -> int:
     update = indexed.update
     _print_lines(update.skipped_lines(), stream=sys.stderr)
     if args.check:
-        _print_lines(update.check_lines())
+        _print_lines(update.check_lines(verbose=args.verbose))
         return EXIT_OK if update.up_to_date else EXIT_FINDINGS
-    _print_lines(update.write_lines(wrote=indexed.wrote))
+    _print_lines(update.write_lines(wrote=indexed.wrote, verbose=args.verbose))
     return EXIT_OK
 
 
@@ -62,7 +62,7 @@ def _cmd_init(args: argparse.Namespace) -> int:
 
 
 def _cmd_parse(args: argparse.Namespace) -> int:
-    with _progress("parse") as progress:
+    with _progress("parse", corpus=args.dir) as progress:
         parsed = api.parse(
             args.dir, out=args.out, fmt=args.format, jobs=args.jobs, max_bytes=args.max_article_bytes, progress=progress
         )
@@ -76,7 +76,16 @@ def _cmd_parse(args: argparse.Namespace) -> int:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    with _progress("validate") as stage:
+    with _progress("validate", corpus=args.dir) as stage:
+        stage.start("fixity", total=stage.total)
+        following = {"fixity": "parse", "parse": "checks"}
+
+        def done(name: str) -> None:
+            if name in following:
+                stage.start(following[name], total=stage.total if name == "fixity" else None)
+            else:
+                stage.say(f"{name} done")
+
         validated = api.validate(
             args.dir,
             report_dir=None if args.no_report else args.report_dir,
@@ -86,13 +95,15 @@ def _cmd_validate(args: argparse.Namespace) -> int:
             jobs=args.jobs,
             max_bytes=args.max_article_bytes,
             step_summary=os.environ.get("GITHUB_STEP_SUMMARY"),
-            progress=lambda name: stage.say(f"{name} done"),
+            progress=done,
+            count=stage,
         )
     audit, published = validated.audit, validated.published
     if args.format == "json" and published is not None:
         _print_document(published.report.read_text(encoding="utf-8").rstrip("\n"))
         return EXIT_OK if audit.ok else EXIT_FINDINGS
-    _print_lines(audit.text_lines(summary=validated.summary, report=published.report if published else None))
+    html = published.renderings.get("html") if published else None
+    _print_lines(audit.text_lines(summary=validated.summary, report=published.report if published else None, html=html))
     if published is not None and os.environ.get("GITHUB_ACTIONS") == "true":
         from provenance.render.outputs import github_annotations
 
@@ -108,18 +119,37 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 def _cmd_suites(args: argparse.Namespace) -> int:
     stale = api.suites(out=args.out, corpus=args.corpus, check=args.check)
-    _print_lines([f"{path}: {'stale' if args.check else 'written'}" for path in stale])
+    _print_lines([f"{path}: {_suite_state(path, check=args.check)}" for path in stale])
     return EXIT_FINDINGS if args.check and stale else EXIT_OK
 
 
+def _suite_state(path: Path, *, check: bool) -> str:
+    if not check:
+        return "written"
+    return "stale" if path.exists() else "missing: run `corpus-audit suites` to write it"
+
+
 @contextlib.contextmanager
-def _progress(label: str) -> Iterator[Progress]:
-    """Progress on stderr while a command runs (only on a terminal), cleared however it ends."""
+def _progress(label: str, *, corpus: str | None = None) -> Iterator[Progress]:
+    """Progress on stderr while a command runs (only on a terminal), cleared however it ends; with
+    `corpus`, the count of INDEX.md's rows is the total (read only when progress is shown)."""
     progress = Progress(label)
+    if progress.enabled and corpus is not None:
+        progress.total = _listed(Path(corpus))
     try:
         yield progress
     finally:
         progress.close()
+
+
+def _listed(corpus: Path) -> int | None:
+    """How many files INDEX.md lists, or None when it cannot say (the command reports why)."""
+    from provenance.manifest.reader import stream_rows
+
+    try:
+        return sum(1 for _ in stream_rows(corpus)) if (corpus / "INDEX.md").is_file() else None
+    except (ProvenanceError, OSError):
+        return None
 
 
 def _print_lines(lines: Iterable[str], *, stream: TextIO | None = None) -> None:
@@ -138,6 +168,70 @@ def _print_document(text: str) -> None:
     print(json_document(text))
 
 
+# Each command's help page: what it does, the files it reads and writes, an example.
+_PAGES: dict[str, tuple[str, str, str, str]] = {
+    "verify": (
+        "Check every file of the corpus against INDEX.md: present, listed, a regular file, the recorded size and "
+        "SHA-256. Fast: imports no pandas.",
+        "DIR/INDEX.md and every file under DIR (no link followed, no FIFO or device opened)",
+        "nothing (prints the results; --format json prints one JSON document)",
+        "corpus-audit verify seeds --strict",
+    ),
+    "index": (
+        "Create or update INDEX.md from the files on disk, keeping steward columns and prose; prints one "
+        "summary line (each file with --verbose).",
+        "every file under DIR, and DIR/INDEX.md if it exists",
+        "DIR/INDEX.md (atomically; nothing with --check)",
+        "corpus-audit index seeds --check",
+    ),
+    "init": (
+        "Start a corpus: INDEX.md listing the files already there and a commented starter corpus-audit.toml, "
+        "each only if absent.",
+        "every file under DIR",
+        "DIR/INDEX.md and DIR/corpus-audit.toml",
+        "corpus-audit init my-corpus",
+    ),
+    "parse": (
+        "Parse every article into the articles table (one row per file) and the paragraphs table (one row per "
+        "line); problems go in the parse_errors column.",
+        "DIR/INDEX.md, DIR/corpus-audit.toml, DIR/outlets.toml and the article files",
+        "OUTDIR/articles.parquet and OUTDIR/paragraphs.parquet (or .csv), both or neither",
+        "corpus-audit parse seeds --out tables --format csv",
+    ),
+    "validate": (
+        "The gate: fixity, parsing, the invariants enforced by pandera and Great Expectations, the policy and the "
+        "waivers, in one verdict and one set of reports.",
+        "DIR/INDEX.md, DIR/corpus-audit.toml, DIR/WAIVERS.md, DIR/outlets.toml and the article files",
+        "DIR2/audit.json, audit.html, audit.md, junit.xml and gx/ (all at once; none with --no-report)",
+        "corpus-audit validate seeds --report-dir reports",
+    ),
+    "report": (
+        "Render a saved audit.json again as HTML, Markdown or JUnit XML, without re-running the audit.",
+        "AUDIT_JSON",
+        "FILE (default: audit.html, audit.md or junit.xml beside AUDIT_JSON)",
+        "corpus-audit report reports/audit.json --format md",
+    ),
+    "suites": (
+        "Export the Great Expectations suites built from the check catalogue as JSON, for review or reuse; "
+        "--check tells whether the checked-in files are current.",
+        "the check catalogue (and DIR/outlets.toml with --corpus)",
+        "OUT/articles.json and OUT/paragraphs.json (nothing with --check)",
+        "corpus-audit suites --check",
+    ),
+}
+
+
+def _page(sub: argparse._SubParsersAction[argparse.ArgumentParser], name: str, summary: str) -> argparse.ArgumentParser:
+    description, reads, writes, example = _PAGES[name]
+    return sub.add_parser(
+        name,
+        help=summary,
+        description=description,
+        epilog=f"reads:   {reads}\nwrites:  {writes}\nexample: {example}",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="corpus-audit",
@@ -147,7 +241,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    verify = sub.add_parser("verify", help="check every file against INDEX.md (size and SHA-256)")
+    verify = _page(sub, "verify", "check every file against INDEX.md (size and SHA-256)")
     verify.add_argument("dir", metavar="DIR", help="the corpus directory (holds INDEX.md)")
     verify.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
     verify.add_argument("--fast", action="store_true", help="check presence and sizes only, no hashing")
@@ -157,18 +251,19 @@ def build_parser() -> argparse.ArgumentParser:
     _add_jobs(verify)
     verify.set_defaults(run=_cmd_verify)
 
-    index = sub.add_parser("index", help="create or update DIR/INDEX.md from the files on disk")
+    index = _page(sub, "index", "create or update DIR/INDEX.md from the files on disk")
     index.add_argument("dir", metavar="DIR", help="the corpus directory")
     index.add_argument("--check", action="store_true", help="change nothing; exit 1 when INDEX.md is not up to date")
+    index.add_argument("--verbose", "-v", action="store_true", help="also list each file added, changed or removed")
     _add_jobs(index)
     index.set_defaults(run=_cmd_index)
 
-    init = sub.add_parser("init", help="start a corpus: DIR/INDEX.md and a commented DIR/corpus-audit.toml")
+    init = _page(sub, "init", "start a corpus: DIR/INDEX.md and a commented DIR/corpus-audit.toml")
     init.add_argument("dir", metavar="DIR", help="the corpus directory (created if missing)")
     _add_jobs(init)
     init.set_defaults(run=_cmd_init)
 
-    parse = sub.add_parser("parse", help="parse the articles into the articles and paragraphs tables")
+    parse = _page(sub, "parse", "parse the articles into the articles and paragraphs tables")
     parse.add_argument("dir", metavar="DIR", help="the corpus directory")
     parse.add_argument("--out", type=Path, required=True, metavar="OUTDIR", help="where to write the tables")
     parse.add_argument(
@@ -178,7 +273,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_max_bytes(parse)
     parse.set_defaults(run=_cmd_parse)
 
-    validate = sub.add_parser("validate", help="fixity, parsing, pandera and GX invariants, waivers: the gate")
+    validate = _page(sub, "validate", "fixity, parsing, pandera and GX invariants, waivers: the gate")
     validate.add_argument("dir", metavar="DIR", help="the corpus directory")
     validate.add_argument(
         "--report-dir",
@@ -210,7 +305,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_max_bytes(validate)
     validate.set_defaults(run=_cmd_validate)
 
-    report = sub.add_parser("report", help="re-render a saved audit.json as html, md or junit")
+    report = _page(sub, "report", "re-render a saved audit.json as html, md or junit")
     report.add_argument("report", type=Path, metavar="AUDIT_JSON", help="a report written by validate")
     report.add_argument("--format", choices=("html", "md", "junit"), required=True, help="the rendering to write")
     report.add_argument(
@@ -218,7 +313,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     report.set_defaults(run=_cmd_report)
 
-    suites = sub.add_parser("suites", help="export the GX expectation suites built from the check catalogue as JSON")
+    suites = _page(sub, "suites", "export the GX expectation suites built from the check catalogue as JSON")
     suites.add_argument(
         "--out",
         type=Path,

@@ -178,6 +178,7 @@ def validate(
     max_bytes: int | None = None,
     step_summary: StrPath | None = None,
     progress: Callable[[str], None] | None = None,
+    count: Callable[[int], None] | None = None,
 ) -> Validated:
     """Audit `corpus` end to end: fixity, parsing, the engines' invariants, the policy, waivers, the gate.
 
@@ -207,6 +208,7 @@ def validate(
             fail_on=fail_on,
             now=now,
             progress=progress,
+            count=count,
             max_bytes=max_bytes,
             settings=policy.settings,
             policy=policy,
@@ -223,6 +225,7 @@ def validate(
             now=now,
             gx_docs=docs,
             progress=progress,
+            count=count,
             max_bytes=max_bytes,
             settings=policy.settings,
             policy=policy,

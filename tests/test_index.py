@@ -47,9 +47,11 @@ def test_index_updates_and_keeps_steward_columns_and_prose(
     (root / "2022" / "b.txt").unlink()
     (root / "new.txt").write_text("new\n", encoding="utf-8")
     assert main(["index", "--check", str(root)]) == 1
-    assert main(["index", str(root)]) == 0
+    assert "(1 added, 1 changed, 1 removed)" in capsys.readouterr().out
+    assert main(["index", "--verbose", str(root)]) == 0
     out = capsys.readouterr().out
     assert "added new.txt" in out and "changed a.txt" in out and "removed 2022/b.txt" in out
+    assert out.endswith("updated, 2 files listed (1 added, 1 changed, 1 removed)\n")
     manifest = read_manifest(root)
     assert [(r.file, r.bytes, r.extra.get("notes")) for r in manifest.rows] == [
         ("a.txt", 7, "keep me"),

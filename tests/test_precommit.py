@@ -136,3 +136,57 @@ def test_validate_hook_blocks_an_unwaived_failure(
     blocked = _commit(project, pre_commit_home, "drop a waiver")
     assert blocked.returncode != 0
     assert "000_351c3a7ca37fd0ed.txt: article.no_duplicate_paragraphs" in blocked.stdout + blocked.stderr
+
+
+def _readme_examples() -> list[str]:
+    """The README's pre-commit YAML blocks, in order: the local hooks, then the frozen remote."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("### pre-commit") : readme.index("### CI")]
+    blocks = [part.split("```", 1)[0] for part in section.split("```yaml\n")[1:]]
+    assert len(blocks) == 2
+    return blocks
+
+
+@pytest.mark.slow
+def test_the_readme_local_example_works_as_written(tmp_path: Path, pre_commit_home: Path) -> None:
+    """The README's first example, verbatim, passes the seeds and blocks a tampered one."""
+    project = tmp_path / "project"
+    shutil.copytree(REPO / "seeds", project / "seeds")
+    (project / ".pre-commit-config.yaml").write_text(_readme_examples()[0], encoding="utf-8")
+    _git(project, "init", "-q")
+    # corpus-audit on PATH, as in the environment the README describes.
+    env_path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
+    env = {**CLEAN_ENV, "PRE_COMMIT_HOME": str(pre_commit_home), "PATH": env_path}
+    _git(project, "add", "-A")
+    run = [*PRE_COMMIT, "run", "--all-files"]
+    clean = subprocess.run(run, cwd=project, capture_output=True, text=True, check=False, env=env)
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+    assert clean.stdout.count("Passed") == 2
+    seed = project / "seeds" / "001_da717efd77834096.txt"
+    seed.write_bytes(seed.read_bytes() + b"\n")
+    _git(project, "add", "-A")
+    blocked = subprocess.run(run, cwd=project, capture_output=True, text=True, check=False, env=env)
+    assert blocked.returncode != 0
+    assert "001_da717efd77834096.txt: fixity.sha256" in blocked.stdout
+
+
+@pytest.mark.slow
+def test_the_readme_remote_example_works_pinned_to_a_frozen_sha(
+    tmp_path: Path, hook_repo: tuple[Path, str], pre_commit_home: Path
+) -> None:
+    """The second example with its URL and SHA replaced by a real repository and commit: it runs."""
+    repo, rev = hook_repo
+    example = _readme_examples()[1]
+    assert "https://git.example.org/data/corpus-audit" in example and "0123456789abcdef" in example
+    config = example.replace("https://git.example.org/data/corpus-audit", str(repo))
+    config = config.replace("0123456789abcdef0123456789abcdef01234567", rev)
+    project = tmp_path / "project"
+    shutil.copytree(REPO / "seeds", project / "seeds")
+    (project / ".pre-commit-config.yaml").write_text(config, encoding="utf-8")
+    _git(project, "init", "-q")
+    _git(project, "add", "-A")
+    env = {**CLEAN_ENV, "PRE_COMMIT_HOME": str(pre_commit_home)}
+    result = subprocess.run(
+        [*PRE_COMMIT, "run", "--all-files"], cwd=project, capture_output=True, text=True, check=False, env=env
+    )
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -58,3 +58,35 @@ def test_cli_stderr_is_silent_in_a_pipe() -> None:
     assert result.returncode == 0
     assert result.stderr == ""
     assert result.stdout.startswith("verify ")
+
+
+def test_a_count_shows_total_rate_and_time_left() -> None:
+    progress = Progress("verify", stream=io.StringIO(), total=6340)
+    progress.stage = "fixity"
+    assert progress.line(1200, elapsed=3.0) == "verify: fixity 1,200/6,340 files (400/s, 13 s left)"
+    assert progress.line(6340, elapsed=10.0) == "verify: fixity 6,340/6,340 files (634/s)"
+    progress.total = None
+    assert progress.line(1200, elapsed=3.0) == "verify: fixity 1,200 files (400/s)"
+    assert progress.line(0, elapsed=0.0) == "verify: fixity 0 files"
+
+
+def test_time_left_reads_in_minutes_and_hours() -> None:
+    progress = Progress("parse", stream=io.StringIO(), total=100_000)
+    assert progress.line(1000, elapsed=10.0).endswith("(100/s, 16 min 30 s left)")
+    assert progress.line(100, elapsed=10.0).endswith("(10/s, 2 h 46 min left)")
+
+
+def test_validate_on_a_terminal_shows_each_stage_against_the_files_listed() -> None:
+    """Through a real pseudo-terminal: the fixity stage counts against INDEX.md's rows."""
+    controller, terminal = pty.openpty()
+    result = subprocess.run(
+        [sys.executable, "-m", "provenance", "validate", str(REPO / "seeds"), "--no-report", "--engine", "pandera"],
+        stdout=subprocess.PIPE,
+        stderr=terminal,
+        check=False,
+    )
+    os.close(terminal)
+    written = _drain(controller).decode()
+    assert result.returncode == 0
+    assert "\rvalidate: fixity" in written and "\rvalidate: parse" in written
+    assert written.endswith("\r\x1b[K")

@@ -188,8 +188,8 @@ def test_stdout_is_clean_and_gx_is_quiet(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
     lines = result.stdout.splitlines()
-    assert all(line.startswith(("  waived ", "validate ", "report: ")) for line in lines), lines
-    assert lines[-1] == f"report: {tmp_path / 'audit.json'}"
+    assert all(line.startswith(("  waived ", "validate ", "report: ", "open: ")) for line in lines), lines
+    assert lines[-2:] == [f"report: {tmp_path / 'audit.json'}", f"open: {tmp_path / 'audit.html'}"]
 
 
 def test_json_format_prints_the_report(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -24,6 +24,7 @@ from provenance.parsing.corpus import MAX_ARTICLE_BYTES, parse_corpus, source_of
 from provenance.parsing.outlets import load_registry
 from provenance.parsing.settings import DEFAULT, ParseSettings, Source
 from provenance.render.view import policy_notes
+from provenance.words import counted, number
 
 FailOn = Literal["error", "warning"]
 MAX_LINES = 40  # result lines `validate` prints; the rest is in audit.json
@@ -45,11 +46,22 @@ class Audit:
         """Failed and waived results and waiver findings: what a steward reads first."""
         return self.results.notable()
 
-    def text_lines(self, *, summary: Mapping[str, int], report: Path | None, limit: int = MAX_LINES) -> list[str]:
-        """What `validate` prints: waived and failed results one line each (up to `limit`), the policy's
-        overrides, the verdict."""
-        order = {"waived": 0, "failed": 1}
-        shown = sorted(self.notable(), key=lambda r: (order[r.status], r.severity == "warning", r.file or "", r.check))
+    def text_lines(
+        self,
+        *,
+        summary: Mapping[str, int],
+        report: Path | None,
+        html: Path | None = None,
+        limit: int = MAX_LINES,
+    ) -> list[str]:
+        """What `validate` prints: failures, then warnings, then waived results, one line each (up to
+        `limit`), the policy's overrides, the verdict, and where the reports are (audit.html last)."""
+
+        def rank(result: Result) -> tuple[int, str, str]:
+            kind = 2 if result.status == "waived" else (0 if result.severity == "error" else 1)
+            return kind, result.file or "", result.check
+
+        shown = sorted(self.notable(), key=rank)
         lines = []
         for result in shown[:limit]:
             if result.status == "waived":
@@ -58,16 +70,19 @@ class Audit:
                 label = "FAILED " if result.severity == "error" else "warning"
                 lines.append(f"  {label}  {result.file or '-'}: {result.check}: {result.message}")
         if len(shown) > limit:
-            lines.append(f"  ... and {len(shown) - limit} more (all in {report or 'the report'})")
+            lines.append(f"  ... and {number(len(shown) - limit)} more (all in {report or 'the report'})")
         lines += [f"  policy   {note.text}" for note in policy_notes(self.head.get("policy"))]
         info = self.head["corpus"]
         lines.append(
-            f"validate {info['path']}: {info['files']} files, corpus sha256 {info['digest'][:16]}: "
-            f"{summary['passed']} passed, {summary['failed']} failed, {summary['waived']} waived, "
-            f"{summary['warnings']} warning(s): {'ok' if self.ok else 'FAILED'}"
+            f"validate {info['path']}: {counted(info['files'], 'file')}, corpus sha256 {info['digest'][:16]}: "
+            f"{number(summary['passed'])} passed, {number(summary['failed'])} failed, "
+            f"{number(summary['waived'])} waived, {counted(summary['warnings'], 'warning')}: "
+            f"{'ok' if self.ok else 'FAILED'}"
         )
         if report is not None:
             lines.append(f"report: {report}")
+        if html is not None:
+            lines.append(f"open: {html}")
         return lines
 
     def report(self) -> dict[str, Any]:
@@ -142,11 +157,14 @@ def validate_corpus(
     max_bytes: int | None = None,
     settings: ParseSettings = DEFAULT,
     policy: Policy = NO_POLICY,
+    count: Callable[[int], None] | None = None,
 ) -> Audit:
     """Audit `corpus` end to end; raises ManifestError only when INDEX.md or WAIVERS.md is unusable.
 
     `settings` tell the parser how to read the articles (usually `policy.settings`); `policy`'s
     severity overrides are applied by the gate, and the checks it switches off are not run.
+    `progress` hears each stage's name when it is done; `count`, the files done within the
+    fixity and parse stages.
     """
     started = now or datetime.now(UTC)
     in_force = policy.in_force(started.date())
@@ -162,7 +180,7 @@ def validate_corpus(
             progress(name)
 
     waivers = read_waivers(corpus)  # a malformed WAIVERS.md stops the run before any work
-    fixity = verify_fixity(corpus, jobs=jobs)
+    fixity = verify_fixity(corpus, jobs=jobs, progress=count)
     stage("fixity")
     registry = load_registry(corpus)
     tables = parse_corpus(
@@ -173,6 +191,7 @@ def validate_corpus(
         rows=fixity.manifest.rows,
         max_bytes=max_bytes or MAX_ARTICLE_BYTES,
         settings=settings,
+        progress=count,
     )
     # The bytes parsed were read again, beneath the corpus: a file changed since the walk hashed it fails.
     rows = tables.articles

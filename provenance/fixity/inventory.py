@@ -16,6 +16,7 @@ from provenance.fixity.walk import Entry, walk_corpus
 from provenance.manifest.model import INDEX_NAME, Manifest, Row, render_manifest
 from provenance.manifest.reader import parse_manifest
 from provenance.safeopen import read_metadata
+from provenance.words import counted, number
 
 INDEX_LIMIT = 1 << 30  # an INDEX.md of a million rows is about 150 MB
 
@@ -31,6 +32,7 @@ class IndexUpdate:
     changed: tuple[str, ...]
     removed: tuple[str, ...]
     skipped: tuple[Entry, ...]  # links, special and unreadable files: never indexed
+    files: int = 0  # rows of the new INDEX.md
 
     @property
     def up_to_date(self) -> bool:
@@ -44,18 +46,29 @@ class IndexUpdate:
             *(f"removed {n}" for n in self.removed),
         ]
 
-    def check_lines(self) -> list[str]:
-        """What `index --check` prints: up to date, or what differs and what to run."""
+    def summary(self) -> str:
+        """How the new INDEX.md differs: "3 added, 1 changed, 0 removed"."""
+        return ", ".join(
+            f"{number(len(files))} {word}"
+            for word, files in (("added", self.added), ("changed", self.changed), ("removed", self.removed))
+        )
+
+    def check_lines(self, *, verbose: bool = False) -> list[str]:
+        """What `index --check` prints: up to date, or what differs (each file with `verbose`) and what to run."""
         if self.up_to_date:
             return [f"{self.path}: up to date"]
-        lines = [f"{self.path}: {line}" for line in self.changes()]
-        lines = lines or [f"{self.path}: table layout or corpus pin differs from what `corpus-audit index` writes"]
-        return [*lines, f"{self.path}: not up to date: run `corpus-audit index {self.path.parent}`"]
+        lines = [f"{self.path}: {line}" for line in self.changes()] if verbose else []
+        differs = self.summary() if self.added or self.changed or self.removed else ""
+        differs = differs or "table layout or corpus pin differs from what `corpus-audit index` writes"
+        return [*lines, f"{self.path}: not up to date ({differs}): run `corpus-audit index {self.path.parent}`"]
 
-    def write_lines(self, *, wrote: bool) -> list[str]:
-        """What `index` prints after writing: each change, then updated or up to date."""
-        lines = [f"{self.path}: {line}" for line in self.changes()]
-        return [*lines, f"{self.path}: {'updated' if wrote else 'up to date'}"]
+    def write_lines(self, *, wrote: bool, verbose: bool = False) -> list[str]:
+        """What `index` prints after writing: each change with `verbose`, then one summary line."""
+        lines = [f"{self.path}: {line}" for line in self.changes()] if verbose else []
+        if not wrote:
+            return [*lines, f"{self.path}: up to date"]
+        action = "created" if self.current is None else "updated"
+        return [*lines, f"{self.path}: {action}, {counted(self.files, 'file')} listed ({self.summary()})"]
 
     def skipped_lines(self) -> list[str]:
         """One line per path never indexed (links, special and unreadable files), for stderr."""
@@ -110,6 +123,7 @@ def plan_index(
         tuple(sorted(changed)),
         tuple(removed),
         tuple(sorted(skipped, key=lambda e: e.path)),
+        len(rows),
     )
 
 
