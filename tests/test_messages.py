@@ -114,7 +114,8 @@ def test_messages_are_one_short_line_and_engines_keep_the_rule(notable: list[pro
         message = _own(result)
         assert one_line(message) == message and len(message) <= MESSAGE_CHARS, message
         if result.engines:
-            assert set(result.details["engines"]) == {"rule", *result.engines}, result
+            # "notes" only for table.schema: what the engine said about the tables' structure
+            assert {"rule", *result.engines} <= set(result.details["engines"]) <= {"rule", "notes", *result.engines}
             assert result.details["engines"]["rule"] not in message
 
 
@@ -398,3 +399,16 @@ def test_text_from_the_file_cannot_break_the_line() -> None:
     result = verdict.result("a.txt")
     assert result.message.startswith("The title «a\\nb\\u2028c\\x1b» has 7 characters")
     assert result.details["engines"] == {"rule": "title has 3 to 300 characters", "pandera": "failed"}
+
+
+def test_a_schema_failure_keeps_the_engine_notes_in_details() -> None:
+    """table.schema has no rule: the message counts the problems, details.engines lists pandera's notes."""
+    spec = CATALOGUE["table.schema"]
+    result = EngineVerdict(spec, {"pandera": {None: -1}}, notes=("title: dtype('string')",)).result(None)
+    assert result.message.startswith("The parsed tables do not have their declared columns, types and empty cells (1 ")
+    assert result.details["engines"] == {
+        "rule": spec.description,
+        "pandera": "failed",
+        "gx": f"unsupported: {dict(spec.unsupported)['gx']}",
+        "notes": ["title: dtype('string')"],
+    }
