@@ -83,7 +83,21 @@ def test_validate_fails_the_corpus(run: tuple[int, dict[str, object]]) -> None:
 @pytest.mark.parametrize(
     ("name", "status", "details"),
     [
-        ("variant-repeat.txt", "failed", {"repeated_lines": [7], "repeats_of_index": [4]}),
+        (
+            "variant-repeat.txt",
+            "failed",
+            {
+                "duplicate_paragraph_count": 1,
+                "repeated_lines": [7],
+                "repeats_of_index": [4],
+                "repeats_of_lines": [5],
+                "engines": {
+                    "rule": "(file, norm_hash) is unique among rows where role is 'body'",
+                    "pandera": "failed",
+                    "gx": "failed",
+                },
+            },
+        ),
         ("near-miss.txt", "passed", {}),
     ],
 )

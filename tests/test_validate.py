@@ -73,15 +73,22 @@ def test_engines_agree_on_every_result(invariant_audits: dict[str, object]) -> N
         assert len(verdicts) <= 1, result
 
 
-def test_messages_name_the_rule_and_values(invariant_audits: dict[str, object]) -> None:
-    """A failure says which rule failed and the values it read."""
+def test_messages_say_what_was_found_and_engines_keep_the_rule(invariant_audits: dict[str, object]) -> None:
+    """A failure says what the file showed in a steward's words; the rule and each engine's verdict are in
+    details.engines, beside the values the check read."""
     by_key = {(r.file, r.check): r for r in invariant_audits["both"].results}  # type: ignore[attr-defined]
     future = by_key["future-date.txt", "article.published_valid"]
-    assert "run_at >= published_when" in future.message
+    assert future.message.startswith("Publication date 2099-01-17 («18:53 GMT 17.01.2099») is after this run")
     assert future.details["published_when"] == "2099-01-17T18:53:00+00:00"
+    assert future.details["engines"] == {
+        "rule": "run_at >= published_when where both are present",
+        "pandera": "failed",
+        "gx": "failed",
+    }
+    assert future.engines == {"pandera": "failed", "gx": "failed"}
     repeated = by_key["repeated-paragraph.txt", "article.no_duplicate_paragraphs"]
     assert repeated.details["repeated_lines"] == [7]
-    assert "lines 7 repeat" in repeated.message
+    assert repeated.message.startswith("Line 7 repeats line 5 ")
 
 
 def test_seeds_verdict() -> None:

@@ -15,9 +15,10 @@ from datetime import date
 from typing import Any
 
 from expectations.catalogue import CATALOGUE, CheckSpec
-from expectations.rules import rule_columns
+from expectations.messages import WORDINGS, Evidence
 from provenance.audit.policy import Override, judge_override
 from provenance.audit.waivers import Waiver, judge_waiver
+from provenance.escape import one_line
 from provenance.findings import Result
 from provenance.fixity.verify import FixityReport
 
@@ -64,24 +65,25 @@ class EngineVerdict:
         return sorted({f for files in self.failures.values() for f in files}, key=lambda f: f or "")
 
     def result(self, file: str | None) -> Result:
+        """The check's result on `file`: a failure says in the steward's words what the evidence showed,
+        and keeps the rule and each engine's verdict in details.engines."""
         numbers = [self.failures[e][file] for e in sorted(self.failures) if file in self.failures[e]]
         engines = self.engines_for(file)
         if not numbers:
             return Result(self.check.id, file, "passed", self.check.title, engines, {}, self.policy_severity)
-        extra = dict(self.details.get(file, {}))
-        message = _message(self.check, numbers[0], extra, self.notes)
-        return Result(self.check.id, file, "failed", message, engines, extra, self.policy_severity)
+        rule = self.check.rules[numbers[0]] if 0 <= numbers[0] < len(self.check.rules) else None
+        values = dict(self.details.get(file, {}))
+        notes = self.notes if rule is None else ()
+        wording = WORDINGS.get(self.check.id)
+        said = wording.says(Evidence(rule, values, notes)) if wording else f"{self.check.title}: failed"
+        how: dict[str, Any] = {"rule": rule.describe() if rule else self.check.description, **engines}
+        if notes:
+            how["notes"] = list(notes[:MAX_NOTES])
+        details = {**values, "engines": how}
+        return Result(self.check.id, file, "failed", one_line(said), engines, details, self.policy_severity)
 
 
-def _message(check: CheckSpec, number: int, details: Mapping[str, Any], notes: Iterable[str]) -> str:
-    if number < 0 or number >= len(check.rules):
-        return f"{check.title}: failed: {'; '.join(notes) or check.description}"
-    rule = check.rules[number]
-    if "repeated_lines" in details:
-        lines = ", ".join(str(n) for n in details["repeated_lines"])
-        return f"{check.title}: failed: lines {lines} repeat earlier body paragraphs"
-    values = ", ".join(f"{c}={details[c]!r}" for c in rule_columns(rule) if c in details)
-    return f"{check.title}: failed: expected {rule.describe()}" + (f" ({values})" if values else "")
+MAX_NOTES = 20  # the engines' notes on the tables' structure a table.schema result keeps
 
 
 class ResultSet:
@@ -149,7 +151,8 @@ class ResultSet:
             **result.details,
             "waiver": {"reason": waiver.reason, "expires": waiver.expires.isoformat(), "line": waiver.line},
         }
-        return replace(result, status="waived", message=f"{result.message} (waived: {waiver.reason})", details=details)
+        message = f"{result.message} (waived: {one_line(waiver.reason)})"
+        return replace(result, status="waived", message=message, details=details)
 
     def __iter__(self) -> Iterator[Result]:
         """Every result, ordered by file then check id; passed ones made on the fly."""

@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 from expectations.catalogue import CATALOGUE, ENGINE_NAMES, INVARIANTS, CheckSpec
 from expectations.engines import Failures, runner
+from expectations.messages import WORDINGS
 from provenance import gcpause
 from provenance._version import __version__
 from provenance.audit.policy import NO_POLICY, Override, Policy
@@ -120,29 +121,115 @@ def _json_value(value: Any) -> Any:
     return value if isinstance(value, int | float) else str(value)
 
 
-def _details(check: CheckSpec, frames: Mapping[str, Any], failing: set[str | None]) -> dict[str | None, dict[str, Any]]:
-    """Per failing file, the values the check's rules read (what a steward needs to judge it)."""
-    if check.table == "paragraphs":
-        body = frames["paragraphs"]
-        body = body[(body["role"] == "body") & body["file"].isin(failing)]
-        repeated = body[body["duplicate_of"].notna()]
-        return {
-            str(file): {
-                "repeated_lines": [int(n) for n in group["line"]],
-                "repeats_of_index": [int(n) for n in group["duplicate_of"]],
-            }
-            for file, group in repeated.groupby("file")
-        }
-    columns = sorted(set(check.columns) - {"run_at", "file"})
+def _details(
+    check: CheckSpec, frames: Mapping[str, Any], failing: set[str | None], *, reads: Sequence[str] = ()
+) -> dict[str | None, dict[str, Any]]:
+    """Per failing file, the evidence its message reads: the article columns the check's rules read
+    (for a check on articles) and those its wording `reads`, then the other evidence it reads."""
     articles = frames["articles"]
     articles = articles[articles["file"].isin(failing)]
-    shown = [c for c in columns if c in articles.columns]
+    own = set(check.columns) if check.table == "articles" else set()
+    shown = sorted((own | {r for r in reads if r in articles.columns}) - {"run_at", "file"})
     files = [str(f) for f in articles["file"]]
     rows = zip(*[_json_column(articles[c]) for c in shown], strict=True) if shown else [()] * len(files)
-    return {
+    details: dict[str | None, dict[str, Any]] = {
         f: {c: excerpt(v) if isinstance(v, str) else v for c, v in zip(shown, row, strict=True)}
         for f, row in zip(files, rows, strict=True)
     }
+    for names, facts in _EVIDENCE:
+        wanted = [n for n in names if n in reads]
+        if wanted:
+            for file, found in facts(frames, failing).items():
+                details.setdefault(file, {}).update({n: found[n] for n in wanted if n in found})
+    return details
+
+
+DETAILS_LISTED = 100  # line numbers or file names one result's details list
+#: Finds facts for the failing files: {file: {name: value}}.
+FindEvidence = Callable[[Mapping[str, Any], set[str | None]], dict[str | None, dict[str, Any]]]
+
+
+def _repeats(frames: Mapping[str, Any], failing: set[str | None]) -> dict[str | None, dict[str, Any]]:
+    """The repeated body paragraphs: their lines, and the index and line of the paragraph each repeats."""
+    lines = frames["paragraphs"]
+    lines = lines[lines["file"].isin(failing)]
+    where = zip(lines["file"].astype(str), lines["index"].astype(int), strict=True)
+    line_of = dict(zip(where, lines["line"].astype(int), strict=True))
+    repeated = lines[(lines["role"] == "body") & lines["duplicate_of"].notna()]
+    found: dict[str | None, dict[str, Any]] = {}
+    for file, group in repeated.groupby("file"):
+        of = [int(n) for n in group["duplicate_of"]][:DETAILS_LISTED]
+        found[str(file)] = {
+            "repeated_lines": [int(n) for n in group["line"]][:DETAILS_LISTED],
+            "repeats_of_index": of,
+            "repeats_of_lines": [line_of[str(file), n] for n in of],
+        }
+    return found
+
+
+def _boilerplate_lines(frames: Mapping[str, Any], failing: set[str | None]) -> dict[str | None, dict[str, Any]]:
+    """The lines scraped from the page around the article (boilerplate and related links)."""
+    lines = frames["paragraphs"]
+    lines = lines[lines["file"].isin(failing) & lines["role"].isin(("boilerplate", "related"))]
+    return {
+        str(file): {"boilerplate_lines": [int(n) for n in group["line"]][:DETAILS_LISTED]}
+        for file, group in lines.groupby("file")
+    }
+
+
+def _unknown_roles(frames: Mapping[str, Any], failing: set[str | None]) -> dict[str | None, dict[str, Any]]:
+    """The lines whose role is none of the documented ones: [line, role] (role None when empty)."""
+    from expectations.columns import ROLES
+
+    lines = frames["paragraphs"]
+    lines = lines[lines["file"].isin(failing) & ~lines["role"].isin(ROLES).fillna(False)]
+    return {
+        str(file): {
+            "unknown_roles": [
+                [int(n), excerpt(r, 80) if isinstance(r, str) else None]
+                for n, r in zip(group["line"], _json_column(group["role"]), strict=True)
+            ][:DETAILS_LISTED]
+        }
+        for file, group in lines.groupby("file")
+    }
+
+
+def _same_body(frames: Mapping[str, Any], failing: set[str | None]) -> dict[str | None, dict[str, Any]]:
+    """The other files with the same normalized body: the first ones by name, and how many in all."""
+    articles = frames["articles"]
+    keys = articles.loc[articles["file"].isin(failing), "body_key"].dropna().unique()
+    same = articles[articles["body_key"].isin(keys)]
+    by_key: dict[str, list[str]] = {}
+    for file, key in zip(same["file"].astype(str), same["body_key"].astype(str), strict=True):
+        by_key.setdefault(key, []).append(file)
+    found: dict[str | None, dict[str, Any]] = {}
+    for files in by_key.values():
+        files.sort()
+        for file in files:
+            if file in failing:
+                others = [other for other in files[: DETAILS_LISTED + 1] if other != file][:DETAILS_LISTED]
+                found[file] = {"same_body_as": [excerpt(o, 200) for o in others], "same_body_count": len(files) - 1}
+    return found
+
+
+def _title_chars(frames: Mapping[str, Any], failing: set[str | None]) -> dict[str | None, dict[str, Any]]:
+    """The title's length in characters (the title itself is quoted cut short)."""
+    articles = frames["articles"]
+    articles = articles[articles["file"].isin(failing) & articles["title"].notna()]
+    return {str(f): {"title_chars": int(n)} for f, n in zip(articles["file"], articles["title"].str.len(), strict=True)}
+
+
+#: Evidence a check's wording may read (expectations/messages.py) beyond the articles table's columns,
+#: found in the paragraphs table or across the corpus: the names each gives, and how it finds them.
+_EVIDENCE: tuple[tuple[tuple[str, ...], FindEvidence], ...] = (
+    (("repeated_lines", "repeats_of_index", "repeats_of_lines"), _repeats),
+    (("boilerplate_lines",), _boilerplate_lines),
+    (("unknown_roles",), _unknown_roles),
+    (("same_body_as", "same_body_count"), _same_body),
+    (("title_chars",), _title_chars),
+)
+#: Every name of that evidence, for the test that each name a wording reads is collected.
+EVIDENCE_NAMES = frozenset(name for names, _ in _EVIDENCE for name in names)
 
 
 def validate_corpus(
@@ -216,7 +303,9 @@ def validate_corpus(
         ran = {e: failures[e].get(check.id, {}) for e in failures if e in check.engines}
         if ran:
             failing = {f for files in ran.values() for f in files}
-            details = _details(check, frames, failing) if failing else {}
+            wording = WORDINGS.get(check.id)
+            reads = wording.reads if wording else ()
+            details = _details(check, frames, failing, reads=reads) if failing else {}
             verdicts.append(EngineVerdict(check, ran, details, notes))
     digests = dict(zip(tables.articles["file"].astype(str), tables.articles["sha256"].astype(str), strict=True))
     articles = [str(f) for f in tables.articles["file"]]
