@@ -14,7 +14,7 @@ from html import escape
 from typing import Any
 
 from provenance.render.charts import bar_chart
-from provenance.render.view import ReportView, policy_notes, status_of
+from provenance.render.view import ReportView, policy_notes, status_of, worst_first
 
 PAGE = 500  # rows per collapsed page of a long table
 _ARABIC = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
@@ -178,14 +178,27 @@ def _matrix(view: ReportView) -> str:
 
 
 def _articles(articles: list[dict[str, Any]], notable: list[dict[str, Any]]) -> str:
+    """Each article with findings whose lines the report carries, the most serious first."""
     findings: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for result in notable:
         if result["file"] is not None:
             findings[result["file"]].append(result)
-    blocks = [_article(a, findings.get(a["file"], [])) for a in articles if "lines" in a]
+    by_file = {a["file"]: a for a in articles}
+    flagged = [file for file in worst_first(notable) if file in by_file]
+    blocks = [_article(by_file[file], findings[file]) for file in flagged if "lines" in by_file[file]]
     if not blocks:
         return '<section id="articles"><h2>Articles</h2><p>No article has findings to show.</p></section>'
-    return f'<section id="articles"><h2>Articles with findings ({len(blocks)})</h2>{"".join(blocks)}</section>'
+    note = '<p class="muted">The most serious first: failed errors, then warnings, then waived; then the most findings.'
+    if len(blocks) < len(flagged):
+        note += (
+            f" Showing {len(blocks):,} of {len(flagged):,} articles with findings; the rest are in audit.json"
+            " (<code>results</code>).</p>"
+        )
+        title = f"Articles with findings ({len(blocks):,} of {len(flagged):,})"
+    else:
+        note += "</p>"
+        title = f"Articles with findings ({len(blocks):,})"
+    return f'<section id="articles"><h2>{title}</h2>{note}{"".join(blocks)}</section>'
 
 
 def _article(article: dict[str, Any], findings: Iterable[dict[str, Any]]) -> str:
