@@ -1,4 +1,5 @@
-"""audit.html in a real headless browser: what a person sees, right-to-left Arabic, no script runs."""
+"""The reports in a real headless browser: audit.html as a person sees it (right-to-left Arabic, no script
+runs), and GX's Data Docs rendering with the network off."""
 
 from __future__ import annotations
 
@@ -197,3 +198,59 @@ def test_policy_and_waivers_beside_the_verdict(browser: Any, tmp_path: Path) -> 
     verdict, beside = page.locator("#verdict").bounding_box(), notes.bounding_box()
     assert verdict is not None and beside is not None
     assert beside["y"] < verdict["y"] + verdict["height"]  # at the top, beside the verdict, not below it
+
+
+@pytest.fixture(scope="module")
+def gx_docs(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The Data Docs folder of one validate run (both engines) over the invariants corpus."""
+    out = tmp_path_factory.mktemp("gx-browser")
+    assert main(["validate", str(REPO / "tests" / "resources" / "invariants"), "--report-dir", str(out)]) == 1
+    return out / "gx"
+
+
+def test_data_docs_render_with_the_network_off(browser: Any, gx_docs: Path) -> None:
+    """Every request that is not a local file is aborted and counted: Data Docs make none, yet their
+    styles apply, their scripts run (the index table is filled in) and the pass/fail icons' font loads."""
+    (validation,) = (gx_docs / "validations").rglob("*articles.html")
+    context = browser.new_context(viewport={"width": 1300, "height": 1000})
+    requests: list[str] = []
+    remote: list[str] = []
+    errors: list[str] = []
+
+    def route(handler: Any) -> None:
+        if handler.request.url.startswith("file://"):
+            handler.continue_()
+        else:
+            remote.append(handler.request.url)
+            handler.abort()
+
+    context.route("**/*", route)
+    context.on("request", lambda request: requests.append(request.url))
+    for html in (gx_docs / "index.html", validation):
+        page = context.new_page()
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.goto(html.as_uri())
+        page.wait_for_load_state("load")
+        page.evaluate("() => document.fonts.ready.then(() => true)")
+        assert page.locator(".navbar").first.evaluate("e => getComputedStyle(e).display") == "flex"  # Bootstrap's
+        icon = page.locator("i.fas.fa-times:visible").first
+        assert icon.evaluate("e => getComputedStyle(e, '::before').fontFamily") == '"Font Awesome 6 Free"'
+        assert icon.evaluate("e => getComputedStyle(e, '::before').content") != "none"
+        box = icon.bounding_box()
+        assert box is not None and box["width"] > 0
+        assert page.evaluate(
+            "() => [...document.fonts].some(f => f.family.includes('Font Awesome') && f.status === 'loaded')"
+        )
+        page.screenshot(path=str(gx_docs.parent / f"{html.stem}.png"))
+    assert remote == []
+    assert requests and all(url.startswith("file://") for url in requests)
+    assert errors == []  # jQuery, Bootstrap, bootstrap-table and the datepicker all loaded
+    index = context.new_page()
+    index.goto((gx_docs / "index.html").as_uri())
+    assert index.locator("table[data-toggle=table] tbody tr").count() >= 2  # filled in by bootstrap-table
+    assert index.locator("i.fas.fa-times").count() == 2  # both validations failed: a cross each
+    page = context.new_page()
+    page.goto(validation.as_uri())
+    assert page.locator("i.fas.fa-check-circle").count() > 0
+    assert "future-date.txt" in page.inner_text("body")  # unexpected rows named by file, not "7"
+    context.close()

@@ -29,6 +29,7 @@ from great_expectations.expectations.row_conditions import Column
 from expectations.catalogue import INVARIANTS, CheckSpec, columns_read
 from expectations.columns import TABLES
 from expectations.engines import EngineRun, Failures
+from expectations.engines.gx_docs import make_offline
 from expectations.rules import (
     Between,
     InSet,
@@ -168,13 +169,15 @@ def run_gx(
     """Validate every table and return the failures, mapped to files.
 
     With `docs_dir`, GX also builds its Data Docs for this run there (nothing is written anywhere
-    else).
+    else), made to open offline: their scripts, styles and fonts are local copies (gx_docs).
     """
     _quiet()
     if docs_dir is None:
         return _run(_context(None), frames, checks, params=params, docs=False)
     shutil.rmtree(docs_dir, ignore_errors=True)  # the docs of this run only
-    return _run(_context(docs_dir.resolve()), frames, checks, params=params, docs=True)
+    failures = _run(_context(docs_dir.resolve()), frames, checks, params=params, docs=True)
+    make_offline(docs_dir)
+    return failures
 
 
 def _validate(context: Any, definition: Any, table: str, frame: pd.DataFrame, *, docs: bool) -> Any:
