@@ -166,3 +166,49 @@ def test_html_findings_are_ordered_by_status_then_file_then_check(reports: Path,
     notable = [r for r in results if r["status"] != "passed"]
     notable.sort(key=lambda r: (rank[status(r)], *_by_file_then_check(r)))
     assert got == [(status(r), r["check"], r["file"] if r["file"] is not None else "—") for r in notable]
+
+
+def _most_serious_first(results: list[dict[str, Any]], articles: set[str]) -> list[str]:
+    """The README's order of articles with findings, computed here: any failed error first, then any
+    failed warning, then waived only; then the most findings; then the file name."""
+    worst: dict[str, int] = {}
+    count: dict[str, int] = {}
+    for result in results:
+        file = result["file"]
+        if result["status"] == "passed" or file not in articles:
+            continue
+        rank = 2 if result["status"] == "waived" else (0 if result["severity"] == "error" else 1)
+        worst[file] = min(worst.get(file, 3), rank)
+        count[file] = count.get(file, 0) + 1
+    return sorted(worst, key=lambda file: (worst[file], -count[file], file))
+
+
+def test_html_articles_are_ordered_most_serious_first(reports: Path, results: list[dict[str, Any]]) -> None:
+    """audit.html's articles with findings: failed errors, then warnings, then waived, most findings first."""
+    page = (reports / "audit.html").read_text(encoding="utf-8")
+    section = re.search(r'<section id="articles">.*?</section>', page, re.DOTALL)
+    assert section is not None
+    got = [
+        html.unescape(f)
+        for f in re.findall(r'<details class="article"><summary dir="auto"><code>(.*?)</code>', section[0])
+    ]
+    document = json.loads((reports / "audit.json").read_text(encoding="utf-8"))
+    expected = _most_serious_first(results, {a["file"] for a in document["articles"]})
+    assert got == expected
+    assert got[0] == "short-title.txt"  # three failed errors: title, bytes and sha256
+
+
+def test_validate_keeps_the_lines_of_the_most_serious_articles(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past the cap, the articles whose lines the report carries are the most serious ones, not the
+    first by name, and audit.html says how many it shows of how many."""
+    monkeypatch.setattr("provenance.audit.validate.DETAIL_LIMIT", 3)
+    corpus = _disordered_corpus(tmp_path)
+    assert main(["validate", str(corpus), "--engine", "pandera", "--report-dir", str(tmp_path / "r")]) == 1
+    document = json.loads((tmp_path / "r" / "audit.json").read_text(encoding="utf-8"))
+    order = _most_serious_first(document["results"], {a["file"] for a in document["articles"]})
+    assert [a["file"] for a in document["articles"] if "lines" in a] == sorted(order[:3])
+    assert len(order) > 3
+    page = (tmp_path / "r" / "audit.html").read_text(encoding="utf-8")
+    assert (
+        f"Showing 3 of {len(order)} articles with findings; the rest are in audit.json (<code>results</code>)." in page
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
@@ -217,3 +218,37 @@ def test_markdown_failure_rows_from_the_view() -> None:
     assert lines[start + 6] == "| … | | 1 more in audit.json |"
     assert "| `a.txt` | `article.layout` | Clean layout: failed |" in lines[lines.index("### Warnings (1)") :]
     assert not any("fixity.sha256" in line for line in lines)  # beyond the limit: only counted
+
+
+def test_html_articles_most_serious_first_and_the_cap_said() -> None:
+    """Articles with findings: failed errors first, then warnings, then waived, the most findings
+    first within each; those whose lines the report lacks are counted, and the page says so."""
+    from provenance.render.html import render_html
+    from provenance.render.view import ReportView
+
+    head = {
+        "ok": False,
+        "summary": {"passed": 1, "failed": 3, "waived": 1, "warnings": 4},
+        "corpus": {"path": "c", "files": 5, "bytes": 10, "digest": "ab" * 32},
+        "run": {"tool_version": "0.0.0"},
+    }
+    notable = [
+        _notable("article.layout", "a.txt", "failed", "warning", "m"),
+        _notable("article.title", "b.txt", "failed", "error", "m"),
+        _notable("text.utf8", "b.txt", "failed", "error", "m"),
+        _notable("article.title", "c.txt", "failed", "error", "m"),
+        _notable("article.boilerplate", "d.txt", "waived", "warning", "m"),
+        _notable("article.layout", "e.txt", "failed", "warning", "m"),
+        _notable("article.language", "e.txt", "failed", "warning", "m"),
+        _notable("article.body_length", "e.txt", "failed", "warning", "m"),
+    ]
+    line = [{"line": 1, "role": "body", "text": "نص", "duplicate_of": None}]
+    articles = [
+        {"file": f, "sha256": "0" * 64, "bytes": 1, "lines": line} for f in ("a.txt", "b.txt", "c.txt", "e.txt")
+    ]
+    articles.append({"file": "d.txt", "sha256": "0" * 64, "bytes": 1})  # past the cap: no lines
+    page = render_html(ReportView(head, sorted(articles, key=lambda a: a["file"]), notable))
+    shown = re.findall(r'<details class="article"><summary dir="auto"><code>(.*?)</code>', page)
+    assert shown == ["b.txt", "c.txt", "e.txt", "a.txt"]
+    assert "Articles with findings (4 of 5)" in page
+    assert "Showing 4 of 5 articles with findings; the rest are in audit.json (<code>results</code>)." in page

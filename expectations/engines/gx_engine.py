@@ -1,8 +1,8 @@
 """Run the catalogue's rules with Great Expectations 1.x: one suite per table, built from the rules.
 
 Each rule becomes one of GX's own expectations, tagged in `meta` with its check id and rule number.
-Suites run through a ValidationDefinition in an ephemeral context on the in-memory DataFrames; the
-unexpected rows come back as index labels and are mapped to their `file`.
+Suites run through a ValidationDefinition in an in-memory context on the in-memory DataFrames; the
+unexpected rows come back named by their `file` (and line), which GX's Data Docs show too.
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import logging
 import shutil
-import tempfile
 import warnings
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -30,6 +29,7 @@ from great_expectations.expectations.row_conditions import Column
 from expectations.catalogue import INVARIANTS, CheckSpec, columns_read
 from expectations.columns import TABLES
 from expectations.engines import EngineRun, Failures
+from expectations.engines.gx_docs import make_offline
 from expectations.rules import (
     Between,
     InSet,
@@ -133,14 +133,30 @@ def _exception_message(info: Any) -> str | None:
     return "; ".join(messages) or None
 
 
-def _ephemeral_context() -> Any:
-    """An in-memory context that, unlike GX's default, creates no temporary Data Docs folder."""
-
-    config = DataContextConfig(store_backend_defaults=InMemoryStoreBackendDefaults(init_temp_docs_sites=False))
-    return gx.get_context(mode="ephemeral", project_config=config)
-
-
 DOCS_SITE = "corpus-audit"
+ROW_NAMES = ("file", "line")  # the columns that name an unexpected row, where the table has them
+
+
+def _context(docs_dir: Path | None) -> Any:
+    """An in-memory context, with GX's analytics off, and with `docs_dir` a Data Docs site there.
+
+    Unlike GX's default it creates no temporary Data Docs folder. Having no stored expectations
+    it has no data_context_id, which GX would otherwise put in the logo's URL on every page.
+    """
+    sites = {}
+    if docs_dir is not None:
+        sites[DOCS_SITE] = {
+            "class_name": "SiteBuilder",
+            "show_how_to_buttons": False,
+            "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(docs_dir)},
+            "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+        }
+    config = DataContextConfig(
+        store_backend_defaults=InMemoryStoreBackendDefaults(init_temp_docs_sites=False),
+        data_docs_sites=sites,
+        analytics_enabled=False,  # GX releases with usage analytics read this before the environment
+    )
+    return gx.get_context(mode="ephemeral", project_config=config)
 
 
 def run_gx(
@@ -152,36 +168,27 @@ def run_gx(
 ) -> Failures:
     """Validate every table and return the failures, mapped to files.
 
-    With `docs_dir`, GX also builds its Data Docs for this run there, from a file-backed context
-    in a temporary folder that is removed afterwards (nothing is written anywhere else).
+    With `docs_dir`, GX also builds its Data Docs for this run there (nothing is written anywhere
+    else), made to open offline: their scripts, styles and fonts are local copies (gx_docs).
     """
     _quiet()
     if docs_dir is None:
-        return _run(_ephemeral_context(), frames, checks, params=params, docs=False)
-    with tempfile.TemporaryDirectory(prefix="corpus-audit-gx-") as project:
-        context = gx.get_context(mode="file", project_root_dir=project)
-        for site in list(context.get_site_names()):
-            context.delete_data_docs_site(site)
-        shutil.rmtree(docs_dir, ignore_errors=True)  # the docs of this run only
-        context.add_data_docs_site(
-            site_name=DOCS_SITE,
-            site_config={
-                "class_name": "SiteBuilder",
-                "show_how_to_buttons": False,
-                "store_backend": {
-                    "class_name": "TupleFilesystemStoreBackend",
-                    "base_directory": str(docs_dir.resolve()),
-                },
-                "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
-            },
-        )
-        return _run(context, frames, checks, params=params, docs=True)
+        return _run(_context(None), frames, checks, params=params, docs=False)
+    shutil.rmtree(docs_dir, ignore_errors=True)  # the docs of this run only
+    failures = _run(_context(docs_dir.resolve()), frames, checks, params=params, docs=True)
+    make_offline(docs_dir)
+    return failures
 
 
 def _validate(context: Any, definition: Any, table: str, frame: pd.DataFrame, *, docs: bool) -> Any:
     """Run one validation (through a Checkpoint that updates Data Docs when `docs`)."""
-    # COMPLETE: every unexpected row, mapped to its file; GX's query string for them is not needed.
-    result_format = {"result_format": "COMPLETE", "return_unexpected_index_query": False}
+    # COMPLETE: every unexpected row, named by its file (and line), as Data Docs show it too, not by
+    # its index label; GX's query string for them is not needed.
+    result_format = {
+        "result_format": "COMPLETE",
+        "return_unexpected_index_query": False,
+        "unexpected_index_column_names": [c for c in ROW_NAMES if c in frame.columns],
+    }
     with warnings.catch_warnings():  # pandas deprecations inside GX: its noise, not our findings
         warnings.simplefilter("ignore")
         if not docs:
@@ -212,16 +219,15 @@ def _run(
     failures: Failures = {}
     by_id = {c.id: c for c in checks}
     for table, built in build_suites(checks, params=params).items():
-        # Only the columns the suite reads (and `file`): GX filters whole frames, column by column.
+        # Only the columns the suite reads (and those naming a row): GX filters whole frames, column by column.
         read = columns_read(checks, table)
-        frame = frames[table][[c for c in frames[table].columns if c in read or c == "file"]]
+        frame = frames[table][[c for c in frames[table].columns if c in read or c in ROW_NAMES]]
         batch = source.add_dataframe_asset(name=table).add_batch_definition_whole_dataframe(f"{table}-all")
         suite = context.suites.add_or_update(built)
         definition = context.validation_definitions.add_or_update(
             gx.ValidationDefinition(name=f"validate-{table}", data=batch, suite=suite)
         )
         result = _validate(context, definition, table, frame, docs=docs)
-        files = frame["file"]
         for item in result.results:
             meta = (item.expectation_config.meta if item.expectation_config else None) or {}
             check = by_id[meta["check_id"]]
@@ -230,8 +236,8 @@ def _run(
                 raise RuntimeError(f"GX could not evaluate {check.id} ({check.rules[number].describe()}): {message}")
             if item.success:
                 continue
-            labels = item.result.get("unexpected_index_list") or []
-            for file in files.loc[list(dict.fromkeys(labels))].astype(str):
+            rows = item.result.get("unexpected_index_list") or []  # {"file": ..., "line": ..., column: value}
+            for file in dict.fromkeys(str(row["file"]) for row in rows):
                 failures.setdefault(check.id, {}).setdefault(file, number)
     return failures
 

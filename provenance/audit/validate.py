@@ -24,7 +24,7 @@ from provenance.fixity.verify import verify_fixity
 from provenance.parsing.corpus import MAX_ARTICLE_BYTES, parse_corpus, source_of
 from provenance.parsing.outlets import load_registry
 from provenance.parsing.settings import DEFAULT, ParseSettings, Source
-from provenance.render.view import policy_notes
+from provenance.render.view import policy_notes, worst_first
 from provenance.words import counted, number
 
 FailOn = Literal["error", "warning"]
@@ -326,7 +326,9 @@ def validate_corpus(
     used |= set(fixity.checks_for_matching_file())  # every listed file ran these, whatever it gave
     used |= set(in_force)  # a check that is off is listed as off, with the reason
     pin = fixity.pin
-    flagged = sorted({r.file for r in notable if r.file is not None and r.status in ("failed", "waived")})
+    # The articles whose lines the report carries: the most serious first, as audit.html lists them.
+    findings = ({"file": r.file, "status": r.status, "severity": r.severity} for r in notable)
+    flagged = [file for file in worst_first(findings) if file in digests]
     sources = {row.file: source_of(row, settings=settings) for row in fixity.manifest.rows}
     article_facts = _article_facts(
         corpus, tables.articles, flagged[:DETAIL_LIMIT], registry=registry, sources=sources, settings=settings
@@ -376,7 +378,7 @@ def _run_engines(
     return failures, notes
 
 
-DETAIL_LIMIT = 500  # articles whose lines the report carries (the first flagged ones, by file)
+DETAIL_LIMIT = 500  # articles whose lines the report carries (the most serious first: render.view.worst_first)
 LINES_SHOWN = 400  # lines of one article the report carries
 EXCERPT_CHARS = 2000  # characters of one line or fact the report quotes
 _FACTS = (

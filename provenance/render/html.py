@@ -14,19 +14,22 @@ from html import escape
 from typing import Any
 
 from provenance.render.charts import bar_chart
-from provenance.render.view import ReportView, policy_notes, status_of
+from provenance.render.view import ReportView, policy_notes, status_of, worst_first
 
 PAGE = 500  # rows per collapsed page of a long table
 _ARABIC = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
 _LATIN = re.compile("[A-Za-z]")
 STATUS_LABEL = {"passed": "passed", "failed": "failed", "waived": "waived", "warning": "warning"}
+MATRIX_LETTER = {"passed": "P", "failed": "F", "warning": "W", "waived": "V"}  # one letter each, not colour alone
+TOP_WAIVERS = 10  # waived results listed beside the verdict; the Waivers section has them all
 
 CSS = """
 :root{--ok:#2e7d32;--bad:#c62828;--waived:#1565c0;--warn:#ef6c00;--muted:#607d8b;--line:#cfd8dc}
 body{font-family:system-ui,-apple-system,"Segoe UI","Noto Sans","Noto Naskh Arabic",sans-serif;margin:0;color:#212121;line-height:1.45}
-header.verdict{padding:1.2rem 2rem;color:#fff}
+header.verdict{padding:1.2rem 2rem;color:#fff;display:flex;flex-wrap:wrap;gap:.5rem 3rem}
 header.ok{background:var(--ok)} header.fail{background:var(--bad)}
-header h1{margin:0 0 .3rem 0;font-size:1.7rem} header p{margin:.2rem 0}
+header h1{margin:0 0 .3rem 0;font-size:1.7rem} header p{margin:.2rem 0} header a{color:#fff}
+header > div{flex:1 1 24rem} header aside{flex:1 1 28rem;font-size:.9rem} header aside p{font-weight:600}
 main{padding:0 2rem 3rem 2rem;max-width:1400px}
 h2{border-bottom:2px solid var(--line);padding-bottom:.2rem;margin-top:2rem}
 table{border-collapse:collapse;margin:.5rem 0;font-size:.9rem}
@@ -35,17 +38,22 @@ th{background:#eceff1}
 code,.mono{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.85rem}
 .status{font-weight:600;padding:0 .4rem;border-radius:3px;color:#fff;white-space:nowrap}
 .s-passed{background:var(--ok)} .s-failed{background:var(--bad)} .s-waived{background:var(--waived)} .s-warning{background:var(--warn)}
-.matrix td{width:1.6rem;text-align:center;padding:0;font-size:.75rem;color:#fff}
+.matrix td{width:1.6rem;text-align:center;padding:0;font-size:.75rem;color:#fff;font-weight:600}
+.matrix th.file{font-weight:normal;background:#fff;color:#212121}
+.legend span.cell{display:inline-block;width:1.4rem;text-align:center;color:#fff;font-weight:600;border-radius:2px;margin-inline-end:.3rem}
+.legend span.entry{margin-inline-end:1.2rem;white-space:nowrap}
 .matrix th.check{writing-mode:vertical-rl;transform:rotate(180deg);font-weight:normal;font-size:.75rem;white-space:nowrap}
 .charts{display:flex;flex-wrap:wrap;gap:2rem}
 figure.chart{margin:0} figcaption{font-weight:600;margin-bottom:.3rem}
 .muted{color:var(--muted)}
 details{margin:.4rem 0} summary{cursor:pointer;font-weight:600}
 .article{border:1px solid var(--line);border-radius:4px;padding:.4rem .8rem;margin:.6rem 0}
-.lines p{margin:.15rem 0;padding:.15rem .4rem;border-inline-start:4px solid transparent}
-.lines .repeated{background:#ffebee;border-inline-start-color:var(--bad)}
-.lines .marked{background:#f5f5f5;color:var(--muted);border-inline-start-color:var(--muted)}
-.role{font-size:.7rem;color:var(--muted);font-family:ui-monospace,monospace;margin-inline-end:.4rem}
+table.lines{width:100%;margin-top:.6rem}
+.lines td{border:0;border-bottom:1px solid #eceff1;padding:.2rem .4rem}
+.lines td.ln,.lines td.role{font-size:.7rem;color:var(--muted);font-family:ui-monospace,monospace;white-space:nowrap;width:1%}
+.lines td.ln{text-align:end;border-left:4px solid transparent}
+.lines tr.repeated td{background:#ffebee} .lines tr.repeated td.ln{border-left-color:var(--bad)}
+.lines tr.marked td{background:#f5f5f5;color:var(--muted)} .lines tr.marked td.ln{border-left-color:var(--muted)}
 [dir=rtl]{text-align:right}
 header ul.policy{margin:.2rem 0;padding-inline-start:1.4rem}
 """
@@ -95,10 +103,11 @@ def render_html(view: ReportView) -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>corpus-audit: {escape(verdict)} ({_e(corpus['path'])})</title>",
         f"<style>{CSS}</style></head><body>",
-        f'<header class="verdict {"ok" if view.ok else "fail"}"><h1 id="verdict">{escape(verdict)}</h1>',
+        f'<header class="verdict {"ok" if view.ok else "fail"}"><div><h1 id="verdict">{escape(verdict)}</h1>',
         f"<p>{summary['passed']} passed · {summary['failed']} failed · {summary['waived']} waived · {summary['warnings']} warnings</p>",
         f"<p>corpus <code>{_e(corpus['path'])}</code>: {corpus['files']} files, {corpus['bytes']} bytes, "
-        f'sha256 <code id="digest">{_e(corpus["digest"])}</code></p>{_policy_overrides(head.get("policy"))}'
+        f'sha256 <code id="digest">{_e(corpus["digest"])}</code></p></div>',
+        _beside_verdict(head.get("policy"), view.notable),
         "</header><main>",
         _charts(summary, view.articles),
         _problems(view.notable),
@@ -164,28 +173,50 @@ def _matrix(view: ReportView) -> str:
         for check in checks:
             status = statuses.get(check)
             cells.append(
-                f'<td class="s-{status}" title="{_e(check)}: {status}">{status[0].upper()}</td>'
+                f'<td class="s-{status}" title="{_e(check)}: {status}">{MATRIX_LETTER[status]}</td>'
                 if status
                 else "<td></td>"
             )
-        rows.append(f'<tr><td dir="auto"><code>{_e(file)}</code></td>{"".join(cells)}</tr>')
+        rows.append(f'<tr><th class="file" scope="row" dir="auto"><code>{_e(file)}</code></th>{"".join(cells)}</tr>')
     note = f'<p class="muted">{view.files - view.flagged} files passed every check and are not listed.'
     if view.flagged > len(view.matrix):
         note += f" {view.flagged - len(view.matrix)} more files with findings are in audit.json."
-    note += " Cells: P passed, F failed, W waived or warning (see the colour).</p>"
-    table = f'<table class="matrix">{head}{"".join(rows)}</table>' if rows else ""
-    return f'<section id="matrix"><h2>Files × checks</h2>{note}{table}</section>'
+    note += "</p>"
+    table = f'<table class="matrix"><thead>{head}</thead><tbody>{"".join(rows)}</tbody></table>' if rows else ""
+    return f'<section id="matrix"><h2>Files × checks</h2>{note}{_legend() if rows else ""}{table}</section>'
+
+
+def _legend() -> str:
+    """What each matrix cell's letter means, in the cell's own colour."""
+    entries = "".join(
+        f'<span class="entry" title="{STATUS_LABEL[status]}"><span class="cell s-{status}">{letter}</span>{STATUS_LABEL[status]}</span>'
+        for status, letter in MATRIX_LETTER.items()
+    )
+    return f'<p class="legend">Cells: {entries}<span class="entry">blank: no result for that file</span></p>'
 
 
 def _articles(articles: list[dict[str, Any]], notable: list[dict[str, Any]]) -> str:
+    """Each article with findings whose lines the report carries, the most serious first."""
     findings: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for result in notable:
         if result["file"] is not None:
             findings[result["file"]].append(result)
-    blocks = [_article(a, findings.get(a["file"], [])) for a in articles if "lines" in a]
+    by_file = {a["file"]: a for a in articles}
+    flagged = [file for file in worst_first(notable) if file in by_file]
+    blocks = [_article(by_file[file], findings[file]) for file in flagged if "lines" in by_file[file]]
     if not blocks:
         return '<section id="articles"><h2>Articles</h2><p>No article has findings to show.</p></section>'
-    return f'<section id="articles"><h2>Articles with findings ({len(blocks)})</h2>{"".join(blocks)}</section>'
+    note = '<p class="muted">The most serious first: failed errors, then warnings, then waived; then the most findings.'
+    if len(blocks) < len(flagged):
+        note += (
+            f" Showing {len(blocks):,} of {len(flagged):,} articles with findings; the rest are in audit.json"
+            " (<code>results</code>).</p>"
+        )
+        title = f"Articles with findings ({len(blocks):,} of {len(flagged):,})"
+    else:
+        note += "</p>"
+        title = f"Articles with findings ({len(blocks):,})"
+    return f'<section id="articles"><h2>{title}</h2>{note}{"".join(blocks)}</section>'
 
 
 def _article(article: dict[str, Any], findings: Iterable[dict[str, Any]]) -> str:
@@ -197,9 +228,11 @@ def _article(article: dict[str, Any], findings: Iterable[dict[str, Any]]) -> str
             if line["line"] in repeated
             else ("marked" if line["role"] in ("boilerplate", "related", "credit", "caption", "tweet") else "")
         )
+        # The line number and role have cells of their own, apart from the text: a number beside
+        # Arabic text that opens with digits would read as one number ("2" + "2 كانون الثاني").
         lines.append(
-            f'<p class="{kind}" {_dir(line["text"])}><span class="role" dir="ltr">{line["line"]} {_e(line["role"])}'
-            f"{' (repeat)' if kind == 'repeated' else ''}</span>{_e(line['text'])}</p>"
+            f'<tr class="{kind}"><td class="ln">{line["line"]}</td><td class="role">{_e(line["role"])}'
+            f'{" (repeat)" if kind == "repeated" else ""}</td><td class="text" {_dir(line["text"])}>{_e(line["text"])}</td></tr>'
         )
     facts = [
         ("outlet", article.get("outlet")),
@@ -217,7 +250,7 @@ def _article(article: dict[str, Any], findings: Iterable[dict[str, Any]]) -> str
     return (
         f'<details class="article"><summary dir="auto"><code>{_e(article["file"])}</code> · '
         f"<span {_dir(article.get('title'))}>{_e(article.get('title'))}</span></summary>"
-        f'<p>{badges}</p><table>{items}</table><div class="lines">{"".join(lines)}</div></details>'
+        f'<p>{badges}</p><table>{items}</table><table class="lines"><tbody>{"".join(lines)}</tbody></table></details>'
     )
 
 
@@ -241,8 +274,14 @@ def _waivers(notable: list[dict[str, Any]]) -> str:
     return f'<section id="waivers"><h2>Waivers ({len(rows)})</h2>{_pages("Waivers", header, rows)}</section>'
 
 
+def _beside_verdict(policy: dict[str, Any] | None, notable: list[dict[str, Any]]) -> str:
+    """Beside the verdict: what changed it, the policy's overrides and the waivers."""
+    parts = _policy_overrides(policy) + _waivers_in_force(notable)
+    return f'<aside id="verdict-notes">{parts}</aside>' if parts else ""
+
+
 def _policy_overrides(policy: dict[str, Any] | None) -> str:
-    """Under the verdict: what the corpus policy does to each check it overrides, and why."""
+    """What the corpus policy does to each check it overrides, and why."""
     if not policy:
         return ""
     notes = policy_notes(policy)
@@ -253,6 +292,26 @@ def _policy_overrides(policy: dict[str, Any] | None) -> str:
         for n in notes
     )
     return f'<p>corpus policy <code>{_e(policy["file"])}</code> overrides:</p><ul class="policy">{items}</ul>'
+
+
+def _waivers_in_force(notable: list[dict[str, Any]]) -> str:
+    """The waived results (the first TOP_WAIVERS), and the waivers that are stale, expired or unused."""
+    waived = [r for r in notable if r["status"] == "waived" and r.get("details", {}).get("waiver")]
+    problems = Counter(str(r["check"]) for r in notable if str(r["check"]).startswith("waiver."))
+    out = ""
+    if waived:
+        items = [
+            f"<li><code>{_e(r['file'])}</code> <code>{_e(r['check'])}</code> until {_e(r['details']['waiver']['expires'])}: "
+            f"<span {_dir(r['details']['waiver']['reason'])}>{_e(r['details']['waiver']['reason'])}</span></li>"
+            for r in waived[:TOP_WAIVERS]
+        ]
+        if len(waived) > TOP_WAIVERS:
+            items.append(f'<li><a href="#waivers">{len(waived) - TOP_WAIVERS:,} more</a></li>')
+        out += f'<p>{len(waived):,} waived (WAIVERS.md):</p><ul class="policy">{"".join(items)}</ul>'
+    if problems:
+        items = [f"<li><code>{_e(check)}</code>: {count:,}</li>" for check, count in sorted(problems.items())]
+        out += f'<p><a href="#waivers">Waivers to renew or remove</a>:</p><ul class="policy">{"".join(items)}</ul>'
+    return out
 
 
 def _policy(policy: dict[str, Any] | None) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -12,11 +13,32 @@ _NOTABLE_KEYS = ("check", "file", "status", "severity", "message")
 _RANK = {"passed": 0, "waived": 1, "warning": 2, "failed": 3}
 
 
-def status_of(result: dict[str, Any]) -> str:
+def status_of(result: Mapping[str, Any]) -> str:
     """passed, failed, waived, or warning (a failed warning-severity result)."""
     if result["status"] == "failed" and result["severity"] == "warning":
         return "warning"
     return str(result["status"])
+
+
+_WORST = {"failed": 0, "warning": 1, "waived": 2}
+
+
+def worst_first(findings: Iterable[Mapping[str, Any]]) -> list[str]:
+    """The files of `findings` (results with status and severity), the most serious first.
+
+    A file with a failed error comes first, then one with a failed warning, then one only waived;
+    within each, the file with more findings first, then by name. audit.html lists the articles
+    with findings in this order, and `validate` keeps the lines of the first ones in it.
+    """
+    worst: dict[str, int] = {}
+    count: Counter[str] = Counter()
+    for result in findings:
+        file = result["file"]
+        if file is None:
+            continue
+        worst[file] = min(worst.get(file, len(_WORST)), _WORST.get(status_of(result), len(_WORST)))
+        count[file] += 1
+    return sorted(worst, key=lambda file: (worst[file], -count[file], file))
 
 
 @dataclass(slots=True)
