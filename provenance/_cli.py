@@ -87,6 +87,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
             max_bytes=args.max_article_bytes,
             step_summary=os.environ.get("GITHUB_STEP_SUMMARY"),
             progress=lambda name: stage.say(f"{name} done"),
+            results=args.results,
         )
     audit, published = validated.audit, validated.published
     if args.format == "json" and published is not None:
@@ -206,6 +207,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-report", action="store_true", help="write no report files, only print the summary (for pre-commit)"
     )
     validate.add_argument("--no-gx-docs", action="store_true", help="skip building GX Data Docs into DIR2/gx")
+    validate.add_argument(
+        "--results",
+        choices=("failed", "all"),
+        default="failed",
+        help="which results audit.json lists one by one: failed (with waived and warnings; passed ones "
+        "are counted per check) or all (default: failed)",
+    )
     _add_jobs(validate)
     _add_max_bytes(validate)
     validate.set_defaults(run=_cmd_validate)
