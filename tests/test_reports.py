@@ -304,6 +304,8 @@ def test_version_1_and_2_give_the_same_verdict_and_counts(corpus: str, tmp_path:
     md = (tmp_path / "md").read_text(encoding="utf-8")
     assert md.startswith("## corpus-audit: ✅ passed" if saved["ok"] else "## corpus-audit: ❌ failed")
     assert f"| {summary['passed']} | {summary['failed']} | {summary['waived']} | {summary['warnings']} |" in md
+    for check, n in counts.items():
+        assert f"| `{check}` | {n['passed']} | {n['failed']} | {n['waived']} | {n['warnings']} |" in md
     suites = {suite.name: suite for suite in JUnitXml.fromfile(str(tmp_path / "junit"))}
     assert {
         name: int(next(p.value for p in s.properties() if p.name == "corpus-audit.passed"))
