@@ -97,6 +97,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
             step_summary=os.environ.get("GITHUB_STEP_SUMMARY"),
             progress=done,
             count=stage,
+            results=args.results,
         )
     audit, published = validated.audit, validated.published
     if args.format == "json" and published is not None:
@@ -301,6 +302,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-report", action="store_true", help="write no report files, only print the summary (for pre-commit)"
     )
     validate.add_argument("--no-gx-docs", action="store_true", help="skip building GX Data Docs into DIR2/gx")
+    validate.add_argument(
+        "--results",
+        choices=("failed", "all"),
+        default="failed",
+        help="which results audit.json lists one by one: failed (with waived and warnings; passed ones "
+        "are counted per check) or all (default: failed)",
+    )
     _add_jobs(validate)
     _add_max_bytes(validate)
     validate.set_defaults(run=_cmd_validate)

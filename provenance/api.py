@@ -18,7 +18,7 @@ from provenance.errors import UsageError
 
 if TYPE_CHECKING:
     from provenance.audit.publish import Published
-    from provenance.audit.validate import Audit, FailOn
+    from provenance.audit.validate import Audit, FailOn, ResultsListed
     from provenance.fixity.inventory import IndexUpdate
     from provenance.fixity.verify import Depth, FixityReport
     from provenance.parsing.tables import Format, TableBatch
@@ -179,15 +179,17 @@ def validate(
     step_summary: StrPath | None = None,
     progress: Callable[[str], None] | None = None,
     count: Callable[[int], None] | None = None,
+    results: ResultsListed = "failed",
 ) -> Validated:
     """Audit `corpus` end to end: fixity, parsing, the engines' invariants, the policy, waivers, the gate.
 
     The corpus's corpus-audit.toml says how to read its articles and which checks it overrides.
     With `report_dir`, writes audit.json and its renderings there (and GX Data Docs in
     `report_dir`/gx when GX runs and `gx_docs`), all at once: an interrupted or failed run
-    leaves the previous set as it was. Raises ManifestError when INDEX.md, WAIVERS.md or
-    corpus-audit.toml is unusable (the policy is read first, before any work); every data
-    problem is a result instead.
+    leaves the previous set as it was. audit.json lists failed, waived and failed-warning results
+    one by one and counts passed ones per check; with `results` "all" it lists every result.
+    Raises ManifestError when INDEX.md, WAIVERS.md or corpus-audit.toml is unusable (the policy
+    is read first, before any work); every data problem is a result instead.
     """
     import time
 
@@ -197,6 +199,8 @@ def validate(
     from provenance.audit.validate import summarize, validate_corpus
 
     clock = time.perf_counter()
+    if results not in ("failed", "all"):
+        raise UsageError(f"results must be 'failed' or 'all', not {results!r}")
     root = _corpus_dir(corpus)
     policy = read_policy(root)  # a malformed policy stops the run before anything is read or written
     chosen = tuple(engines or ENGINE_NAMES)
@@ -231,7 +235,7 @@ def validate(
             policy=policy,
         )
         summary_file = Path(step_summary) if step_summary else None
-        published = publish_reports(audit, stage=stage, started=clock, step_summary=summary_file)
+        published = publish_reports(audit, stage=stage, started=clock, step_summary=summary_file, results=results)
     return Validated(audit, published, published.summary)
 
 

@@ -45,6 +45,21 @@ def test_commands_as_library_calls_with_str_paths(corpus: Callable[[str], Path],
     assert ok == validated.audit.ok
 
 
+def test_validate_lists_every_result_on_request(tmp_path: Path) -> None:
+    """validate(results="all") lists the passed results in audit.json too; the summary is the same."""
+    import json
+
+    compact = provenance.validate(str(REPO / "seeds"), report_dir=str(tmp_path / "f"), engines=["pandera"])
+    every = provenance.validate(str(REPO / "seeds"), report_dir=str(tmp_path / "a"), engines=["pandera"], results="all")
+    assert compact.published is not None and every.published is not None
+    documents = [json.loads(v.published.report.read_text(encoding="utf-8")) for v in (compact, every)]
+    assert [d["results_listed"] for d in documents] == ["failed", "all"]
+    assert [len(d["results"]) for d in documents] == [3, 3 + every.summary["passed"]]
+    assert compact.summary == every.summary == documents[0]["summary"] == documents[1]["summary"]
+    with pytest.raises(provenance.UsageError, match="results must be 'failed' or 'all'"):
+        provenance.validate(str(REPO / "seeds"), results="passed")  # type: ignore[arg-type]
+
+
 def test_not_a_directory_is_a_usage_error(tmp_path: Path) -> None:
     """A corpus path that is not a folder raises UsageError (exit 2 at the CLI), naming it."""
     with pytest.raises(provenance.UsageError, match="not a directory"):

@@ -63,7 +63,7 @@ def test_the_variant_differs_in_every_way_the_key_ignores() -> None:
 def run(tmp_path_factory: pytest.TempPathFactory) -> tuple[int, dict[str, object]]:
     """The exit code and audit.json of one validate run over the corpus with both engines."""
     out = tmp_path_factory.mktemp("duplicate-variants")
-    code = main(["validate", str(CORPUS), "--report-dir", str(out), "--no-gx-docs"])
+    code = main(["validate", str(CORPUS), "--report-dir", str(out), "--no-gx-docs", "--results", "all"])
     document: dict[str, object] = json.loads((out / "audit.json").read_text(encoding="utf-8"))
     return code, document
 

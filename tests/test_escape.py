@@ -107,9 +107,8 @@ def test_junit_is_xml_whatever_the_names(char: str, tmp_path: Path) -> None:
     """junit.xml parses (ElementTree, junitparser) with any control character in a name or message."""
     writer = JUnitWriter(tmp_path / "junit.xml")
     name = f"ctl{char}\x01\x08name.txt"
-    writer.add_row(name, [_result(char, file=name)])
-    writer.add_passed(f"passed{char}.txt", ["fixity.present"])
-    writer.finish()
+    writer.add_row(name, [_result(char, file=name), _result(char, file=name, check="fixity.present", status="passed")])
+    writer.finish(passed={"fixity.present": 1})
     cases = {c.get("classname"): c for c in ET.parse(tmp_path / "junit.xml").getroot().iter("testcase")}
     shown = name.replace("\x01", "\\x01").replace("\x08", "\\x08")
     if char not in XML_ALLOWED:

@@ -139,11 +139,23 @@ def test_markdown_rows_are_ordered_by_file_then_check(reports: Path, results: li
 
 
 def test_junit_cases_are_ordered_by_check_then_file(reports: Path, results: list[dict[str, Any]]) -> None:
-    """junit.xml has one suite per check in check order, each with its files in file order (corpus first)."""
+    """junit.xml has one suite per check in check order, each with its passing case first, then its
+    files in file order (corpus first)."""
     root = ET.parse(reports / "junit.xml").getroot()
-    got = [(suite.get("name"), case.get("classname"), case.get("name")) for suite in root for case in suite]
-    by_check = sorted(results, key=lambda r: (r["check"], r["file"] is not None, r["file"] or ""))
-    assert got == [(r["check"], r["check"], r["file"] or CORPUS_ROW) for r in by_check]
+    got = [
+        (suite.get("name"), case.get("classname"), case.get("name"))
+        for suite in root
+        for case in suite.iter("testcase")
+    ]
+    checks = json.loads((reports / "audit.json").read_text(encoding="utf-8"))["checks"]
+    passed = {c["id"]: c["passed"] for c in checks if c["passed"]}
+    expected = []
+    for check in sorted(passed.keys() | {r["check"] for r in results}):
+        if check in passed:
+            expected.append((check, check, f"{check}: {passed[check]:,} passed"))
+        files = sorted((r["file"] for r in results if r["check"] == check), key=lambda f: (f is not None, f or ""))
+        expected += [(check, check, file or CORPUS_ROW) for file in files]
+    assert got == expected
 
 
 def test_html_findings_are_ordered_by_status_then_file_then_check(reports: Path, results: list[dict[str, Any]]) -> None:

@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pytest
 
@@ -111,17 +111,24 @@ def test_seeds_verdict() -> None:
 
 
 def test_report_is_deterministic_apart_from_run(tmp_path: Path) -> None:
-    """Two runs write the same audit.json except for the run block."""
-    documents = []
-    for name in ("a", "b"):
-        assert main(["validate", str(REPO / "seeds"), "--report-dir", str(tmp_path / name), "--engine", "pandera"]) == 0
-        text = (tmp_path / name / "audit.json").read_text(encoding="utf-8")
-        document = json.loads(text)
-        keys = {"schema_version", "ok", "corpus", "policy", "summary", "checks", "results", "articles", "run"}
-        assert set(document) == keys and document["policy"] is None  # the seeds have no corpus-audit.toml
-        document.pop("run")
-        documents.append(json.dumps(document, sort_keys=True))
-    assert documents[0] == documents[1]
+    """Two runs write the same audit.json bytes except for the run block, listing all results or not."""
+    from tests.golden import scrub
+
+    for listed in ("failed", "all"):
+        documents = []
+        for name in ("a", "b"):
+            folder = tmp_path / f"{listed}-{name}"
+            argv = ["validate", str(REPO / "seeds"), "--report-dir", str(folder), "--engine", "pandera"]
+            assert main([*argv, "--results", listed]) == 0
+            data = (folder / "audit.json").read_bytes()
+            document = json.loads(data)
+            keys = {"schema_version", "ok", "corpus", "policy", "summary", "results_listed", "files_checked", "checks"}
+            assert set(document) == keys | {"results", "articles", "run"}
+            assert document["policy"] is None  # the seeds have no corpus-audit.toml
+            assert (document["schema_version"], document["results_listed"]) == (2, listed)
+            documents.append(scrub("reports/audit.json", data))
+            assert b'"run"' not in documents[-1]
+        assert documents[0] == documents[1]
 
 
 @pytest.mark.parametrize(
@@ -180,8 +187,12 @@ def test_a_single_bad_file_still_gets_a_full_report(
     assert main(["index", str(root)]) == 0
     assert main(["validate", str(root), "--report-dir", str(tmp_path), "--engine", "pandera"]) == 1
     report = json.loads((tmp_path / "audit.json").read_text(encoding="utf-8"))
-    checks = {r["check"] for r in report["results"] if r["file"] == "a.txt"}
-    assert {"fixity.sha256", "text.utf8", "article.title", "article.published_valid"} <= checks
+    listed = {r["check"] for r in report["results"] if r["file"] == "a.txt"}
+    counts = {c["id"]: c for c in report["checks"]}
+    assert "article.title" in listed
+    for check in ("fixity.sha256", "text.utf8", "article.title", "article.published_valid"):
+        assert check in listed or counts[check]["passed"] == 1  # a.txt, the only file, passed it
+    assert {key: sum(c[key] for c in report["checks"]) for key in report["summary"]} == report["summary"]
 
 
 def test_stdout_is_clean_and_gx_is_quiet(tmp_path: Path) -> None:
@@ -212,20 +223,24 @@ def test_json_format_prints_the_report(tmp_path: Path, capsys: pytest.CaptureFix
     assert printed == written
 
 
-def test_streamed_report_equals_the_whole_report(tmp_path: Path) -> None:
-    """audit.json written row by row (clean files from one template) holds what Audit.report() builds."""
+@pytest.mark.parametrize("listed", ["failed", "all"])
+def test_streamed_report_equals_the_whole_report(tmp_path: Path, listed: Literal["failed", "all"]) -> None:
+    """audit.json written row by row (clean files from one template, or counted) holds what Audit.report() builds."""
     from provenance.audit.audit_json import write_report
 
     audit = validate_corpus(RESOURCES / "invariants", engines=("pandera",), now=NOW)
     assert any(row is None for _, row in audit.results.file_rows()), "the corpus should have clean files"
-    report = write_report(audit, directory=tmp_path)
+    report = write_report(audit, directory=tmp_path, results=listed)
     path, summary = report.path, report.summary
     written = json.loads(path.read_text(encoding="utf-8"))
-    whole = audit.report()
+    whole = audit.report(results=listed)
     assert written["summary"] == whole["summary"] == summary
     assert written["results"] == whole["results"]
     assert {k: v for k, v in written.items() if k != "run"} == {k: v for k, v in whole.items() if k != "run"}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["audit.json"]
+    every = [r.as_dict() for r in audit.results]
+    assert written["results"] == (every if listed == "all" else [r for r in every if r["status"] != "passed"])
+    assert written["files_checked"] == len({r["file"] for r in every if r["file"] is not None})
 
 
 @pytest.mark.parametrize("corpus", ["parse-bad", "parse-layouts", "invariants"])

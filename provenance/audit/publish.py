@@ -13,7 +13,7 @@ from typing import Any
 from provenance import gcpause
 from provenance.atomic import Staging
 from provenance.audit.audit_json import REPORT_NAME, Written, write_report
-from provenance.audit.validate import Audit
+from provenance.audit.validate import Audit, ResultsListed
 from provenance.render.markdown import render_markdown
 from provenance.render.outputs import FORMATS, Renderer, append_step_summary, default_targets, write_reports
 from provenance.render.view import ReportView
@@ -34,19 +34,25 @@ class Published:
 
 
 def publish_reports(
-    audit: Audit, *, stage: Staging, started: float | None = None, step_summary: Path | None = None
+    audit: Audit,
+    *,
+    stage: Staging,
+    started: float | None = None,
+    step_summary: Path | None = None,
+    results: ResultsListed = "failed",
 ) -> Published:
     """Write audit.json, and audit.md, junit.xml and audit.html rendered from it, into `stage`, then
     move them (and the GX Data Docs already in `stage`, if any) into the report folder as one set.
 
     `started` (a perf_counter reading) gives the run's duration in the run block; `step_summary`
-    is a GitHub Actions job summary file that audit.md's text is appended to.
+    is a GitHub Actions job summary file that audit.md's text is appended to; `results` says which
+    results audit.json lists one by one (the renderings are the same either way).
     """
     staged = stage.create()
     written: list[Written] = []
 
     def feed(renderer: Renderer) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-        written.append(write_report(audit, directory=staged, started=started, observer=renderer))
+        written.append(write_report(audit, directory=staged, started=started, observer=renderer, results=results))
         return written[0].head, written[0].articles
 
     with gcpause.frozen():  # millions of short-lived dicts: leave the audit's heap unscanned

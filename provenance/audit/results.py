@@ -268,3 +268,7 @@ class _Passed:
             text = json.dumps({**self.make().as_dict(), "file": "\0"}, ensure_ascii=False)
             forms = _FORMS[key] = (tuple(text.split(_FILE_SLOT)), json.loads(text.replace(_FILE_SLOT, "null")))
         return forms
+
+
+#: An item of a row `ResultSet.file_rows` gives: a built result, or a passed one not yet built.
+RowItem = Result | _Passed

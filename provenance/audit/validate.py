@@ -28,8 +28,11 @@ from provenance.render.view import policy_notes, worst_first
 from provenance.words import counted, number
 
 FailOn = Literal["error", "warning"]
+#: Which results audit.json lists one by one: "failed" (failed, waived and failed warnings; passed
+#: ones only as counts per check) or "all" (every result, as schema_version 1 did).
+ResultsListed = Literal["failed", "all"]
 MAX_LINES = 40  # result lines `validate` prints; the rest is in audit.json
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,17 +89,27 @@ class Audit:
             lines.append(f"open: {html}")
         return lines
 
-    def report(self) -> dict[str, Any]:
-        """The whole report as one dict (small corpora, tests); report.write_report streams it."""
-        results = list(self.results)
-        return {
-            **self.head,
-            "summary": summarize(results),
-            "checks": self.checks,
-            "results": [r.as_dict() for r in results],
-            "articles": self.articles,
-            "run": self.run,
-        }
+    def report(self, *, results: ResultsListed = "failed") -> dict[str, Any]:
+        """The whole report as one dict (small corpora, tests); audit_json.write_report streams it."""
+        every = list(self.results)
+        by_check: dict[str, dict[str, int]] = {}
+        for result in every:
+            tally(by_check.setdefault(result.check, no_counts()), status=result.status, severity=result.severity)
+        listed = every if results == "all" else [r for r in every if r.status != "passed"]
+        files = len({r.file for r in every if r.file is not None})
+        head = self.report_head(summary=summarize(every), by_check=by_check, files=files, results=results)
+        return {**head, "results": [r.as_dict() for r in listed], "articles": self.articles, "run": self.run}
+
+    def report_head(
+        self, *, summary: dict[str, int], by_check: Mapping[str, dict[str, int]], files: int, results: ResultsListed
+    ) -> dict[str, Any]:
+        """audit.json's keys before its results: the summary, what is listed, each check with its counts.
+
+        `files` is the number of files with results (INDEX.md's, those on disk, those a waiver
+        names); the results not listed are passed ones, counted in their check's entry.
+        """
+        checks = [{**entry, **by_check.get(entry["id"], no_counts())} for entry in self.checks]
+        return {**self.head, "summary": summary, "results_listed": results, "files_checked": files, "checks": checks}
 
 
 def summarize(results: Iterable[Result]) -> dict[str, int]:
@@ -471,6 +484,7 @@ def _check_entry(spec: CheckSpec, override: Override | None) -> dict[str, Any]:
         "title": spec.title,
         "description": spec.description,
         "severity": override.severity if override else spec.severity,
+        "scope": spec.scope,
         "engines": list(spec.engines),
         "unsupported": dict(spec.unsupported),
     }

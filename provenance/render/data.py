@@ -1,4 +1,4 @@
-"""The data every report is rendered from: a saved audit.json, read as a stream."""
+"""The data every report is rendered from: a saved audit.json (schema_version 1 or 2), read as a stream."""
 
 from __future__ import annotations
 
@@ -16,6 +16,12 @@ _SECTIONS = {b'  "results": [': "results", b'  "articles": [': "articles"}
 _SECTION_END = (b"  ],", b"  ]")
 
 
+#: The audit.json versions read: 1 listed every result; 2 lists failed, waived and failed-warning
+#: ones (every one with "results_listed": "all") and counts each check's results in its entry.
+VERSIONS = (1, 2)
+COUNTS = ("passed", "failed", "waived", "warnings")
+
+
 @dataclass(frozen=True, slots=True)
 class ReportData:
     """audit.json's content: `head` holds every key but results and articles, which stream."""
@@ -25,7 +31,8 @@ class ReportData:
     _articles: Callable[[], Iterator[dict[str, Any]]]
 
     def results(self) -> Iterator[dict[str, Any]]:
-        """Every result dict, in report order (may be called again)."""
+        """Every result dict listed, in report order (may be called again); a version 2 report lists
+        the passed ones only with `results_listed` "all", and counts them in `head["checks"]`."""
         return self._results()
 
     def articles(self) -> Iterator[dict[str, Any]]:
@@ -51,8 +58,9 @@ class ReportData:
             raise UsageError(f"{path}: is {exc.strerror}: expected a saved audit.json") from None
         except (OSError, UnicodeDecodeError, ValueError) as exc:
             raise UsageError(f"{path}: not a corpus-audit JSON report ({exc})") from None
-        if not isinstance(head, dict) or head.get("schema_version") != 1 or "results" not in head:
-            raise UsageError(f"{path}: not a corpus-audit audit.json (schema_version 1)")
+        version = head.get("schema_version") if isinstance(head, dict) else None
+        if not _is_int(version) or version not in VERSIONS or "results" not in head:
+            raise UsageError(f"{path}: not a corpus-audit audit.json (schema_version 1 or 2)")
         _check_head(path, head)
         if offsets is None:  # laid out by another tool: read it whole
             results, articles = head.pop("results"), head.pop("articles", [])
@@ -147,12 +155,29 @@ def _check_head(path: Path, head: dict[str, Any]) -> None:
     if problem is None:
         corpus = {"path": str, "files": "int", "bytes": "int", "digest": str}
         problem = _missing_or_wrong(head["corpus"], corpus, "corpus ") or _missing_or_wrong(
-            head["summary"], dict.fromkeys(("passed", "failed", "waived", "warnings"), "int"), "summary "
+            head["summary"], dict.fromkeys(COUNTS, "int"), "summary "
         )
+    if problem is None and head["schema_version"] == 2:
+        problem = _listing_problem(head)
     if problem is None:
         problem = _policy_problem(head.get("policy"))  # a report from before policies has none
     if problem is not None:
         raise UsageError(f"{path}: not a corpus-audit audit.json: {problem}")
+
+
+def _listing_problem(head: dict[str, Any]) -> str | None:
+    """What is wrong with what version 2 adds: which results are listed, the files, each check's counts."""
+    if problem := _missing_or_wrong(head, {"results_listed": str, "files_checked": "int", "checks": list}, ""):
+        return problem
+    if head["results_listed"] not in ("failed", "all"):
+        return f"'results_listed' is {head['results_listed']!r}, not one of failed, all"
+    for number, entry in enumerate(head["checks"]):
+        where = f"checks[{number}] "
+        if not isinstance(entry, dict):
+            return f"{where}is not an object ({type(entry).__name__})"
+        if problem := _missing_or_wrong(entry, {"id": str, "scope": str, **dict.fromkeys(COUNTS, "int")}, where):
+            return problem
+    return None
 
 
 def _policy_problem(policy: Any) -> str | None:

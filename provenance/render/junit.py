@@ -1,7 +1,9 @@
-"""junit.xml: one testcase per (check, file) for CI test-report readers; waived ones are skipped.
+"""junit.xml for CI test-report readers: a testsuite per check, a testcase per file it did not pass.
 
-A check the corpus policy overrides carries the override as properties of its testsuite; a check
-it switches off has no testcases, only that testsuite and its properties.
+Each check's passed results are one passing testcase that says how many there were, and its
+testsuite's `corpus-audit.passed` property holds the number (the JUnit schema has no properties
+on a testcase). A check the corpus policy overrides carries the override as properties of its
+testsuite; a check it switches off has no testcases, only that testsuite and its properties.
 """
 
 from __future__ import annotations
@@ -33,14 +35,8 @@ def _quote(text: str) -> str:
 _quote_check = functools.cache(_quote)  # a few dozen check ids, quoted millions of times
 
 
-def _passed_case(check: str, quoted_name: str) -> str:
-    return f"    <testcase classname={_quote_check(check)} name={quoted_name}/>\n"
-
-
 def _testcase(result: dict[str, Any], *, check: str, kind: str, quoted_name: str) -> str:
-    """One testcase of `kind` (see _kind) for a result of the file whose quoted name is given."""
-    if kind == "passed":
-        return _passed_case(check, quoted_name)
+    """One testcase of `kind` (see _kind, not "passed") for a result of the file whose quoted name is given."""
     head = f"    <testcase classname={_quote_check(check)} name={quoted_name}"
     if kind == "failure":
         return f'{head}>\n      <failure type="error" message={_quote(str(result["message"]))}/>\n    </testcase>\n'
@@ -52,7 +48,8 @@ class JUnitWriter:
 
     A failed error is a <failure>; a waived result and a failed warning are <skipped> with the
     reason, so they are visible without failing the CI job (the gate decides that, not JUnit).
-    Each suite's cases go to a temporary file first, so memory stays flat for millions of cases.
+    Passed results are not cases of their own: `finish` is told how many each check had. Each
+    suite's cases go to a temporary file first, so memory stays flat however many there are.
     """
 
     def __init__(self, path: Path) -> None:
@@ -62,19 +59,16 @@ class JUnitWriter:
         self.parts: dict[str, IO[str]] = {}
 
     def add_row(self, file: str | None, results: Sequence[dict[str, Any]]) -> None:
-        """One file's results (a passed result is read for its check and status only)."""
-        quoted = _quote(file or "(corpus)")
+        """One file's results; a passed one is skipped (its count comes to `finish`)."""
+        quoted = None
         for result in results:
-            check, kind = str(result["check"]), _kind(result)
+            kind = _kind(result)
+            if kind == "passed":
+                continue
+            check = str(result["check"])
             self.counts[check, kind] += 1
+            quoted = quoted or _quote(file or "(corpus)")
             self._part(check).write(_testcase(result, check=check, kind=kind, quoted_name=quoted))
-
-    def add_passed(self, name: str, checks: Sequence[str]) -> None:
-        """A passed testcase for `name` under each of `checks`: add_row() without the dicts."""
-        quoted = _quote(name)
-        for check in checks:
-            self.counts[check, "passed"] += 1
-            self._part(check).write(_passed_case(check, quoted))
 
     def _part(self, check: str) -> IO[str]:
         if check not in self.parts:
@@ -87,16 +81,18 @@ class JUnitWriter:
             handle.close()
         self.scratch.cleanup()
 
-    def finish(self, *, policy: Mapping[str, Any] | None = None) -> Path:
-        """Write junit.xml atomically, with the report's `policy` overrides, and remove the scratch files."""
+    def finish(self, *, passed: Mapping[str, int] | None = None, policy: Mapping[str, Any] | None = None) -> Path:
+        """Write junit.xml atomically, with each check's `passed` count and the report's `policy`
+        overrides, and remove the scratch files."""
         try:
             for handle in self.parts.values():
                 handle.close()
             fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent)
             notes = {note.check: note for note in policy_notes(policy)}
+            counts = self.counts + Counter({(check, "passed"): n for check, n in (passed or {}).items()})
             try:
                 with os.fdopen(fd, "w", encoding="utf-8") as out:
-                    _assemble(out, self.counts, {check: Path(h.name) for check, h in self.parts.items()}, notes)
+                    _assemble(out, counts, {check: Path(h.name) for check, h in self.parts.items()}, notes)
                 Path(tmp).chmod(0o644)
                 Path(tmp).replace(self.path)
             except BaseException:
@@ -107,34 +103,44 @@ class JUnitWriter:
         return self.path
 
 
-def _properties(note: PolicyNote) -> str:
-    return (
-        "    <properties>\n"
-        f'      <property name="corpus-audit.severity" value={_quote(note.severity)}/>\n'
-        f'      <property name="corpus-audit.policy" value={_quote(note.text)}/>\n'
-        "    </properties>\n"
-    )
+def _properties(passed: int | None, note: PolicyNote | None) -> str:
+    """A testsuite's properties: its check's passed count, and the policy's override of it."""
+    lines = [] if passed is None else [f'      <property name="corpus-audit.passed" value="{passed}"/>\n']
+    if note is not None:
+        lines.append(f'      <property name="corpus-audit.severity" value={_quote(note.severity)}/>\n')
+        lines.append(f'      <property name="corpus-audit.policy" value={_quote(note.text)}/>\n')
+    return "    <properties>\n" + "".join(lines) + "    </properties>\n" if lines else ""
 
 
 def _assemble(
     out: IO[str], counts: Counter[tuple[str, str]], parts: dict[str, Path], notes: Mapping[str, PolicyNote]
 ) -> None:
+    """junit.xml: `counts` holds, per (check, kind), the failing testcases in `parts` and the passed results."""
+
     def tally(check: str | None, *kinds: str) -> int:
         return sum(n for (c, k), n in counts.items() if (check is None or c == check) and k in kinds)
 
-    everything = ("passed", "failure", "waived", "warning")
+    failing = ("failure", "waived", "warning")
+    checks = sorted({c for (c, _), n in counts.items() if n} | set(parts) | set(notes))
+
+    def cases(check: str | None) -> int:  # the failing testcases, and one per check that passed somewhere
+        passing = sum(1 for c in checks if (check is None or c == check) and counts[c, "passed"])
+        return tally(check, *failing) + passing
+
     out.write('<?xml version="1.0" encoding="UTF-8"?>\n')
     out.write(
-        f'<testsuites name="corpus-audit" tests="{tally(None, *everything)}" failures="{tally(None, "failure")}" '
-        f'errors="0" skipped="{tally(None, "waived", "warning")}">\n'
+        f'<testsuites name="corpus-audit" tests="{cases(None)}" failures="{tally(None, "failure")}" errors="0">\n'
     )
-    for check in sorted(set(parts) | set(notes)):
+    for check in checks:
         out.write(
-            f'  <testsuite name={_quote_check(check)} tests="{tally(check, *everything)}" '
+            f'  <testsuite name={_quote_check(check)} tests="{cases(check)}" '
             f'failures="{tally(check, "failure")}" errors="0" skipped="{tally(check, "waived", "warning")}">\n'
         )
-        if check in notes:
-            out.write(_properties(notes[check]))
+        ran = tally(check, "passed", *failing) > 0
+        out.write(_properties(counts[check, "passed"] if ran else None, notes.get(check)))
+        if counts[check, "passed"]:
+            name = _quote(f"{check}: {counts[check, 'passed']:,} passed")
+            out.write(f"    <testcase classname={_quote_check(check)} name={name}/>\n")
         if check in parts:
             with parts[check].open(encoding="utf-8") as part:
                 while chunk := part.read(1 << 20):

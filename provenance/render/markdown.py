@@ -28,8 +28,29 @@ def _policy(policy: dict[str, object] | None) -> list[str]:
     return ["", head, *(["", *lines] if lines else [])]
 
 
+def _by_check(counts: dict[str, dict[str, int]]) -> list[str]:
+    """Each check's counts, in a table folded away under the totals (GitHub and GitLab fold <details>)."""
+    if not counts:
+        return []
+    rows = [
+        f"| {markdown_code(check)} | {n['passed']} | {n['failed']} | {n['waived']} | {n['warnings']} |"
+        for check, n in counts.items()
+    ]
+    return [
+        "",
+        f"<details><summary>Results by check ({len(rows)})</summary>",
+        "",
+        "| check | passed | failed | waived | warnings |",
+        "|---|---:|---:|---:|---:|",
+        *rows,
+        "",
+        "</details>",
+    ]
+
+
 def render_markdown(data: ReportView, *, limit: int = LIMIT) -> str:
-    """The verdict, the corpus policy's overrides, the counts, then failures, warnings and waivers as tables."""
+    """The verdict, the corpus policy's overrides, the counts (and each check's), then failures,
+    warnings and waivers as tables."""
     summary, corpus = data.head["summary"], data.head["corpus"]
     verdict = "✅ passed" if data.ok else "❌ failed"
     out = [
@@ -42,6 +63,7 @@ def render_markdown(data: ReportView, *, limit: int = LIMIT) -> str:
         "| passed | failed | waived | warnings |",
         "|---:|---:|---:|---:|",
         f"| {summary['passed']} | {summary['failed']} | {summary['waived']} | {summary['warnings']} |",
+        *_by_check(data.counts),
     ]
     groups: dict[str, list[dict[str, object]]] = {"failed": [], "warning": [], "waived": []}
     for result in data.notable:

@@ -11,6 +11,7 @@ from typing import Any
 MATRIX_LIMIT = 2000  # files shown in the checks matrix
 _NOTABLE_KEYS = ("check", "file", "status", "severity", "message")
 _RANK = {"passed": 0, "waived": 1, "warning": 2, "failed": 3}
+_COUNTED = {"passed": "passed", "failed": "failed", "waived": "waived", "warning": "warnings"}  # status_of -> count
 
 
 def status_of(result: Mapping[str, Any]) -> str:
@@ -54,6 +55,7 @@ class ReportView:
     fixity: dict[str, str] = field(default_factory=dict)  # files whose fixity is not all passed
     files: int = 0
     flagged: int = 0
+    counts: dict[str, dict[str, int]] = field(default_factory=dict)  # per check id: passed, failed, waived, warnings
 
     @property
     def ok(self) -> bool:
@@ -66,12 +68,18 @@ class Collector:
     def __init__(self) -> None:
         self.view = ReportView({}, [])
         self._messages: dict[str, str] = {}
+        self._counts: dict[str, dict[str, int]] = {}  # per check, of the results streamed past
+
+    def _count(self, check: str, status: str) -> None:
+        counts = self._counts.get(check) or self._counts.setdefault(check, dict.fromkeys(_COUNTED.values(), 0))
+        counts[_COUNTED[status]] += 1
 
     def row(self, file: str | None, results: Sequence[dict[str, Any]]) -> None:
         """One name's results (None: the corpus as a whole); passed ones are read for check only."""
         view, row = self.view, {}
         for result in results:
             status, check = status_of(result), str(result["check"])
+            self._count(check, status)
             if status != "passed":
                 view.notable.append(self._slim(result))
             if file is None or check.startswith("waiver."):
@@ -104,13 +112,38 @@ class Collector:
         """A file whose results are `row` (file None there), all passed: the same as row() on them."""
         del name  # a clean file shows only in the counts
         self.view.files += 1
+        for result in row:
+            self._count(str(result["check"]), "passed")
         self.view.checks.update(
             str(r["check"]) for r in row if not str(r["check"]).startswith(("fixity.", "manifest.", "waiver."))
         )
 
     def finish(self, head: dict[str, Any], articles: list[dict[str, Any]]) -> ReportView:
-        self.view.head, self.view.articles = head, articles
-        return self.view
+        """The view, completed from the head of a version 2 report, whose passed results may be only counted.
+
+        Such a report counts each check's results and the files with results in its head. Every
+        check of scope "article" with results ran on every parsed article (those in `articles`),
+        so a flagged article's row in the matrix shows it passed where nothing else is listed.
+        """
+        view = self.view
+        view.head, view.articles = head, articles
+        if "files_checked" not in head:  # version 1 listed every result: what streamed past is all
+            view.counts = dict(sorted(self._counts.items()))
+            return view
+        view.files = head["files_checked"]
+        view.counts = {
+            entry["id"]: {key: entry[key] for key in _COUNTED.values()}
+            for entry in sorted(head["checks"], key=lambda entry: str(entry["id"]))
+            if any(entry[key] for key in _COUNTED.values())
+        }
+        per_article = sorted(c["id"] for c in head["checks"] if c["scope"] == "article" and c["id"] in view.counts)
+        view.checks.update(per_article)
+        parsed = {article["file"] for article in articles}
+        for file, row in view.matrix.items():
+            if file in parsed:
+                for check in per_article:
+                    row.setdefault(check, "passed")
+        return view
 
 
 _PHRASES = {"error": "an error", "warning": "a warning", "off": "off"}

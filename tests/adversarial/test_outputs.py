@@ -36,6 +36,17 @@ def _audit(**changes: Any) -> dict[str, Any]:
     return {**document, **changes}
 
 
+def _audit_v2(**changes: Any) -> dict[str, Any]:
+    """A small, valid version 2 audit.json: its passed result counted in its check's entry, not listed."""
+    version_2 = {"schema_version": 2, "results_listed": "failed", "files_checked": 1, "checks": [_check()]}
+    return _audit(**{**version_2, "results": [], **changes})
+
+
+def _check(**changes: Any) -> dict[str, Any]:
+    check = {"id": "fixity.present", "title": "Present", "severity": "error", "scope": "file"}
+    return {**check, "passed": 1, "failed": 0, "waived": 0, "warnings": 0, **changes}
+
+
 def _result(**changes: Any) -> dict[str, Any]:
     result = {
         "check": "fixity.present",
@@ -223,8 +234,40 @@ CASES = [
     *(
         Case(f"report-{name}", _report(document), BAD_REPORT, 2, f"corpus-audit: bad.json: {error}", ("out.md",))
         for name, document, error in [
-            ("on-a-list", [], "not a corpus-audit audit.json (schema_version 1)"),
-            ("on-a-string", "audit", "not a corpus-audit audit.json (schema_version 1)"),
+            ("on-a-list", [], "not a corpus-audit audit.json (schema_version 1 or 2)"),
+            ("on-a-string", "audit", "not a corpus-audit audit.json (schema_version 1 or 2)"),
+            ("version-3", _audit(schema_version=3), "not a corpus-audit audit.json (schema_version 1 or 2)"),
+            ("version-a-bool", _audit(schema_version=True), "not a corpus-audit audit.json (schema_version 1 or 2)"),
+            (
+                "v2-without-listing",
+                {k: v for k, v in _audit_v2().items() if k != "results_listed"},
+                "not a corpus-audit audit.json: lacks 'results_listed'",
+            ),
+            (
+                "v2-unknown-listing",
+                _audit_v2(results_listed="passed"),
+                "not a corpus-audit audit.json: 'results_listed' is 'passed', not one of failed, all",
+            ),
+            (
+                "v2-files-a-bool",
+                _audit_v2(files_checked=False),
+                "not a corpus-audit audit.json: 'files_checked' has the wrong type (bool)",
+            ),
+            (
+                "v2-check-not-an-object",
+                _audit_v2(checks=["fixity.present"]),
+                "not a corpus-audit audit.json: checks[0] is not an object (str)",
+            ),
+            (
+                "v2-check-without-scope",
+                _audit_v2(checks=[{k: v for k, v in _check().items() if k != "scope"}]),
+                "not a corpus-audit audit.json: checks[0] lacks 'scope'",
+            ),
+            (
+                "v2-check-count-a-string",
+                _audit_v2(checks=[_check(passed="<b>1</b>")]),
+                "not a corpus-audit audit.json: checks[0] 'passed' has the wrong type (str)",
+            ),
             (
                 "results-not-a-list",
                 _audit(results={}),
