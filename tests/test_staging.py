@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import signal
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -59,6 +60,16 @@ def test_staging_creates_nothing_until_asked(tmp_path: Path) -> None:
     assert not folder.exists()
 
 
+@pytest.fixture
+def python_ctrl_c() -> Iterator[None]:
+    """Python's own Ctrl-C handler, as in a terminal: a run started in the background (nohup, &)
+    inherits SIGINT ignored, and no Ctrl-C could reach it at all."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
+
+
+@pytest.mark.usefixtures("python_ctrl_c")
 def test_ctrl_c_waits_for_the_block_and_then_arrives() -> None:
     """SIGINT inside the block is held back, re-delivered after it, and the old handler restored."""
     before = signal.getsignal(signal.SIGINT)

@@ -23,6 +23,11 @@ def _fire() -> None:
     signal.raise_signal(signal.SIGINT)
 
 
+# A terminal's Ctrl-C reaches a process with Python's handler; one started in the background
+# (nohup, &) inherits SIGINT ignored, which no user would then be able to send.
+signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
 def _count_renames(target: int, *, folder: Path | None) -> None:
     count = 0
 
