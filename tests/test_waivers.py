@@ -361,3 +361,24 @@ def test_a_waiver_for_a_file_not_in_the_corpus_is_in_every_report(
     assert report["summary"]["failed"] == 1
     assert "| `gone.txt` | `waiver.stale` |" in (out / "audit.md").read_text(encoding="utf-8")
     assert 'classname="waiver.stale" name="gone.txt"' in (out / "junit.xml").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("name", "reader"),
+    [
+        ("WAIVERS.md", "provenance.audit.waivers:read_waivers"),
+        ("corpus-audit.toml", "provenance.audit.policy:read_policy"),
+    ],
+)
+def test_a_metadata_file_not_in_utf8_names_its_line(tmp_path: Path, name: str, reader: str) -> None:
+    """In process (the CLI's exit 2 is tested apart): the error names the file and the line of the bad byte."""
+    import importlib
+
+    from provenance.errors import ManifestError
+
+    module, _, function = reader.partition(":")
+    (tmp_path / name).write_bytes(b"# first line\n# second\n\xff\xfe bad\n")
+    with pytest.raises(ManifestError) as caught:
+        getattr(importlib.import_module(module), function)(tmp_path)
+    assert caught.value.path == str(tmp_path / name)
+    assert [(p.line, "UTF-8" in p.message) for p in caught.value.problems] == [(3, True)]
