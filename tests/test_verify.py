@@ -377,3 +377,31 @@ def test_manifest_current_says_what_index_would_change(
     (stale,) = [f for f in verify_fixity(root, strict=True).failures if f.check == "manifest.current"]
     assert stale.message == f"INDEX.md is not what `corpus-audit index {root}` writes{shown}"
     assert stale.details == {"changes": changes}
+
+
+def test_every_missing_file_is_named_with_its_line(corpus: Callable[[str], Path]) -> None:
+    """Two listed files gone: two fixity.present results, each with the message and its INDEX.md line."""
+    root = corpus("fixity-clean")
+    (root / "a.txt").unlink()
+    (root / "2022" / "b.txt").unlink()
+    report = verify_fixity(root)
+    missing = [(f.file, f.message) for f in report.failures if f.check == "fixity.present"]
+    assert missing == [
+        ("2022/b.txt", "listed in INDEX.md but missing"),
+        ("a.txt", "listed in INDEX.md but missing"),
+    ]
+    lines = {f.file: f.details.get("line") for f in report.failures}
+    assert lines == {"2022/b.txt": 7, "a.txt": 8}
+
+
+def test_a_file_changed_after_hashing_is_a_sha256_failure_with_both_digests(corpus: Callable[[str], Path]) -> None:
+    """with_changed_since: the bytes parsed later differ from those hashed: the digest found is the new one."""
+    root = corpus("fixity-clean")
+    report = verify_fixity(root)
+    assert report.ok
+    new = "f" * 64
+    changed = report.with_changed_since({"a.txt": (95, new)})
+    (result,) = changed.failures
+    assert (result.check, result.file, result.details["found"]) == ("fixity.sha256", "a.txt", new)
+    assert changed.differing["a.txt"].sha256 == new and not changed.ok
+    assert report.with_changed_since({"a.txt": (95, report.manifest.by_file()["a.txt"].sha256)}) is report
