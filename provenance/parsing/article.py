@@ -191,7 +191,10 @@ def _instant(found: FoundDate | None, default_tz: str | None) -> tuple[datetime 
     zone = _zone(default_tz)
     if zone is None:
         return None, False, False
-    return found.value.replace(tzinfo=zone).astimezone(UTC), False, True
+    try:
+        return found.value.replace(tzinfo=zone).astimezone(UTC), False, True
+    except (OverflowError, ValueError):  # 31.12.9999 23:00 west of UTC is past year 9999
+        return None, False, False
 
 
 def parse_article(
@@ -440,7 +443,10 @@ def _declared_date(text: str, settings: ParseSettings) -> FoundDate | None:
     except ValueError:
         return parse_date(text, date_order=settings.date_order)
     known = value.tzinfo is not None
-    value = value.astimezone(UTC) if known else value
+    try:
+        value = value.astimezone(UTC) if known else value
+    except (OverflowError, ValueError):  # 9999-12-31T23:59-14:00 is past year 9999 in UTC
+        return FoundDate(text, 0, len(text), None, known, True, None, None, "out of range in UTC")
     return FoundDate(text, 0, len(text), value, known, True, None, None, None)
 
 

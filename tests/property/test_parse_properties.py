@@ -89,3 +89,36 @@ def test_a_short_line_never_repeats(words: list[str], copies: int) -> None:
     assert len(body) == copies
     assert all(row["norm_hash"] is None and row["duplicate_of"] is None for row in body)
     assert parsed.article["duplicate_paragraph_count"] == 0
+
+
+_CELLS = st.one_of(
+    st.text(max_size=40),
+    st.sampled_from(
+        [
+            "9999-12-31T23:59:59-14:00",
+            "0001-01-01T00:00:00+14:00",
+            "9999-12-31",
+            "0001-01-01",
+            "31/12/9999 11 PM",
+            "2022-03-13T10:20:00+25:00",
+            "http://[::1",
+            "https://exa mple.com/x",
+            "//",
+            "okaz",
+        ]
+    ),
+)
+
+
+@settings(max_examples=150)
+@given(published=_CELLS, url=_CELLS, outlet=_CELLS, zone=st.sampled_from([None, "Pacific/Kiritimati", "Etc/GMT+12"]))
+def test_declared_facts_never_raise(published: str, url: str, outlet: str, zone: str | None) -> None:
+    """Whatever INDEX.md's cells hold, the article is parsed: a cell that cannot be read is a problem."""
+    from provenance.parsing.settings import ParseSettings, Source
+
+    source = Source("x.txt", published=published or None, url=url or None, outlet=outlet or None)
+    text = "عنوان\n31.12.9999 23:00\nنص الخبر.\n"
+    article = parse_article(
+        text.encode(), file="x.txt", registry=REGISTRY, source=source, settings=ParseSettings(default_timezone=zone)
+    ).article
+    assert article["published_source"] in (None, "index", "text")
