@@ -8,6 +8,8 @@ parser was never shown.
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from provenance.parsing.article import parse_article
 from provenance.parsing.attribution import Reader
@@ -151,3 +153,17 @@ BODY = "أعلنت الجهات المختصة اليوم عن افتتاح ال
 def test_articles_in_the_saudi_layout(lines: list[str], expected: dict[str, object]) -> None:
     article = _article(*lines)
     assert {key: article[key] for key in expected} == expected
+
+
+_PIECES = ["لندن", "الرياض", "رويترز", "واس", "سبق", "«", "»", "(", ")", "-", "ـ", ":", "،", ".", " ", "د.", "13", "مارس",
+           "من", "محمد", "علي", "/", "[", "]", "المنوعات", "وكالات", "ا", "x"]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=40).map("".join) | st.text(max_size=300))
+def test_the_reader_never_raises_and_never_quotes_what_is_not_there(line: str) -> None:
+    """On any line: no exception, and an attribution's text is a prefix (as found) of the line."""
+    for found in (READER.header(line), READER.credit_line(line), READER.closing_agency(line)):
+        if found is not None:
+            assert found.text.strip() in line
+            assert found.city is None or found.city in line
