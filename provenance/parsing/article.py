@@ -403,16 +403,20 @@ def _declared(source: Source | None, registry: Registry, settings: ParseSettings
         if source.outlet in registry.outlets:
             outlet = source.outlet
         else:
-            hint = difflib.get_close_matches(source.outlet, list(registry.outlets), n=1)
+            hint = (
+                difflib.get_close_matches(source.outlet, list(registry.outlets), n=1)
+                if len(source.outlet) <= 64
+                else []
+            )
             also = f" (did you mean {hint[0]!r}?)" if hint else ""
             problems.append(
-                f"{Code.INDEX_OUTLET}: INDEX.md names outlet {source.outlet!r}, which is not in the registry{also}; "
+                f"{Code.INDEX_OUTLET}: INDEX.md names outlet {_cell(source.outlet)}, which is not in the registry{also}; "
                 "use a registry id or add the outlet to the corpus's outlets.toml"
             )
     if source.url:
         host = _host(source.url)
         if host is None:
-            problems.append(f"{Code.INDEX_URL}: INDEX.md url {source.url!r} has no host name; write the full URL")
+            problems.append(f"{Code.INDEX_URL}: INDEX.md url {_cell(source.url)} has no host name; write the full URL")
         else:
             url_outlet = registry.by_domain(host)
     published = None
@@ -421,11 +425,16 @@ def _declared(source: Source | None, registry: Registry, settings: ParseSettings
         if published is None or published.value is None:
             why = f": {published.problem}" if published is not None and published.problem else ""
             problems.append(
-                f"{Code.INDEX_PUBLISHED}: INDEX.md published {source.published!r} is not a date{why}; "
+                f"{Code.INDEX_PUBLISHED}: INDEX.md published {_cell(source.published)} is not a date{why}; "
                 "write it as 2012-05-30 or 2012-05-30T23:25:00+03:00"
             )
             published = None
     return _Declared(outlet, url_outlet, published, source.language.lower() if source.language else None)
+
+
+def _cell(text: str, limit: int = 80) -> str:
+    """An INDEX.md cell quoted in a problem, cut at `limit` characters (a cell may be a megabyte)."""
+    return repr(text) if len(text) <= limit else f"{text[:limit]!r}… ({len(text):,} characters)"
 
 
 def _host(url: str) -> str | None:
