@@ -410,8 +410,8 @@ def _declared(source: Source | None, registry: Registry, settings: ParseSettings
             )
             also = f" (did you mean {hint[0]!r}?)" if hint else ""
             problems.append(
-                f"{Code.INDEX_OUTLET}: INDEX.md names outlet {_cell(source.outlet)}, which is not in the registry{also}; "
-                "use a registry id or add the outlet to the corpus's outlets.toml"
+                f"{Code.INDEX_OUTLET}: INDEX.md names outlet {_cell(source.outlet)}, which is not in the "
+                f"registry{also}; use a registry id or add the outlet to the corpus's outlets.toml"
             )
     if source.url:
         host = _host(source.url)
