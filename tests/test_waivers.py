@@ -364,13 +364,13 @@ def test_a_waiver_for_a_file_not_in_the_corpus_is_in_every_report(
 
 
 @pytest.mark.parametrize(
-    ("name", "reader"),
+    ("name", "reader", "message"),
     [
-        ("WAIVERS.md", "provenance.audit.waivers:read_waivers"),
-        ("corpus-audit.toml", "provenance.audit.policy:read_policy"),
+        ("WAIVERS.md", "provenance.audit.waivers:read_waivers", "not valid UTF-8"),
+        ("corpus-audit.toml", "provenance.audit.policy:read_policy", "not valid UTF-8 (a TOML file is UTF-8)"),
     ],
 )
-def test_a_metadata_file_not_in_utf8_names_its_line(tmp_path: Path, name: str, reader: str) -> None:
+def test_a_metadata_file_not_in_utf8_names_its_line(tmp_path: Path, name: str, reader: str, message: str) -> None:
     """In process (the CLI's exit 2 is tested apart): the error names the file and the line of the bad byte."""
     import importlib
 
@@ -381,4 +381,4 @@ def test_a_metadata_file_not_in_utf8_names_its_line(tmp_path: Path, name: str, r
     with pytest.raises(ManifestError) as caught:
         getattr(importlib.import_module(module), function)(tmp_path)
     assert caught.value.path == str(tmp_path / name)
-    assert [(p.line, p.message) for p in caught.value.problems] == [(3, "not valid UTF-8")]
+    assert [(p.line, p.message) for p in caught.value.problems] == [(3, message)]
