@@ -125,3 +125,15 @@ def test_stream_and_whole_read_agree_on_any_rows(rows: list[tuple[str, str, str]
         root = _write(Path(folder), text)
         whole = _outcome(lambda: sorted(read_manifest(root).rows, key=lambda row: row.file))
         assert _outcome(lambda: list(stream_rows(root))) == whole
+
+
+def test_a_long_bad_size_is_quoted_cut_at_forty_characters(tmp_path: Path) -> None:
+    """The message quotes at most 40 characters of a bad cell, then an ellipsis."""
+    bad = "x" * 100
+    (tmp_path / "INDEX.md").write_text(
+        f"| file | sha256 | bytes |\n|---|---|---|\n| `a.txt` | {'0' * 64} | {bad} |\n", encoding="utf-8"
+    )
+    with pytest.raises(ManifestError) as caught:
+        read_manifest(tmp_path)
+    messages = [p.message for p in caught.value.problems]
+    assert any(f"bad size {'x' * 40 + '…'!r} for 'a.txt'" in m for m in messages), messages

@@ -356,6 +356,11 @@ def test_strict_also_requires_the_index_to_be_current(
     [
         ([], " (layout or pin)", []),  # only the header's spacing differs
         (["c.txt"], " (added c.txt)", ["added c.txt"]),
+        (  # exactly three: all shown, no ellipsis
+            ["c.txt", "d.txt", "e.txt"],
+            " (added c.txt, added d.txt, added e.txt)",
+            ["added c.txt", "added d.txt", "added e.txt"],
+        ),
         (
             ["c.txt", "d.txt", "e.txt", "f.txt"],
             " (added c.txt, added d.txt, added e.txt, …)",

@@ -382,3 +382,14 @@ def test_a_metadata_file_not_in_utf8_names_its_line(tmp_path: Path, name: str, r
         getattr(importlib.import_module(module), function)(tmp_path)
     assert caught.value.path == str(tmp_path / name)
     assert [(p.line, p.message) for p in caught.value.problems] == [(3, message)]
+
+
+def test_summary_counts_every_result_of_a_kind() -> None:
+    """Counts add up: two failures, three warnings, two waived, one passed (not merely set to one)."""
+    from provenance.audit.results import no_counts, tally
+
+    counts = no_counts()
+    for status, severity in [("failed", "error")] * 2 + [("failed", "warning")] * 3 + [("waived", "error")] * 2:
+        tally(counts, status=status, severity=severity)
+    tally(counts, status="passed", severity="error")
+    assert counts == {"passed": 1, "failed": 2, "waived": 2, "warnings": 3}
