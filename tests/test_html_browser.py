@@ -234,10 +234,12 @@ def test_data_docs_render_with_the_network_off(browser: Any, gx_docs: Path) -> N
         page.evaluate("() => document.fonts.ready.then(() => true)")
         assert page.locator(".navbar").first.evaluate("e => getComputedStyle(e).display") == "flex"  # Bootstrap's
         icon = page.locator("i.fas.fa-times:visible").first
+        # bootstrap-table may redraw the table after "load": measure through the locator, which
+        # finds a visible icon again, never through a handle to one the redraw replaced.
+        icon.wait_for(state="visible")
         assert icon.evaluate("e => getComputedStyle(e, '::before').fontFamily") == '"Font Awesome 6 Free"'
         assert icon.evaluate("e => getComputedStyle(e, '::before').content") != "none"
-        box = icon.bounding_box()
-        assert box is not None and box["width"] > 0
+        assert icon.evaluate("e => e.getBoundingClientRect().width") > 0
         assert page.evaluate(
             "() => [...document.fonts].some(f => f.family.includes('Font Awesome') && f.status === 'loaded')"
         )
