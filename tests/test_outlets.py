@@ -419,3 +419,13 @@ def test_an_article_names_its_outlet_only_by_unambiguous_evidence(
     assert (article["outlet"], article["agency"]) == (outlet, agency)
     found = article["outlet_evidence"]
     assert found == evidence if evidence is None or not evidence.startswith("ambiguous") else found.startswith(evidence)
+
+
+@pytest.mark.parametrize("zone", ["Asia", "Europe", "not/a/zone"])
+def test_a_zone_folder_or_unknown_name_is_a_registry_error_not_a_crash(tmp_path: Path, zone: str) -> None:
+    """default_tz = "Asia" names a folder of zones: exit 2 material (ManifestError), never an OSError."""
+    (tmp_path / "outlets.toml").write_text(
+        f'[[outlet]]\nid = "x"\nkind = "publisher"\ndefault_tz = "{zone}"\n', encoding="utf-8"
+    )
+    with pytest.raises(ManifestError, match="default_tz"):
+        load_registry(tmp_path)

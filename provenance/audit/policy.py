@@ -13,13 +13,13 @@ from datetime import date, datetime
 from importlib import resources
 from pathlib import Path
 from typing import Any, Final, Literal, cast, get_args
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from expectations.catalogue import CATALOGUE
 from expectations.ids import FIXITY_FAMILIES, POLICY_FAMILY, WAIVER_FAMILY, Check
 from provenance.errors import ManifestError, Problem
 from provenance.findings import Result
 from provenance.manifest.model import REQUIRED as PINNED_COLUMNS
+from provenance.parsing.outlets import known_zone
 from provenance.parsing.settings import DATE_ORDERS, DEFAULT, FACTS, DateOrder, ParseSettings
 from provenance.safeopen import read_metadata
 
@@ -239,7 +239,7 @@ class _Reader:
                     f"'encoding' must be a text encoding Python knows, such as 'windows-1256' or 'utf-8', not {value!r}"
                 )
         elif key == "default_timezone":
-            if not isinstance(value, str) or not _known_zone(value):
+            if not isinstance(value, str) or not known_zone(value):
                 return f"'default_timezone' must be a time zone name such as 'Asia/Riyadh' or 'UTC', not {value!r}"
         elif value not in DATE_ORDERS:
             orders = ", ".join(map(repr, DATE_ORDERS))
@@ -366,16 +366,6 @@ def _text_encoding(name: str) -> bool:
         codecs.lookup(name.strip())
         b"x".decode(name.strip().lower(), errors="replace")  # base64, rot13 and the like are not text
     except (LookupError, UnicodeError):
-        return False
-    return True
-
-
-def _known_zone(name: str) -> bool:
-    if name.upper() == "UTC":
-        return True
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a folder of zones such as 'Asia'
         return False
     return True
 

@@ -178,7 +178,7 @@ def _zone(name: str | None) -> tzinfo | None:
         return None
     try:
         return UTC if name.upper() == "UTC" else ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a folder of zones such as 'Asia'
         return None
 
 

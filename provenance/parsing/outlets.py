@@ -243,7 +243,7 @@ def _scalar_problems(entry: dict[str, Any]) -> list[str]:
             f"'country' must be an ISO 3166-1 alpha-2 code such as 'SA' (or {PAN_ARAB!r} for pan-Arab), not {country!r}"
         )
     zone = entry.get("default_tz")
-    if zone is not None and (not isinstance(zone, str) or not _known_zone(zone)):
+    if zone is not None and (not isinstance(zone, str) or not known_zone(zone)):
         problems.append(f"'default_tz' must be a time zone name such as 'Asia/Riyadh', not {zone!r}")
     return problems
 
@@ -291,11 +291,12 @@ def _started(value: object, problems: list[str]) -> date | None:
     return value
 
 
-def _known_zone(name: str) -> bool:
+def known_zone(name: str) -> bool:
+    """Whether `name` is a time zone: "UTC" or an IANA name ("Asia/Riyadh"; not a folder such as "Asia")."""
     if name.upper() == "UTC":
         return True
     try:
         ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a folder of zones such as 'Asia'
         return False
     return True
