@@ -233,13 +233,16 @@ def test_data_docs_render_with_the_network_off(browser: Any, gx_docs: Path) -> N
         page.wait_for_load_state("load")
         page.evaluate("() => document.fonts.ready.then(() => true)")
         assert page.locator(".navbar").first.evaluate("e => getComputedStyle(e).display") == "flex"  # Bootstrap's
-        icon = page.locator("i.fas.fa-times:visible").first
-        # bootstrap-table may redraw the table after "load": measure through the locator, which
-        # finds a visible icon again, never through a handle to one the redraw replaced.
-        icon.wait_for(state="visible")
-        assert icon.evaluate("e => getComputedStyle(e, '::before').fontFamily") == '"Font Awesome 6 Free"'
-        assert icon.evaluate("e => getComputedStyle(e, '::before').content") != "none"
-        assert icon.evaluate("e => e.getBoundingClientRect().width") > 0
+        # bootstrap-table may redraw the table after "load": poll one visible icon in the page as it
+        # is, until its font, glyph and width are those of Font Awesome (a timeout fails the test).
+        page.wait_for_function(
+            """() => [...document.querySelectorAll("i.fas.fa-times")].some(e => {
+                const glyph = getComputedStyle(e, "::before");
+                return e.offsetParent !== null && glyph.fontFamily === '"Font Awesome 6 Free"'
+                    && glyph.content !== "none" && e.getBoundingClientRect().width > 0;
+            })""",
+            timeout=15_000,
+        )
         assert page.evaluate(
             "() => [...document.fonts].some(f => f.family.includes('Font Awesome') && f.status === 'loaded')"
         )
