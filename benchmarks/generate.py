@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import random
 from collections.abc import Iterable, Iterator
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from provenance.manifest.model import Manifest, Row, render_manifest
@@ -77,20 +78,27 @@ def _month_date(rng: random.Random, year: int, month: int, day: int) -> str:
 
 def _sputnik(rng: random.Random, vocabulary: list[str], defect: str | None) -> str:
     year, month, day = rng.randint(2015, 2024), rng.randint(1, 12), rng.randint(1, 28)
-    published = f"{rng.randint(0, 23):02d}:{rng.randint(0, 59):02d} GMT {day:02d}.{month:02d}.{year}"
-    upd_day = day - 1 if defect == "updated_before" and day > 1 else min(day + 1, 28)
-    updated = f"{rng.randint(0, 23):02d}:{rng.randint(0, 59):02d} GMT {upd_day:02d}.{month:02d}.{year}"
+    when = datetime(year, month, day, rng.randint(0, 23), rng.randint(0, 59))
+    # Updated a day later; a planted defect has it a day earlier.
+    update = when + timedelta(days=-1 if defect == "updated_before" else 1, minutes=rng.randint(0, 600))
     body = _paragraphs(rng, vocabulary, rng.randint(6, 10))
-    body[1] = f"{rng.choice(_CITIES)} - سبوتنيك. {body[1]}" if defect != "no_source" else body[1]
+    # Sputnik's layout as scraped (the seed's): the photo credit glued to the photo bank link, a
+    # stray "/ " opening the lede and the dateline opening the second paragraph; a planted defect,
+    # as the parser flags it with a warning. A clean article's lede opens with the dateline.
+    glued = defect == "layout"
+    lede = 1 if glued else 0
+    body[lede] = f"{rng.choice(_CITIES)} - سبوتنيك. {body[lede]}" if defect != "no_source" else body[lede]
     if defect == "duplicates":
         body += body[2:5]
     lines = [
         " ".join(rng.choices(vocabulary, k=10)),
-        f"{published} (تم التحديث: {updated})" if defect != "no_date" else "",
-        "© Sputnik . مصور / الانتقال إلى بنك الصور" + " ".join(rng.choices(vocabulary, k=6)),
+        f"{when:%H:%M} GMT {when:%d.%m.%Y} (تم التحديث: {update:%H:%M} GMT {update:%d.%m.%Y})"
+        if defect != "no_date"
+        else "",
+        "© Sputnik . مصور / الانتقال إلى بنك الصور" + " ".join(rng.choices(vocabulary, k=6)) if glued else "",
         "",
         "© Sputnik . مصور" if defect != "no_source" else "",
-        "/ " + body[0],
+        ("/ " if glued else "") + body[0],
         *body[1:],
     ]
     return "\n".join(lines)
@@ -102,25 +110,38 @@ def _repost(rng: random.Random, vocabulary: list[str], defect: str | None) -> st
     body = _paragraphs(rng, vocabulary, rng.randint(6, 12))
     if defect == "duplicates":
         body += body[:3]
+    scraped = defect == "boilerplate"  # the aggregator's related-story link and comments box, as scraped
     blocks = [
         " ".join(rng.choices(vocabulary, k=9)) + " – RT EN",
         _month_date(rng, year, month, day) if defect != "no_date" else "",
         *body,
         "في موسكو اليوم " + " ".join(rng.choices(vocabulary, k=12)) + " pic.twitter.com/abc123",
         f"– وزارة الدفاع (DefenceHQ) {day} {_MONTHS[month - 1][0]} {year}",
-        "المزيد عن هذا الموضوع – " + " ".join(rng.choices(vocabulary, k=8)),
+        "المزيد عن هذا الموضوع – " + " ".join(rng.choices(vocabulary, k=8)) if scraped else "",
         "\n\n\n",
         "Source link" if defect != "no_source" else "",
-        "Facebook Comments Box",
+        "Facebook Comments Box" if scraped else "",
     ]
     return "\n\n".join(b for b in blocks if b)
 
 
-DEFECTS = ("duplicates", "no_date", "no_source", "updated_before", "impossible_date", "bad_utf8")
+#: Each planted defect fails (or warns on) one check; an article without one passes every check.
+DEFECTS = (
+    "duplicates",
+    "no_date",
+    "no_source",
+    "updated_before",
+    "impossible_date",
+    "bad_utf8",
+    "layout",
+    "boilerplate",
+)
 
 
 def article_corpus(root: Path, *, files: int, seed: int = 2, defect_rate: float = 0.02) -> Path:
-    """Realistic articles in both seed layouts, date and month variants, and planted defects."""
+    """Realistic articles in both seed layouts, date and month variants, and planted defects: an
+    article has one with probability `defect_rate` (the Sputnik layout quirk and the aggregator's
+    boilerplate among them), and is otherwise clean."""
     rng = random.Random(seed)
     vocabulary = _words(rng, 8000)
 
