@@ -105,7 +105,11 @@ def bench_validate(workdir: Path, *, files: int, repeat: int) -> list[str]:
     report_run = json.loads(_tail(reports / "audit.json"))["run"]
     stages = report_run["stages"]
     shares = ", ".join(f"{name} {seconds:.1f} s ({seconds / wall:.0%})" for name, seconds in stages.items())
-    outside = wall - sum(stages.values())
+    engines = [stages[name] for name in report_run["engines"] if name in stages]
+    aside = report_run["jobs"] > 1 and len(engines) > 1  # GX ran in a child beside the others
+    outside = wall - sum(stages.values()) + (sum(engines) - max(engines) if aside else 0)
+    if aside:
+        shares += " (the engines side by side)"
     target = f"; target at 100,000: < {VALIDATE_TARGET:.0f} s" if files == 100_000 else ""
     return [
         f"validate: {files} articles (2% planted defects), both engines, every report, one run; peer: parse alone",

@@ -216,6 +216,7 @@ def validate(
             max_bytes=max_bytes,
             settings=policy.settings,
             policy=policy,
+            articles_listed=results,
         )
         return Validated(audit, None, summarize(audit.results))
     # Every report, GX's Data Docs included, is written into staging and moved into place as a set.
@@ -233,6 +234,7 @@ def validate(
             max_bytes=max_bytes,
             settings=policy.settings,
             policy=policy,
+            articles_listed=results,
         )
         summary_file = Path(step_summary) if step_summary else None
         published = publish_reports(audit, stage=stage, started=clock, step_summary=summary_file, results=results)

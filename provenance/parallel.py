@@ -73,3 +73,57 @@ def ordered_map(
         finally:
             for future in pending:
                 future.cancel()
+
+
+class Forked:
+    """A function running in a forked child process, its result to be collected once.
+
+    The child starts as a copy of this process (fork), so the function and everything it reads
+    (DataFrames of a million rows) are shared, not pickled; only its result comes back, pickled
+    through a pipe. Ctrl-C is the parent's to handle: it stops the child (`stop`).
+    """
+
+    def __init__(self, function: Callable[[], Any]) -> None:
+        context = get_context("fork")
+        self._receive, send = context.Pipe(duplex=False)
+        self._process = context.Process(target=_child, args=(function, send), daemon=True)
+        self._process.start()
+        send.close()  # the child's end: our copy closed, EOF comes when the child's is
+
+    def result(self) -> Any:
+        """The function's return value; its exception raised here again if it raised one."""
+        try:
+            kind, value = self._receive.recv()
+        except EOFError:  # the child died without a word (killed, out of memory)
+            self._process.join()
+            raise RuntimeError(f"worker process ended with exit code {self._process.exitcode}") from None
+        finally:
+            self._receive.close()
+        self._process.join()
+        if kind == "raised":
+            raise value
+        return value
+
+    def stop(self) -> None:
+        """End the child now (an interrupted or failed run); its result is dropped."""
+        if self._process.is_alive():
+            self._process.kill()
+        self._process.join()
+        self._receive.close()
+
+
+def _child(function: Callable[[], Any], send: Any) -> None:
+    """In the forked child: run `function` and send ("returned", value) or ("raised", exception)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        outcome: tuple[str, Any] = ("returned", function())
+    except BaseException as exc:  # noqa: BLE001 (sent to the parent, which raises it there)
+        outcome = ("raised", exc)
+    try:
+        send.send(outcome)
+    except Exception:  # noqa: BLE001 (a value or exception that cannot be pickled: its words go)
+        kind, value = outcome
+        words = f"{type(value).__name__}: {value}" if kind == "raised" else f"unpicklable result {type(value).__name__}"
+        send.send(("raised", RuntimeError(words)))
+    finally:
+        send.close()

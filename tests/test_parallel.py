@@ -1,8 +1,13 @@
-"""ordered_map: results in input order, capped workers, and Ctrl-C left to the parent process."""
+"""ordered_map and Forked: results in input order, capped workers, failures raised in the parent,
+and Ctrl-C left to the parent process."""
 
 from __future__ import annotations
 
+import re
 import signal
+from collections.abc import Callable
+
+import pytest
 
 from provenance.parallel import max_workers, ordered_map
 
@@ -32,3 +37,70 @@ def test_an_absurd_worker_count_is_capped() -> None:
     """jobs far above the machine's cores runs with max_workers() processes, and finishes."""
     assert list(ordered_map(_square, range(5), jobs=100_000)) == [0, 1, 4, 9, 16]
     assert max_workers() >= 4
+
+
+class _UnpicklableError(Exception):
+    def __reduce__(self) -> object:
+        raise TypeError("cannot pickle this")
+
+
+def threading_lock() -> object:
+    import threading
+
+    return threading.Lock()
+
+
+def os_exit(code: int) -> None:
+    import os
+
+    os._exit(code)
+
+
+def _raise_unpicklable() -> None:
+    raise _UnpicklableError("the words survive")
+
+
+def test_forked_returns_what_the_function_returns_from_memory_shared_by_the_fork() -> None:
+    """The child sees this process's objects as they were at the fork (nothing pickled going in)."""
+    import os
+
+    from provenance.parallel import Forked
+
+    table = {"rows": list(range(100_000))}
+    child = Forked(lambda: (os.getpid(), sum(table["rows"]), signal.getsignal(signal.SIGINT)))
+    pid, total, handler = child.result()
+    assert pid != os.getpid()
+    assert total == sum(range(100_000))
+    assert handler == signal.SIG_IGN  # Ctrl-C is the parent's to handle
+
+
+@pytest.mark.parametrize(
+    ("function", "error", "words"),
+    [
+        (lambda: 1 / 0, ZeroDivisionError, "division by zero"),
+        (_raise_unpicklable, RuntimeError, "_UnpicklableError: the words survive"),
+        (threading_lock, RuntimeError, "unpicklable result"),
+        (lambda: os_exit(9), RuntimeError, "worker process ended with exit code 9"),
+    ],
+)
+def test_forked_raises_the_childs_failure_here(function: Callable[[], object], error: type, words: str) -> None:
+    """An exception in the child is raised in the parent; one that cannot be pickled, or a child that
+    dies without a word, is a RuntimeError that says what happened."""
+    from provenance.parallel import Forked
+
+    with pytest.raises(error, match=re.escape(words)):
+        Forked(function).result()
+
+
+def test_a_stopped_child_is_gone() -> None:
+    """stop() ends a child that would run for long, at once."""
+    import time
+
+    from provenance.parallel import Forked
+
+    child = Forked(lambda: time.sleep(60))
+    started = time.monotonic()
+    child.stop()
+    assert time.monotonic() - started < 10
+    assert not child._process.is_alive()
+    assert child._process.exitcode == -signal.SIGKILL

@@ -122,13 +122,52 @@ def test_report_is_deterministic_apart_from_run(tmp_path: Path) -> None:
             assert main([*argv, "--results", listed]) == 0
             data = (folder / "audit.json").read_bytes()
             document = json.loads(data)
-            keys = {"schema_version", "ok", "corpus", "policy", "summary", "results_listed", "files_checked", "checks"}
+            keys = {"schema_version", "ok", "corpus", "policy", "breakdown", "summary", "results_listed"}
+            keys |= {"files_checked", "checks"}
             assert set(document) == keys | {"results", "articles", "run"}
             assert document["policy"] is None  # the seeds have no corpus-audit.toml
             assert (document["schema_version"], document["results_listed"]) == (2, listed)
             documents.append(scrub("reports/audit.json", data))
             assert b'"run"' not in documents[-1]
         assert documents[0] == documents[1]
+
+
+def test_report_lists_the_facts_of_flagged_articles_and_counts_every_one(tmp_path: Path) -> None:
+    """audit.json carries the facts of the articles with findings (every article's with --results
+    all), and its breakdown counts every parsed article by outlet, agency, language and month,
+    the same either way: audit.html's charts cover the corpus, not only the flagged files."""
+    from collections import Counter
+
+    from provenance.parsing.corpus import parse_corpus
+
+    corpus = RESOURCES / "invariants"
+    parsed = parse_corpus(corpus).articles
+    files = set(parsed["file"].astype(str))
+    breakdowns = []
+    for listed in ("failed", "all"):
+        out = tmp_path / listed
+        argv = ["validate", str(corpus), "--report-dir", str(out), "--engine", "pandera", "--no-gx-docs"]
+        assert main([*argv, "--results", listed]) == 1
+        document = json.loads((out / "audit.json").read_text(encoding="utf-8"))
+        flagged = {r["file"] for r in document["results"] if r["status"] != "passed"} & files
+        assert 0 < len(flagged) < len(files)  # some articles are clean: the listing tells them apart
+        expected = flagged if listed == "failed" else files
+        assert sorted(a["file"] for a in document["articles"]) == sorted(expected)
+        breakdown = document["breakdown"]
+        assert set(breakdown) == {"outlet", "agency", "language", "month"}
+        for entries in breakdown.values():
+            assert sum(e["articles"] for e in entries) == len(files)
+            assert [e["articles"] for e in entries] == sorted((e["articles"] for e in entries), reverse=True)
+        outlets = Counter(None if pd_na(o) else o for o in parsed["outlet"])
+        assert {e["value"]: e["articles"] for e in breakdown["outlet"]} == outlets
+        breakdowns.append(breakdown)
+    assert breakdowns[0] == breakdowns[1]
+
+
+def pd_na(value: Any) -> bool:
+    import pandas as pd
+
+    return bool(pd.isna(value))
 
 
 @pytest.mark.parametrize(
@@ -292,3 +331,39 @@ def test_fixity_findings_keep_their_message_and_details(corpus: Callable[[str], 
     assert (digest.status, digest.message, digest.engines) == ("failed", "sha256 differs from INDEX.md", {})
     assert digest.details["expected"] == "bb5d66de3b94be8058733e7b158a28ce483332ffd0f06cba0395e9cefcd9b448"
     assert by_check["fixity.present"].as_dict()["engines"] == {}
+
+
+@pytest.mark.parametrize("corpus_name", ["invariants", "seeds"])
+def test_engines_side_by_side_give_the_report_one_at_a_time_gives(tmp_path: Path, corpus_name: str) -> None:
+    """With two jobs GX runs in a forked child beside pandera: audit.json and every rendering are the
+    bytes a one-job run writes (outside the run block), and the child's stage time is recorded."""
+    from tests.golden import scrub
+
+    corpus = REPO / "seeds" if corpus_name == "seeds" else RESOURCES / corpus_name
+    written = {}
+    for jobs in ("1", "2"):
+        out = tmp_path / jobs
+        main(["validate", str(corpus), "--report-dir", str(out), "--no-gx-docs", "--jobs", jobs])
+        written[jobs] = {
+            name: scrub(f"reports/{name}", (out / name).read_bytes())
+            for name in ("audit.json", "audit.md", "junit.xml")
+        }
+        stages = json.loads((out / "audit.json").read_text(encoding="utf-8"))["run"]["stages"]
+        assert list(stages) == ["fixity", "parse", "pandera", "gx", "gate"] and stages["gx"] > 0
+    assert written["1"] == written["2"]
+
+
+def test_an_engine_failing_in_its_child_fails_the_run_with_its_words(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """GX raising in the forked child is raised in the parent: exit 3 with GX's message, no report."""
+    from expectations.engines import gx_engine
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("GX could not evaluate article.title_present: planted")
+
+    monkeypatch.setattr(gx_engine, "run", broken)
+    argv = ["validate", str(REPO / "seeds"), "--report-dir", str(tmp_path / "r"), "--no-gx-docs", "--jobs", "2"]
+    assert main(argv) == 3
+    assert "GX could not evaluate article.title_present: planted" in capsys.readouterr().err
+    assert not (tmp_path / "r" / "audit.json").exists()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import platform
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -12,7 +13,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from expectations.catalogue import CATALOGUE, ENGINE_NAMES, INVARIANTS, CheckSpec
-from expectations.engines import Failures, runner
+from expectations.engines import EngineRun, Failures, runner
 from expectations.messages import WORDINGS
 from provenance import gcpause
 from provenance._version import __version__
@@ -21,6 +22,7 @@ from provenance.audit.results import EngineVerdict, ResultSet, no_counts, tally
 from provenance.audit.waivers import read_waivers
 from provenance.findings import Result
 from provenance.fixity.verify import verify_fixity
+from provenance.parallel import Forked
 from provenance.parsing.corpus import MAX_ARTICLE_BYTES, parse_corpus, source_of
 from provenance.parsing.outlets import load_registry
 from provenance.parsing.settings import DEFAULT, ParseSettings, Source
@@ -245,6 +247,23 @@ _EVIDENCE: tuple[tuple[tuple[str, ...], FindEvidence], ...] = (
 EVIDENCE_NAMES = frozenset(name for names, _ in _EVIDENCE for name in names)
 
 
+class _Stages:
+    """The stages' times, in the order they end; `progress` hears each one's name as it does."""
+
+    def __init__(self, progress: Callable[[str], None] | None) -> None:
+        self.seconds: dict[str, float] = {}
+        self._progress = progress
+        self._clock = time.perf_counter()
+
+    def __call__(self, name: str, seconds: float | None = None) -> None:
+        """Stage `name` is done: it took `seconds` (its own, run aside) or the time since the last."""
+        now = time.perf_counter()
+        self.seconds[name] = round(now - self._clock if seconds is None else seconds, 3)
+        self._clock = now
+        if self._progress:
+            self._progress(name)
+
+
 def validate_corpus(
     corpus: Path,
     *,
@@ -258,26 +277,22 @@ def validate_corpus(
     settings: ParseSettings = DEFAULT,
     policy: Policy = NO_POLICY,
     count: Callable[[int], None] | None = None,
+    articles_listed: ResultsListed = "failed",
 ) -> Audit:
     """Audit `corpus` end to end; raises ManifestError only when INDEX.md or WAIVERS.md is unusable.
 
     `settings` tell the parser how to read the articles (usually `policy.settings`); `policy`'s
     severity overrides are applied by the gate, and the checks it switches off are not run.
     `progress` hears each stage's name when it is done; `count`, the files done within the
-    fixity and parse stages.
+    fixity and parse stages. The report's articles are those with findings ("failed") or every
+    parsed one ("all"); its head's `breakdown` counts every article by outlet, agency, language and
+    month either way.
     """
     started = now or datetime.now(UTC)
     in_force = policy.in_force(started.date())
     checks = tuple(c for c in INVARIANTS if c.id not in policy.switched_off(started.date()))
-    stages: dict[str, float] = {}
-    clock = time.perf_counter()
-
-    def stage(name: str) -> None:
-        nonlocal clock
-        stages[name] = round(time.perf_counter() - clock, 3)
-        clock = time.perf_counter()
-        if progress:
-            progress(name)
+    stage = _Stages(progress)
+    stages = stage.seconds
 
     waivers = read_waivers(corpus)  # a malformed WAIVERS.md stops the run before any work
     fixity = verify_fixity(corpus, jobs=jobs, progress=count)
@@ -308,7 +323,7 @@ def validate_corpus(
     params = {"registry outlet ids": sorted(registry.outlets)}
     with gcpause.frozen():  # the engines make many short-lived objects: leave the heap so far unscanned
         failures, notes = _run_engines(
-            frames, checks=checks, engines=engines, params=params, gx_docs=gx_docs, stage=stage
+            frames, checks=checks, engines=engines, params=params, gx_docs=gx_docs, stage=stage, jobs=jobs
         )
 
     verdicts = []
@@ -344,7 +359,13 @@ def validate_corpus(
     flagged = [file for file in worst_first(findings) if file in digests]
     sources = {row.file: source_of(row, settings=settings) for row in fixity.manifest.rows}
     article_facts = _article_facts(
-        corpus, tables.articles, flagged[:DETAIL_LIMIT], registry=registry, sources=sources, settings=settings
+        corpus,
+        tables.articles,
+        flagged[:DETAIL_LIMIT],
+        listed=None if articles_listed == "all" else set(flagged),
+        registry=registry,
+        sources=sources,
+        settings=settings,
     )
     return Audit(
         results=results,
@@ -354,6 +375,7 @@ def validate_corpus(
             "ok": ok,
             "corpus": {"path": str(corpus), "files": pin.files, "bytes": pin.bytes, "digest": pin.digest},
             "policy": policy.block(started.date()),
+            "breakdown": breakdown(tables.articles),
         },
         checks=[_check_entry(spec, in_force.get(spec.id)) for spec in CATALOGUE.values() if spec.id in used],
         run={
@@ -377,17 +399,41 @@ def _run_engines(
     engines: Sequence[str],
     params: Mapping[str, Any],
     gx_docs: Path | None,
-    stage: Callable[[str], None],
+    stage: _Stages,
+    jobs: int = 1,
 ) -> tuple[dict[str, Failures], tuple[str, ...]]:
-    """Each engine's failures ({engine: {check id: {file: rule}}}) and their structure notes."""
-    failures: dict[str, Failures] = {}
-    notes: tuple[str, ...] = ()
-    for name in ENGINE_NAMES:  # the catalogue's order, whatever order they were asked for in
-        if name in engines:
-            run = runner(name)(frames, checks, params=params, docs_dir=gx_docs)
-            failures[name] = run.failures
-            notes += run.notes
-            stage(name)
+    """Each engine's failures ({engine: {check id: {file: rule}}}) and their structure notes.
+
+    With two or more jobs and more than one engine, GX (the slowest: seconds to import, then its
+    validation graph) runs in a forked child while the others run here: the tables are shared by
+    the fork, only the failures come back. Each engine's stage time is its own. GX is imported in
+    the child, not by a thread here beforehand: a thread importing while the parser's workers
+    were forked left them waiting forever on the import lock it held.
+    """
+    chosen = [name for name in ENGINE_NAMES if name in engines]  # the catalogue's order
+    aside = "gx" if jobs > 1 and len(chosen) > 1 and "gx" in chosen else None
+
+    def engine(name: str) -> tuple[EngineRun, float]:
+        clock = time.perf_counter()
+        run = runner(name)(frames, checks, params=params, docs_dir=gx_docs)
+        return run, time.perf_counter() - clock
+
+    child = Forked(functools.partial(engine, aside)) if aside else None
+    runs: dict[str, EngineRun] = {}
+    try:
+        for name in chosen:
+            if name != aside:
+                runs[name] = engine(name)[0]
+                stage(name)
+        if child is not None and aside is not None:
+            runs[aside], seconds = child.result()
+            child = None
+            stage(aside, seconds)
+    finally:
+        if child is not None:  # interrupted, or an engine here failed: the child's work is moot
+            child.stop()
+    failures = {name: runs[name].failures for name in chosen}
+    notes = tuple(note for name in chosen for note in runs[name].notes)
     return failures, notes
 
 
@@ -421,11 +467,13 @@ def _article_facts(
     articles: Any,
     detailed: Sequence[str],
     *,
+    listed: set[str] | None,
     registry: Any,
     sources: Mapping[str, Source],
     settings: ParseSettings,
 ) -> list[dict[str, Any]]:
-    """Per article the facts a steward reads, and for flagged ones (up to a limit) their lines.
+    """The facts a steward reads of each article in `listed` (None: every one), and the lines of
+    those in `detailed` (the most serious flagged ones, up to a limit).
 
     The lines are read again beneath the corpus (safeopen: no link followed, no FIFO opened) and
     shown only when the bytes are the ones parsed (same sha256); every text is a bounded excerpt.
@@ -450,6 +498,8 @@ def _article_facts(
             {"line": r["line"], "role": r["role"], "text": excerpt(r["text"]), "duplicate_of": r["duplicate_of"]}
             for r in parsed.paragraphs[:LINES_SHOWN]
         ]
+    if listed is not None:
+        articles = articles[articles["file"].astype(str).isin(listed)]
     columns = [_json_column(articles[name]) for name in _FACTS]
     facts = []
     for row in zip(*columns, strict=True):
@@ -460,6 +510,33 @@ def _article_facts(
             item["lines"] = lines[item["file"]]
         facts.append(item)
     return facts
+
+
+#: What the head's breakdown counts articles by: {name: column}; a month is the local publication time's.
+BREAKDOWN = {"outlet": "outlet", "agency": "agency", "language": "language", "month": "published_local"}
+
+
+def breakdown(articles: Any) -> dict[str, list[dict[str, Any]]]:
+    """Every parsed article counted by outlet, agency, language and month of publication.
+
+    Each is a list of {"value", "articles"}, the most articles first, then by value; a value
+    the parser could not tell is null (listed last among equals). The charts of audit.html are
+    drawn from it, so they cover the whole corpus while the report lists only flagged articles.
+    """
+    import pandas as pd
+
+    counted: dict[str, list[dict[str, Any]]] = {}
+    for name, column in BREAKDOWN.items():
+        series = articles[column]
+        if name == "month":  # as the article's own clock reads (UTC where only that is known)
+            stamps = series.fillna(articles["published_at"].dt.tz_localize(None))
+            series = stamps.dt.strftime("%Y-%m").where(stamps.notna(), None)
+        values = series.astype(object).where(series.notna(), None)
+        tally = values.value_counts(dropna=False)
+        pairs = [(None if pd.isna(value) else str(value), int(n)) for value, n in tally.items()]
+        pairs.sort(key=lambda pair: (-pair[1], pair[0] is None, pair[0] or ""))
+        counted[name] = [{"value": value, "articles": n} for value, n in pairs]
+    return counted
 
 
 def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:

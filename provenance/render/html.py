@@ -15,6 +15,7 @@ from typing import Any
 
 from provenance.render.charts import bar_chart
 from provenance.render.view import ReportView, policy_notes, status_of, worst_first
+from provenance.words import counted, number
 
 PAGE = 500  # rows per collapsed page of a long table
 _ARABIC = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
@@ -104,14 +105,15 @@ def render_html(view: ReportView) -> str:
         f"<title>corpus-audit: {escape(verdict)} ({_e(corpus['path'])})</title>",
         f"<style>{CSS}</style></head><body>",
         f'<header class="verdict {"ok" if view.ok else "fail"}"><div><h1 id="verdict">{escape(verdict)}</h1>',
-        f"<p>{summary['passed']} passed · {summary['failed']} failed · {summary['waived']} waived · {summary['warnings']} warnings</p>",
-        f"<p>corpus <code>{_e(corpus['path'])}</code>: {corpus['files']} files, {corpus['bytes']} bytes, "
+        f"<p>{number(summary['passed'])} passed · {number(summary['failed'])} failed · {number(summary['waived'])} waived"
+        f" · {counted(summary['warnings'], 'warning')}</p>",
+        f"<p>corpus <code>{_e(corpus['path'])}</code>: {counted(corpus['files'], 'file')}, {counted(corpus['bytes'], 'byte')}, "
         f'sha256 <code id="digest">{_e(corpus["digest"])}</code></p></div>',
         _beside_verdict(head.get("policy"), view.notable),
         "</header><main>",
-        _charts(summary, view.articles),
+        _charts(summary, head.get("breakdown"), view.articles),
         _problems(view.notable),
-        _provenance(view.articles, view.fixity),
+        _provenance(view.articles, view.fixity, view.notable, files=corpus["files"]),
         _matrix(view),
         _articles(view.articles, view.notable),
         _waivers(view.notable),
@@ -123,13 +125,19 @@ def render_html(view: ReportView) -> str:
     return "\n".join(part for part in parts if part) + "\n"  # no policy: no policy section
 
 
-def _charts(summary: dict[str, int], articles: list[dict[str, Any]]) -> str:
-    outlets = Counter(a.get("outlet") or "(unknown)" for a in articles)
-    months = Counter(str(a["published_at"])[:7] for a in articles if a.get("published_at"))
+def _charts(summary: dict[str, int], breakdown: dict[str, Any] | None, articles: list[dict[str, Any]]) -> str:
+    """Results by status, and articles by outlet and month: from the head's breakdown, which counts
+    every article (a version 1 report, without one, listed every article's facts instead)."""
+    if breakdown is not None:
+        outlets = Counter({e["value"] or "(unknown)": e["articles"] for e in breakdown["outlet"]})
+        months = Counter({e["value"]: e["articles"] for e in breakdown["month"] if e["value"]})
+    else:
+        outlets = Counter(a.get("outlet") or "(unknown)" for a in articles)
+        months = Counter(str(a["published_at"])[:7] for a in articles if a.get("published_at"))
     return (
         '<section id="charts"><h2>At a glance</h2><div class="charts">'
         + bar_chart("Results by status", [(k, summary[k]) for k in ("passed", "failed", "waived", "warnings")])
-        + bar_chart("Articles by outlet", outlets.most_common(12))
+        + bar_chart("Articles by outlet", sorted(outlets.items(), key=lambda bar: (-bar[1], bar[0]))[:12])
         + bar_chart("Publications by month", sorted(months.items())[-24:], color="#6a1b9a")
         + "</div></section>"
     )
@@ -148,12 +156,20 @@ def _problems(notable: list[dict[str, Any]]) -> str:
     return f'<section id="problems"><h2>Findings ({len(rows)})</h2>{_pages("Findings", header, rows)}</section>'
 
 
-def _provenance(articles: list[dict[str, Any]], fixity: dict[str, str]) -> str:
+def _provenance(
+    articles: list[dict[str, Any]], fixity: dict[str, str], notable: list[dict[str, Any]], *, files: int
+) -> str:
+    """The files with findings: each one's digest, size, outlet and fixity; the rest are counted.
+
+    The same whether audit.json lists every article's facts or only the flagged ones'.
+    """
+    flagged = {r["file"] for r in notable if r["file"] is not None}
     known = {a["file"] for a in articles}
     rows = [
         f'<tr><td dir="auto"><code>{_e(a["file"])}</code></td><td class="mono" title="{_e(a["sha256"])}">{_e(str(a["sha256"])[:12])}</td>'
         f"<td>{_e(a['bytes'])}</td><td>{_e(a.get('outlet'))}</td><td>{_badge(fixity.get(a['file'], 'passed'))}</td></tr>"
         for a in articles
+        if a["file"] in flagged
     ]
     rows += [
         f'<tr><td dir="auto"><code>{_e(f)}</code></td><td>—</td><td>—</td><td>—</td><td>{_badge(s)}</td></tr>'
@@ -161,7 +177,14 @@ def _provenance(articles: list[dict[str, Any]], fixity: dict[str, str]) -> str:
         if f not in known
     ]
     header = "<tr><th>file</th><th>sha256</th><th>bytes</th><th>outlet</th><th>fixity</th></tr>"
-    return f'<section id="provenance"><h2>Provenance ({len(rows)} files)</h2>{_pages("Files", header, rows)}</section>'
+    bad = sum(1 for status in fixity.values() if status == "failed")
+    note = (
+        f'<p class="muted">{number(files)} files listed in INDEX.md; '
+        + (f"{counted(bad, 'file')} failed fixity. " if bad else "every one is the bytes INDEX.md records. ")
+        + f"The {counted(len(rows), 'file')} with findings are listed here; the corpus digest above covers all.</p>"
+    )
+    table = _pages("Files", header, rows) if rows else ""
+    return f'<section id="provenance"><h2>Provenance</h2>{note}{table}</section>'
 
 
 def _matrix(view: ReportView) -> str:
