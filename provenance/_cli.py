@@ -18,6 +18,7 @@ from provenance.errors import ManifestError, ProvenanceError
 from provenance.escape import json_document, one_line
 from provenance.parallel import cores, max_workers
 from provenance.progress import Progress
+from provenance.words import counted, number
 
 # The one exit-code table (README "Exit codes").
 EXIT_OK = 0  # clean
@@ -86,6 +87,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
             else:
                 stage.say(f"{name} done")
 
+        cache = None if args.no_cache else api.open_cache(args.cache_dir)
         validated = api.validate(
             args.dir,
             report_dir=None if args.no_report else args.report_dir,
@@ -98,7 +100,12 @@ def _cmd_validate(args: argparse.Namespace) -> int:
             progress=done,
             count=stage,
             results=args.results,
+            cache=cache,
         )
+    if cache is not None:
+        for note in cache.notes:
+            _warn(note)
+        cache.close()
     audit, published = validated.audit, validated.published
     if args.format == "json" and published is not None:
         _print_document(published.report.read_text(encoding="utf-8").rstrip("\n"))
@@ -164,6 +171,11 @@ def _print(text: str, *, stream: TextIO | None = None) -> None:
     print(one_line(text), file=stream or sys.stdout)
 
 
+def _warn(text: str) -> None:
+    """A note on stderr: something the run worked around (the parse cache unusable, say)."""
+    _print(f"corpus-audit: {text}", stream=sys.stderr)
+
+
 def _print_document(text: str) -> None:
     """Print a JSON document as it is, less the raw characters a terminal may take as line breaks."""
     print(json_document(text))
@@ -203,8 +215,16 @@ _PAGES: dict[str, tuple[str, str, str, str]] = {
         "The gate: fixity, parsing, the invariants enforced by pandera and Great Expectations, the policy and the "
         "waivers, in one verdict and one set of reports.",
         "DIR/INDEX.md, DIR/corpus-audit.toml, DIR/WAIVERS.md, DIR/outlets.toml and the article files",
-        "DIR2/audit.json, audit.html, audit.md, junit.xml and gx/ (all at once; none with --no-report)",
+        "DIR2/audit.json, audit.html, audit.md, junit.xml and gx/ (all at once; none with --no-report), "
+        "and the parse cache (--cache-dir; none with --no-cache)",
         "corpus-audit validate seeds --report-dir reports",
+    ),
+    "cache": (
+        "The parse cache: each article's parsed rows, stored under a digest of its bytes, INDEX.md facts, the "
+        "policy's settings, outlets.toml and the parser, so validate parses only what changed. Never inside a corpus.",
+        "the cache folder",
+        "nothing (info); the cache folder's database (clear)",
+        "corpus-audit cache info",
     ),
     "report": (
         "Render a saved audit.json again as HTML, Markdown or JUnit XML, without re-running the audit.",
@@ -274,6 +294,33 @@ def build_parser() -> argparse.ArgumentParser:
     _add_max_bytes(parse)
     parse.set_defaults(run=_cmd_parse)
 
+    _add_validate_command(sub)
+
+    _add_cache_command(sub)
+
+    report = _page(sub, "report", "re-render a saved audit.json as html, md or junit")
+    report.add_argument("report", type=Path, metavar="AUDIT_JSON", help="a report written by validate")
+    report.add_argument("--format", choices=("html", "md", "junit"), required=True, help="the rendering to write")
+    report.add_argument(
+        "--out", type=Path, metavar="FILE", help="where (default: beside AUDIT_JSON, audit.html, audit.md or junit.xml)"
+    )
+    report.set_defaults(run=_cmd_report)
+
+    suites = _page(sub, "suites", "export the GX expectation suites built from the check catalogue as JSON")
+    suites.add_argument(
+        "--out",
+        type=Path,
+        default=Path("expectations/suites"),
+        metavar="DIR",
+        help="where to write (default: expectations/suites)",
+    )
+    suites.add_argument("--corpus", metavar="DIR", help="include this corpus's outlets.toml in the outlet value set")
+    suites.add_argument("--check", action="store_true", help="write nothing; exit 1 when the files are stale")
+    suites.set_defaults(run=_cmd_suites)
+    return parser
+
+
+def _add_validate_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     validate = _page(sub, "validate", "fixity, parsing, pandera and GX invariants, waivers: the gate")
     validate.add_argument("dir", metavar="DIR", help="the corpus directory")
     validate.add_argument(
@@ -309,30 +356,52 @@ def build_parser() -> argparse.ArgumentParser:
         help="which results audit.json lists one by one: failed (with waived and warnings; passed ones "
         "are counted per check) or all (default: failed)",
     )
+    _add_cache_dir(validate, skip=True)
     _add_jobs(validate)
     _add_max_bytes(validate)
     validate.set_defaults(run=_cmd_validate)
 
-    report = _page(sub, "report", "re-render a saved audit.json as html, md or junit")
-    report.add_argument("report", type=Path, metavar="AUDIT_JSON", help="a report written by validate")
-    report.add_argument("--format", choices=("html", "md", "junit"), required=True, help="the rendering to write")
-    report.add_argument(
-        "--out", type=Path, metavar="FILE", help="where (default: beside AUDIT_JSON, audit.html, audit.md or junit.xml)"
-    )
-    report.set_defaults(run=_cmd_report)
 
-    suites = _page(sub, "suites", "export the GX expectation suites built from the check catalogue as JSON")
-    suites.add_argument(
-        "--out",
+def _add_cache_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    cache = _page(sub, "cache", "show or empty the parse cache validate keeps outside the corpus")
+    cache.add_argument("action", choices=("info", "clear"), help="info: where it is and what it holds; clear: empty it")
+    _add_cache_dir(cache)
+    cache.set_defaults(run=_cmd_cache)
+
+
+def _add_cache_dir(parser: argparse.ArgumentParser, *, skip: bool = False) -> None:
+    """--cache-dir, and with `skip` --no-cache."""
+    parser.add_argument(
+        "--cache-dir",
         type=Path,
-        default=Path("expectations/suites"),
         metavar="DIR",
-        help="where to write (default: expectations/suites)",
+        help="the parse cache's folder (default: $CORPUS_AUDIT_CACHE_DIR, else $XDG_CACHE_HOME/corpus-audit, "
+        "else ~/.cache/corpus-audit)",
     )
-    suites.add_argument("--corpus", metavar="DIR", help="include this corpus's outlets.toml in the outlet value set")
-    suites.add_argument("--check", action="store_true", help="write nothing; exit 1 when the files are stale")
-    suites.set_defaults(run=_cmd_suites)
-    return parser
+    if skip:
+        parser.add_argument(
+            "--no-cache", action="store_true", help="parse every article, neither reading nor writing the parse cache"
+        )
+
+
+def _cmd_cache(args: argparse.Namespace) -> int:
+    cache = api.open_cache(args.cache_dir)
+    try:
+        for note in cache.notes:
+            _warn(note)
+        if not cache.usable:
+            return EXIT_USAGE
+        if args.action == "clear":
+            _print(f"cache {cache.folder}: removed {counted(cache.clear(), 'entry', 'entries')}")
+            return EXIT_OK
+        info = cache.info()
+        _print(
+            f"cache {info.path}: {counted(info.entries, 'entry', 'entries')}, {number(info.bytes)} bytes"
+            f" (limit {number(info.limit)} bytes)"
+        )
+        return EXIT_OK
+    finally:
+        cache.close()
 
 
 def _add_jobs(parser: argparse.ArgumentParser) -> None:

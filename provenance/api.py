@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from provenance.audit.validate import Audit, FailOn, ResultsListed
     from provenance.fixity.inventory import IndexUpdate
     from provenance.fixity.verify import Depth, FixityReport
+    from provenance.parsing.cache import ParseCache
     from provenance.parsing.tables import Format, TableBatch
 
 StrPath = str | os.PathLike[str]
@@ -180,6 +181,7 @@ def validate(
     progress: Callable[[str], None] | None = None,
     count: Callable[[int], None] | None = None,
     results: ResultsListed = "failed",
+    cache: ParseCache | None = None,
 ) -> Validated:
     """Audit `corpus` end to end: fixity, parsing, the engines' invariants, the policy, waivers, the gate.
 
@@ -217,6 +219,7 @@ def validate(
             settings=policy.settings,
             policy=policy,
             articles_listed=results,
+            cache=cache,
         )
         return Validated(audit, None, summarize(audit.results))
     # Every report, GX's Data Docs included, is written into staging and moved into place as a set.
@@ -235,10 +238,20 @@ def validate(
             settings=policy.settings,
             policy=policy,
             articles_listed=results,
+            cache=cache,
         )
         summary_file = Path(step_summary) if step_summary else None
         published = publish_reports(audit, stage=stage, started=clock, step_summary=summary_file, results=results)
     return Validated(audit, published, published.summary)
+
+
+def open_cache(cache_dir: StrPath | None = None) -> ParseCache:
+    """The parse cache in `cache_dir` (default: $CORPUS_AUDIT_CACHE_DIR, else the user's cache
+    folder), to hand to `validate`. One that cannot be used (unwritable, a file, a network
+    filesystem) holds nothing and says why in `.notes`; results never depend on it."""
+    from provenance.parsing.cache import ParseCache, default_dir
+
+    return ParseCache.open(Path(cache_dir) if cache_dir is not None else default_dir())
 
 
 def report(audit_json: StrPath, *, fmt: ReportFormat, out: StrPath | None = None) -> tuple[Path, bool]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -19,6 +20,10 @@ settings.load_profile("corpus-audit")
 if "MUTANT_UNDER_TEST" in os.environ:
     settings.register_profile("mutants", parent=settings.get_profile("corpus-audit"), max_examples=20, derandomize=True)
     settings.load_profile("mutants")
+
+# The parse cache of every run the tests make (in this process and the commands it starts) is one
+# folder of this session's own, never the user's cache.
+os.environ["CORPUS_AUDIT_CACHE_DIR"] = tempfile.mkdtemp(prefix="corpus-audit-test-cache-")
 
 RESOURCES = Path(__file__).parent / "resources"
 REPO = Path(__file__).parent.parent

@@ -23,6 +23,7 @@ from provenance.audit.waivers import read_waivers
 from provenance.findings import Result
 from provenance.fixity.verify import verify_fixity
 from provenance.parallel import Forked
+from provenance.parsing.cache import ParseCache
 from provenance.parsing.corpus import MAX_ARTICLE_BYTES, parse_corpus, source_of
 from provenance.parsing.outlets import load_registry
 from provenance.parsing.settings import DEFAULT, ParseSettings, Source
@@ -278,6 +279,7 @@ def validate_corpus(
     policy: Policy = NO_POLICY,
     count: Callable[[int], None] | None = None,
     articles_listed: ResultsListed = "failed",
+    cache: ParseCache | None = None,
 ) -> Audit:
     """Audit `corpus` end to end; raises ManifestError only when INDEX.md or WAIVERS.md is unusable.
 
@@ -286,7 +288,9 @@ def validate_corpus(
     `progress` hears each stage's name when it is done; `count`, the files done within the
     fixity and parse stages. The report's articles are those with findings ("failed") or every
     parsed one ("all"); its head's `breakdown` counts every article by outlet, agency, language and
-    month either way.
+    month either way. With a parse `cache`, an article whose bytes (as fixity hashed them this
+    run), INDEX.md facts, settings, outlets.toml and parser are those of a cached parse is not
+    parsed again: the verdict is the one a cold run gives.
     """
     started = now or datetime.now(UTC)
     in_force = policy.in_force(started.date())
@@ -307,6 +311,8 @@ def validate_corpus(
         max_bytes=max_bytes or MAX_ARTICLE_BYTES,
         settings=settings,
         progress=count,
+        cache=cache,
+        digests={row.file: row.sha256 for row in fixity.manifest.rows if row.file not in fixity.differing},
     )
     # The bytes parsed were read again, beneath the corpus: a file changed since the walk hashed it fails.
     rows = tables.articles

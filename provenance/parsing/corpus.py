@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,12 +17,13 @@ from provenance.fixity.walk import walk_corpus
 from provenance.manifest.model import INDEX_NAME, Row
 from provenance.manifest.reader import stream_rows
 from provenance.parallel import ordered_map
-from provenance.parsing.article import LINE_COLUMNS, ParsedArticle, parse_article
-from provenance.parsing.outlets import Registry, load_registry
+from provenance.parsing.article import ParsedArticle, parse_article
+from provenance.parsing.cache import ParseCache, context_digest, decode, encode, entry_key
+from provenance.parsing.outlets import OUTLETS_NAME, Registry, load_registry
 from provenance.parsing.settings import DEFAULT, ParseSettings, Source
 from provenance.parsing.tables import TableBatch, arrow_schema, column_batch, record_batch, to_frame
 from provenance.readahead import close_all, open_ahead
-from provenance.safeopen import TooLargeError, open_dir, read_fd
+from provenance.safeopen import TooLargeError, open_dir, read_fd, read_metadata
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -76,34 +77,71 @@ def _init(
     _worker = (open_dir(corpus), registry, paragraph_columns, max_bytes, settings)
 
 
-def _parse_batch(batch: Sequence[Source]) -> TableBatch:
-    """Parse a batch of files into Arrow record batches, in the worker: only columns cross processes."""
+#: One file to parse: its source, and with the parse cache the sha256 fixity found for it, its
+#: key and the entry found (or None).
+Item = tuple[Source, str | None, str | None, bytes | None]
+
+
+def _parse_batch(batch: Sequence[Item]) -> TableBatch:
+    """Parse a batch of files into Arrow record batches, in the worker: only columns cross processes.
+
+    A file whose cache entry came along is decoded, not read; one with a key and no entry is parsed
+    and its entry made here, for the parent to store.
+    """
     assert _worker is not None
     root_fd, registry, paragraph_columns, max_bytes, settings = _worker
+    names = [c.name for c in paragraph_columns if c.name != "file"]
+    rows: list[tuple[dict[str, Any], dict[str, list[Any]]]] = []
+    fresh: list[tuple[str, bytes]] = []
+    bad: list[tuple[str, str]] = []
     with gcpause.paused():  # parsing makes no reference cycles
+        cached: dict[int, tuple[dict[str, Any], dict[str, list[Any]]]] = {}
+        for number, (source, digest, key, entry) in enumerate(batch):
+            if key is not None and entry is not None and digest is not None:
+                try:
+                    cached[number] = decode(entry, file=source.file, sha256=digest)
+                except ValueError as exc:
+                    bad.append((key, str(exc)))
+        todo = [number for number in range(len(batch)) if number not in cached]
         # Opened beneath the corpus, no link followed; the batch's reads overlap on a cold cache.
-        opened = open_ahead([source.file for source in batch], root_fd=root_fd, length=max_bytes + 1)
+        opened = open_ahead([batch[n][0].file for n in todo], root_fd=root_fd, length=max_bytes + 1)
         try:
-            parsed = [
-                _parse_one(source, fd, registry, max_bytes, settings) for source, fd in zip(batch, opened, strict=True)
-            ]
+            parsed = {
+                n: _parse_one(batch[n][0], fd, registry, max_bytes, settings)
+                for n, fd in zip(todo, opened, strict=True)
+            }
         finally:
             close_all(opened)
-        articles = [item.article for item in parsed]
+        for number, (_, digest, key, _) in enumerate(batch):
+            if number in cached:
+                rows.append(cached[number])
+                continue
+            item = parsed[number]
+            lines = {name: list(getattr(item.lines, name)) for name in names}
+            rows.append((item.article, lines))
+            if key is not None and item.article["sha256"] == digest:
+                fresh.append((key, encode(item.article, lines)))  # the bytes the key names, and no others
+        articles = [article for article, _ in rows]
         return TableBatch(
             articles=record_batch(articles, ARTICLES),
-            paragraphs=column_batch(_line_columns(parsed), paragraph_columns),
+            paragraphs=column_batch(_line_columns(rows, names), paragraph_columns),
             with_problems=sum(article["parse_error_count"] > 0 for article in articles),
+            fresh=tuple(fresh),
+            bad=tuple(bad),
+            hits=len(cached),
         )
 
 
-def _line_columns(parsed: Sequence[ParsedArticle]) -> dict[str, list[Any]]:
+def _line_columns(
+    rows: Sequence[tuple[dict[str, Any], dict[str, list[Any]]]], names: Sequence[str]
+) -> dict[str, list[Any]]:
     """The paragraphs table's columns for a batch of articles: their lines, concatenated."""
-    columns: dict[str, list[Any]] = {"file": [], **{name: [] for name in LINE_COLUMNS}}
-    for item in parsed:
-        columns["file"].extend([item.article["file"]] * len(item.lines.index))
-        for name in LINE_COLUMNS:
-            columns[name].extend(getattr(item.lines, name))
+    columns: dict[str, list[Any]] = {"file": [], **{name: [] for name in names}}
+    for article, lines in rows:
+        count = len(lines[names[0]]) if names else 0
+        columns["file"].extend([article["file"]] * count)
+        for name in names:
+            columns[name].extend(lines[name])
     return columns
 
 
@@ -152,6 +190,8 @@ def iter_batches(
     rows: Iterable[Row] | None = None,
     max_bytes: int = MAX_ARTICLE_BYTES,
     settings: ParseSettings = DEFAULT,
+    cache: ParseCache | None = None,
+    digests: Mapping[str, str] | None = None,
 ) -> Iterator[TableBatch]:
     """The parsed corpus as Arrow record batches in file order, BATCH articles each.
 
@@ -159,6 +199,9 @@ def iter_batches(
     of file texts are in memory at once. `lean` leaves the paragraph text out (validation needs
     only its normalized hash): it is dropped in the worker, so it never crosses to this process.
     `rows` are INDEX.md's rows when the caller has already read them.
+
+    With a `cache` and `digests` ({file: the sha256 its bytes have now, as fixity found them}),
+    a file's rows come from the cache when its key matches, and are stored there when parsed.
     """
     import pyarrow  # noqa: F401 - imported before the workers fork, so they inherit it
 
@@ -168,14 +211,41 @@ def iter_batches(
         sources = corpus_sources(corpus, settings=settings)
     else:
         sources = (source_of(row, settings=settings) for row in sorted(rows, key=lambda row: row.file))
-    batches = _chunks(sources, BATCH)
+    batches: Iterator[list[Item]] = (
+        [(source, None, None, None) for source in chunk] for chunk in _chunks(sources, BATCH)
+    )
+    if cache is not None and cache.usable and digests is not None:
+        outlets = read_metadata(corpus, OUTLETS_NAME)
+        context = context_digest(settings=settings, outlets=outlets, max_bytes=max_bytes, lean=lean)
+        batches = (_looked_up(chunk, cache, context, digests) for chunk in _chunks(sources, BATCH))
+    else:
+        cache = None
     done = 0
     state = (corpus, registry, columns, max_bytes, settings)
     for batch in ordered_map(_parse_batch, batches, jobs=jobs, initializer=_init, initargs=state):
+        if cache is not None:
+            cache.put(batch.fresh)
+            for key, why in batch.bad:
+                cache.bad(key, why)
+            cache.hits += batch.hits
+            cache.misses += batch.articles.num_rows - batch.hits
         yield batch
         done += batch.articles.num_rows
         if progress:
             progress(done)
+    if cache is not None:
+        cache.evict()
+
+
+def _looked_up(chunk: Sequence[Source], cache: ParseCache, context: str, digests: Mapping[str, str]) -> list[Item]:
+    """A chunk's items with their keys, and the entries the cache holds for them."""
+    keyed = [(source, digests.get(source.file)) for source in chunk]
+    keys = [entry_key(context, source, digest) if digest else None for source, digest in keyed]
+    found = cache.get([key for key in keys if key is not None])
+    return [
+        (source, digest, key, found.get(key) if key else None)
+        for (source, digest), key in zip(keyed, keys, strict=True)
+    ]
 
 
 def _chunks(sources: Iterator[Source], size: int) -> Iterator[list[Source]]:
@@ -200,6 +270,8 @@ def parse_corpus(
     rows: Iterable[Row] | None = None,
     max_bytes: int = MAX_ARTICLE_BYTES,
     settings: ParseSettings = DEFAULT,
+    cache: ParseCache | None = None,
+    digests: Mapping[str, str] | None = None,
 ) -> CorpusTables:
     """Parse every article of `corpus` into DataFrames, without touching disk beyond reading.
 
@@ -220,6 +292,8 @@ def parse_corpus(
         rows=rows,
         max_bytes=max_bytes,
         settings=settings,
+        cache=cache,
+        digests=digests,
     )
     for batch in batches:
         articles.append(batch.articles)

@@ -1,0 +1,298 @@
+"""A content-addressed cache of parsed rows, so a re-run parses only the files that changed.
+
+An entry is one article's rows (its `articles` row and its `paragraphs` rows), stored under a key
+that digests everything that can change them: the file's sha256 and name, the facts its INDEX.md
+row declares, the parse settings, the corpus's outlets.toml, the size limit, whether the text is
+kept, and the parser itself (every source and data file of `provenance.parsing` and the column
+definitions). A row is reused only when its key matches exactly; nothing is ever invalidated by
+hand. The store is one SQLite database in the cache folder (WAL, so concurrent runs are safe; each
+write is a transaction, so a killed run leaves whole entries or none). An entry that does not
+decode to rows of the same file and digest is a miss, said once, and is written again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import json
+import os
+import sqlite3
+import time
+import zlib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from expectations.columns import ARTICLES, PARAGRAPHS
+from provenance._version import __version__
+from provenance.parsing.settings import ParseSettings, Source
+
+DB_NAME = "parsed.sqlite3"
+DEFAULT_LIMIT = 2 << 30  # bytes of entries kept; the least recently used go first beyond it
+ENV_DIR = "CORPUS_AUDIT_CACHE_DIR"
+_MAGIC = b"CA1"  # the entry format; any other value is foreign
+#: Filesystems whose locking SQLite cannot rely on: a cache there is not used.
+REMOTE_FILESYSTEMS = frozenset({"nfs", "nfs4", "cifs", "smb3", "smbfs", "fuse.sshfs", "afs", "ceph", "glusterfs"})
+
+
+def default_dir() -> Path:
+    """$CORPUS_AUDIT_CACHE_DIR, else $XDG_CACHE_HOME/corpus-audit, else ~/.cache/corpus-audit."""
+    if chosen := os.environ.get(ENV_DIR):
+        return Path(chosen)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "corpus-audit"
+
+
+@functools.cache
+def parser_digest() -> str:
+    """A digest of the parser: the version, every file of provenance.parsing (code and data) and the
+    column definitions. Any edit to them is a new parser, so every cached row is a miss."""
+    digest = hashlib.sha256(__version__.encode())
+    roots = [resources.files("provenance.parsing"), resources.files("expectations")]
+    for root in roots:
+        for path in sorted(_files(Path(str(root)))):
+            if root is roots[1] and path.name not in ("columns.py", "ids.py"):
+                continue
+            digest.update(str(path.relative_to(Path(str(root)))).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def _files(root: Path) -> list[Path]:
+    return [p for p in root.rglob("*") if p.is_file() and p.suffix in (".py", ".toml")]
+
+
+def context_digest(*, settings: ParseSettings, outlets: bytes | None, max_bytes: int, lean: bool) -> str:
+    """What, besides the file, a parse depends on, as one digest."""
+    facts = {
+        "parser": parser_digest(),
+        "settings": asdict(settings),
+        "outlets": hashlib.sha256(outlets).hexdigest() if outlets is not None else None,
+        "max_bytes": max_bytes,
+        "lean": lean,
+    }
+    return hashlib.sha256(json.dumps(facts, sort_keys=True).encode()).hexdigest()
+
+
+def entry_key(context: str, source: Source, sha256: str) -> str:
+    """The key of one file's rows: the context, its digest, its name and INDEX.md's facts."""
+    facts = json.dumps([context, sha256, *asdict(source).values()], ensure_ascii=False)
+    return hashlib.sha256(facts.encode()).hexdigest()
+
+
+# Entries: an article row and its line columns, JSON, zlib-compressed; datetimes as ISO text.
+_KINDS = {c.name: c.kind for c in ARTICLES} | {c.name: c.kind for c in PARAGRAPHS}
+
+
+def encode(article: Mapping[str, Any], lines: Mapping[str, Sequence[Any]]) -> bytes:
+    """One article's rows as a cache entry."""
+
+    def plain(value: Any) -> Any:
+        return value.isoformat() if isinstance(value, datetime) else value
+
+    data = {
+        "article": {k: plain(v) for k, v in article.items()},
+        "lines": {k: [plain(v) for v in values] for k, values in lines.items()},
+    }
+    return _MAGIC + zlib.compress(json.dumps(data, ensure_ascii=False, allow_nan=True).encode(), 1)
+
+
+def decode(entry: bytes, *, file: str, sha256: str) -> tuple[dict[str, Any], dict[str, list[Any]]]:
+    """A cache entry's rows; ValueError unless it is one of ours, for this file and digest."""
+    if not entry.startswith(_MAGIC):
+        raise ValueError("not a corpus-audit cache entry")
+    try:
+        data = json.loads(zlib.decompress(entry[len(_MAGIC) :]))
+    except (zlib.error, UnicodeDecodeError) as exc:
+        raise ValueError(f"damaged entry ({exc})") from None
+    if (
+        not isinstance(data, dict)
+        or not isinstance(data.get("article"), dict)
+        or not isinstance(data.get("lines"), dict)
+    ):
+        raise ValueError("not a corpus-audit cache entry")
+    article, lines = data["article"], data["lines"]
+    if article.get("file") != file or article.get("sha256") != sha256:
+        raise ValueError("an entry for other bytes")
+    article = {k: _typed(k, v) for k, v in article.items()}
+    lines = {k: [_typed(k, v) for v in values] for k, values in lines.items()}
+    return article, lines
+
+
+def _typed(name: str, value: Any) -> Any:
+    kind = _KINDS.get(name)
+    if value is None or kind not in ("datetime_utc", "datetime_local"):
+        return value
+    return datetime.fromisoformat(value)
+
+
+@dataclass(frozen=True, slots=True)
+class CacheInfo:
+    """What the cache holds: where, how many entries, their bytes, and its size limit."""
+
+    path: Path
+    entries: int
+    bytes: int
+    limit: int
+
+
+@dataclass(slots=True)
+class ParseCache:
+    """The parse cache in one folder; `notes` says what went wrong with it (each thing once).
+
+    Every failure of the store is caught: the run goes on uncached and the note says so. Results
+    never depend on the cache: a hit gives the rows parsing the same bytes would.
+    """
+
+    folder: Path
+    limit: int = DEFAULT_LIMIT
+    notes: list[str] = field(default_factory=list)
+    hits: int = 0
+    misses: int = 0
+    _db: sqlite3.Connection | None = None
+
+    @classmethod
+    def open(cls, folder: Path, *, limit: int = DEFAULT_LIMIT) -> ParseCache:
+        """The cache in `folder` (created if absent); unusable, it is a cache that holds nothing and
+        says why in `notes`."""
+        cache = cls(folder, limit)
+        try:
+            remote = _filesystem(folder)
+            if remote in REMOTE_FILESYSTEMS:
+                raise OSError(f"on a {remote} filesystem, whose locking SQLite cannot trust")
+            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            db = sqlite3.connect(folder / DB_NAME, timeout=30, isolation_level=None)
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            db.execute(
+                "CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, value BLOB NOT NULL,"
+                " size INTEGER NOT NULL, used INTEGER NOT NULL)"
+            )
+            db.execute("CREATE INDEX IF NOT EXISTS entries_used ON entries (used)")
+            cache._db = db
+        except (OSError, sqlite3.Error) as exc:
+            cache._fail(exc)
+        return cache
+
+    @property
+    def usable(self) -> bool:
+        return self._db is not None
+
+    def _fail(self, exc: BaseException) -> None:
+        """The store failed: say so once, and go on without it."""
+        words = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        self.notes.append(f"cache {self.folder}: {words}: running uncached")
+        self.close()
+
+    def get(self, keys: Sequence[str]) -> dict[str, bytes]:
+        """The entries stored under `keys` (the ones found); their last use is now."""
+        if self._db is None or not keys:
+            return {}
+        try:
+            marks = ",".join("?" * len(keys))
+            found = dict(self._db.execute(f"SELECT key, value FROM entries WHERE key IN ({marks})", keys))
+            if found:
+                used = ",".join("?" * len(found))
+                self._db.execute(f"UPDATE entries SET used = ? WHERE key IN ({used})", [_now(), *found])
+        except sqlite3.Error as exc:
+            self._fail(exc)
+            return {}
+        return {k: v for k, v in found.items() if isinstance(v, bytes)}
+
+    def put(self, items: Iterable[tuple[str, bytes]]) -> None:
+        """Store entries, in one transaction; then evict the least recently used beyond the limit."""
+        rows = [(key, value, len(value), _now()) for key, value in items]
+        if self._db is None or not rows:
+            return
+        try:
+            with _transaction(self._db):
+                self._db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?)", rows)
+        except sqlite3.Error as exc:
+            self._fail(exc)
+
+    def bad(self, key: str, why: str) -> None:
+        """An entry that did not decode: dropped (it is written again), said once."""
+        if not any(note.startswith(f"cache {self.folder}: an entry") for note in self.notes):
+            self.notes.append(f"cache {self.folder}: an entry was not usable ({why}): parsed again")
+        if self._db is not None:
+            with contextlib.suppress(sqlite3.Error):
+                self._db.execute("DELETE FROM entries WHERE key = ?", (key,))
+
+    def evict(self) -> None:
+        """Drop the least recently used entries until the total is within the limit."""
+        if self._db is None:
+            return
+        try:
+            total = self._db.execute("SELECT COALESCE(SUM(size), 0) FROM entries").fetchone()[0]
+            if total <= self.limit:
+                return
+            with _transaction(self._db):
+                for key, size in self._db.execute("SELECT key, size FROM entries ORDER BY used, key").fetchall():
+                    self._db.execute("DELETE FROM entries WHERE key = ?", (key,))
+                    total -= size
+                    if total <= self.limit * 0.9:  # room for the next run's changes
+                        break
+        except sqlite3.Error as exc:
+            self._fail(exc)
+
+    def info(self) -> CacheInfo:
+        entries, size = 0, 0
+        if self._db is not None:
+            with contextlib.suppress(sqlite3.Error):
+                entries, size = self._db.execute("SELECT COUNT(*), COALESCE(SUM(size), 0) FROM entries").fetchone()
+        return CacheInfo(self.folder, entries, size, self.limit)
+
+    def clear(self) -> int:
+        """Remove every entry; the number removed."""
+        removed = self.info().entries
+        if self._db is not None:
+            try:
+                with _transaction(self._db):
+                    self._db.execute("DELETE FROM entries")
+                self._db.execute("VACUUM")
+            except sqlite3.Error as exc:
+                self._fail(exc)
+        return removed
+
+    def close(self) -> None:
+        if self._db is not None:
+            with contextlib.suppress(sqlite3.Error):
+                self._db.close()
+            self._db = None
+
+
+@contextlib.contextmanager
+def _transaction(db: sqlite3.Connection) -> Any:
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
+
+
+def _now() -> int:
+    return time.time_ns()
+
+
+def _filesystem(folder: Path) -> str | None:
+    """The type of the filesystem `folder` is (or would be) on, from /proc/self/mounts; None if unknown."""
+    target = os.path.realpath(folder)
+    best, kind = "", None
+    try:
+        with open("/proc/self/mounts", encoding="utf-8", errors="replace") as mounts:
+            for line in mounts:
+                parts = line.split()
+                if len(parts) < 3:
+                    continue
+                point = parts[1].replace("\\040", " ")
+                inside = target == point or target.startswith(point.rstrip("/") + "/")
+                if inside and len(point) >= len(best):
+                    best, kind = point, parts[2]
+    except OSError:
+        return None
+    return kind

@@ -1,0 +1,258 @@
+"""The parse cache: a warm run's audit.json is a cold run's, byte for byte outside `run`, whatever changed.
+
+Runs are in-process (`main`), pandera only and without Data Docs, so a property test can afford many.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from provenance._cli import main
+from provenance.parsing.cache import DB_NAME
+from tests.golden import scrub
+
+RESOURCES = Path(__file__).parent / "resources"
+SOURCE = RESOURCES / "invariants"
+RUN = ["--engine", "pandera", "--no-gx-docs", "--jobs", "1"]
+
+
+def _audit(corpus: Path, out: Path, *cache: str) -> tuple[int, bytes]:
+    """Exit code and audit.json (run block scrubbed) of one validate run; none after exit 2."""
+    code = main(["validate", str(corpus), "--report-dir", str(out), *RUN, *cache])
+    report = out / "audit.json"
+    return code, scrub("reports/audit.json", report.read_bytes()) if report.exists() else b""
+
+
+def _warm_equals_cold(corpus: Path, work: Path, cache_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The warm run's report is the cold run's, and the cache worked without a word (no note)."""
+    capsys.readouterr()
+    warm = _audit(corpus, work / "warm", "--cache-dir", str(cache_dir))
+    assert "corpus-audit: cache" not in capsys.readouterr().err
+    cold = _audit(corpus, work / "cold", "--no-cache")
+    assert warm == cold
+
+
+def _texts(corpus: Path) -> list[Path]:
+    return sorted(p for p in corpus.glob("*.txt") if p.is_file())
+
+
+# Each edit changes the corpus as a steward's commit might; some leave INDEX.md stale on purpose.
+def _modify(corpus: Path, n: int) -> None:
+    files = _texts(corpus)
+    target = files[n % len(files)]
+    target.write_bytes(target.read_bytes() + "\nسطر جديد أضيف إلى المقال للاختبار.\n".encode())
+
+
+def _same_size(corpus: Path, n: int) -> None:
+    """A change of one byte to another, same size, within the same second: only the digest tells."""
+    files = _texts(corpus)
+    target = files[n % len(files)]
+    data = bytearray(target.read_bytes())
+    if data:
+        position = n % len(data)
+        data[position] = ord("x") if data[position] != ord("x") else ord("y")
+        stat = target.stat()
+        target.write_bytes(bytes(data))
+        os.utime(target, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+
+
+def _touch(corpus: Path, n: int) -> None:
+    target = _texts(corpus)[n % len(_texts(corpus))]
+    os.utime(target)
+
+
+def _add(corpus: Path, n: int) -> None:
+    source = _texts(SOURCE)[n % len(_texts(SOURCE))]
+    shutil.copyfile(source, corpus / f"added-{n}.txt")
+
+
+def _delete(corpus: Path, n: int) -> None:
+    files = _texts(corpus)
+    if len(files) > 2:
+        files[n % len(files)].unlink()
+
+
+def _rename(corpus: Path, n: int) -> None:
+    target = _texts(corpus)[n % len(_texts(corpus))]
+    target.rename(corpus / f"renamed-{n}-{target.name}")
+
+
+def _reindex(corpus: Path, n: int) -> None:
+    del n
+    assert main(["index", str(corpus), "--jobs", "1"]) == 0
+
+
+def _policy(corpus: Path, n: int) -> None:
+    order = ("dmy", "mdy", "ymd")[n % 3]
+    (corpus / "corpus-audit.toml").write_text(
+        f'[corpus]\ndate_order = "{order}"\n\n[duplicates]\nmin_chars = {20 + n % 3 * 10}\n', encoding="utf-8"
+    )
+
+
+def _waiver(corpus: Path, n: int) -> None:
+    import hashlib
+
+    files = _texts(corpus)
+    target = files[n % len(files)]
+    digest = hashlib.sha256(target.read_bytes()).hexdigest()
+    (corpus / "WAIVERS.md").write_text(
+        "# Waivers\n\n| file | check | sha256 | expires | reason |\n|---|---|---|---|---|\n"
+        f"| `{target.name}` | article.source_line | {digest} | 2099-01-01 | Known: no source line. |\n",
+        encoding="utf-8",
+    )
+
+
+def _outlets(corpus: Path, n: int) -> None:
+    (corpus / "outlets.toml").write_text(
+        f'[[outlet]]\nid = "local-{n}"\nkind = "publisher"\nname_latin = "Local {n}"\nnames = ["المحلية {n}"]\n',
+        encoding="utf-8",
+    )
+
+
+EDITS = {
+    "modify": _modify,
+    "same_size": _same_size,
+    "touch": _touch,
+    "add": _add,
+    "delete": _delete,
+    "rename": _rename,
+    "reindex": _reindex,
+    "policy": _policy,
+    "waiver": _waiver,
+    "outlets": _outlets,
+}
+
+
+@settings(max_examples=8, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(steps=st.lists(st.tuples(st.sampled_from(sorted(EDITS)), st.integers(0, 50)), min_size=1, max_size=4))
+def test_a_warm_run_gives_a_cold_runs_report_whatever_changed(
+    tmp_path_factory: pytest.TempPathFactory, capsys: pytest.CaptureFixture[str], steps: list[tuple[str, int]]
+) -> None:
+    """Random commits (modify, add, delete, rename, touch, a same-size change within the second,
+    INDEX.md, WAIVERS.md, policy and registry edits): after each, the run that reuses the cache
+    writes the audit.json a run without it writes."""
+    work = tmp_path_factory.mktemp("edits")
+    corpus = work / "corpus"
+    shutil.copytree(SOURCE, corpus)
+    cache_dir = work / "cache"
+    _warm_equals_cold(corpus, work / "0", cache_dir, capsys)  # fills the cache
+    for number, (edit, n) in enumerate(steps, start=1):
+        EDITS[edit](corpus, n)
+        _warm_equals_cold(corpus, work / str(number), cache_dir, capsys)
+
+
+def test_an_unchanged_corpus_is_not_parsed_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The second run takes every article's rows from the cache: the parser is not called at all."""
+    import provenance.parsing.corpus as corpus_module
+
+    cache_dir = tmp_path / "cache"
+    first = _audit(SOURCE, tmp_path / "a", "--cache-dir", str(cache_dir))
+
+    def no_parsing(*args: object, **kwargs: object) -> object:
+        raise AssertionError("parsed again")
+
+    monkeypatch.setattr(corpus_module, "parse_article", no_parsing)
+    assert _audit(SOURCE, tmp_path / "b", "--cache-dir", str(cache_dir)) == first
+    assert main(["cache", "info", "--cache-dir", str(cache_dir)]) == 0
+
+
+@pytest.mark.parametrize(
+    ("damage", "note"),
+    [
+        ("garbage", "an entry was not usable (not a corpus-audit cache entry): parsed again"),
+        ("truncated", "an entry was not usable (damaged entry"),
+        ("foreign", "an entry was not usable (an entry for other bytes): parsed again"),
+    ],
+)
+def test_a_damaged_entry_is_parsed_again_and_said_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], damage: str, note: str
+) -> None:
+    """An entry that is not ours, cut short, or another file's rows under this key is never trusted."""
+    cache_dir = tmp_path / "cache"
+    cold = _audit(SOURCE, tmp_path / "cold", "--no-cache")
+    _audit(SOURCE, tmp_path / "fill", "--cache-dir", str(cache_dir))
+    with sqlite3.connect(cache_dir / DB_NAME) as db:
+        rows = db.execute("SELECT key, value FROM entries ORDER BY key").fetchall()
+        for number, (key, value) in enumerate(rows):
+            changed = {
+                "garbage": b"not a cache entry",
+                "truncated": value[: len(value) // 2],
+                "foreign": rows[(number + 1) % len(rows)][1],  # another file's rows
+            }[damage]
+            db.execute("UPDATE entries SET value = ? WHERE key = ?", (changed, key))
+    capsys.readouterr()
+    assert _audit(SOURCE, tmp_path / "warm", "--cache-dir", str(cache_dir)) == cold
+    err = capsys.readouterr().err
+    assert err.count("an entry was not usable") == 1 and note in err
+    capsys.readouterr()
+    assert _audit(SOURCE, tmp_path / "again", "--cache-dir", str(cache_dir)) == cold  # rewritten: clean now
+    assert "cache" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("kind", ["a file", "beneath a file", "a corrupt database"])
+def test_an_unusable_cache_leaves_the_run_uncached_and_says_so_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], kind: str
+) -> None:
+    """A cache folder that is a file, sits beneath one, or holds a database that is not one: the
+    run gives the same verdict and report, uncached, with one line on stderr."""
+    cold = _audit(SOURCE, tmp_path / "cold", "--no-cache")
+    (tmp_path / "file").write_text("not a folder", encoding="utf-8")
+    folder = {"a file": tmp_path / "file", "beneath a file": tmp_path / "file" / "cache"}.get(kind)
+    if folder is None:
+        folder = tmp_path / "corrupt"
+        folder.mkdir()
+        (folder / DB_NAME).write_bytes(b"SQLite format 3\x00" + b"\xff" * 4000)
+    capsys.readouterr()
+    assert _audit(SOURCE, tmp_path / "warm", "--cache-dir", str(folder)) == cold
+    lines = [line for line in capsys.readouterr().err.splitlines() if "cache" in line]
+    assert len(lines) == 1 and lines[0].startswith(f"corpus-audit: cache {folder}: ")
+    assert lines[0].endswith(": running uncached")
+    assert main(["cache", "info", "--cache-dir", str(folder)]) == 2
+
+
+def test_cache_info_and_clear(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """info says where the cache is and what it holds; clear empties it."""
+    cache_dir = tmp_path / "cache"
+    _audit(SOURCE, tmp_path / "a", "--cache-dir", str(cache_dir))
+    files = len([line for line in (SOURCE / "INDEX.md").read_text(encoding="utf-8").splitlines() if ".txt" in line])
+    capsys.readouterr()
+    assert main(["cache", "info", "--cache-dir", str(cache_dir)]) == 0
+    assert capsys.readouterr().out.startswith(f"cache {cache_dir}: {files} entries, ")
+    assert main(["cache", "clear", "--cache-dir", str(cache_dir)]) == 0
+    assert capsys.readouterr().out == f"cache {cache_dir}: removed {files} entries\n"
+    assert main(["cache", "info", "--cache-dir", str(cache_dir)]) == 0
+    assert capsys.readouterr().out.startswith(f"cache {cache_dir}: 0 entries, 0 bytes")
+
+
+def test_the_cache_keeps_within_its_limit_dropping_the_least_recently_used(tmp_path: Path) -> None:
+    """Beyond its size limit the entries used longest ago go first."""
+    from provenance.parsing.cache import ParseCache
+
+    cache = ParseCache.open(tmp_path / "cache", limit=1000)
+    cache.put([("old", b"x" * 400)])
+    cache.put([("mid", b"x" * 400)])
+    cache.put([("new", b"x" * 400)])
+    assert cache.get(["old"]) == {"old": b"x" * 400}  # used now: the newest use
+    cache.evict()
+    assert (cache.info().entries, cache.info().bytes) == (2, 800)
+    assert set(cache.get(["old", "mid", "new"])) == {"old", "new"}
+    assert set(cache.get(["old", "missing"])) == {"old"}  # some found, some not
+    assert cache.notes == [] and cache.usable
+    cache.close()
+
+
+def test_warm_report_lists_the_same_articles(tmp_path: Path) -> None:
+    """Article facts in a warm report (dates, outlets, lines) are the cold run's, value for value."""
+    cache_dir = tmp_path / "cache"
+    _audit(SOURCE, tmp_path / "fill", "--cache-dir", str(cache_dir))
+    warm = json.loads(_audit(SOURCE, tmp_path / "warm", "--cache-dir", str(cache_dir))[1])
+    cold = json.loads(_audit(SOURCE, tmp_path / "cold", "--no-cache")[1])
+    assert warm["articles"] == cold["articles"] and warm["articles"]
