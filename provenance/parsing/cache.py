@@ -2,12 +2,13 @@
 
 An entry is one article's rows (its `articles` row and its `paragraphs` rows), stored under a key
 that digests everything that can change them: the file's sha256 and name, the facts its INDEX.md
-row declares, the parse settings, the corpus's outlets.toml, the size limit, whether the text is
-kept, and the parser itself (every source and data file of `provenance.parsing` and the column
-definitions). A row is reused only when its key matches exactly; nothing is ever invalidated by
-hand. The store is one SQLite database in the cache folder (WAL, so concurrent runs are safe; each
-write is a transaction, so a killed run leaves whole entries or none). An entry that does not
-decode to rows of the same file and digest is a miss, said once, and is written again.
+row declares, the parse settings, the outlet registry (with the corpus's outlets.toml), the size
+limit, whether the text is kept, and the parser itself (every source and data file of
+`provenance.parsing` and the column definitions). A row is reused only when its key matches
+exactly; nothing is ever invalidated by hand. The store is one SQLite database in the cache folder
+(WAL, so concurrent runs are safe; each write is a transaction, so a killed run leaves whole
+entries or none). An entry that does not decode to rows of the same file and digest is a miss,
+said once, and is written again.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from typing import Any
 
 from expectations.columns import ARTICLES, PARAGRAPHS
 from provenance._version import __version__
+from provenance.parsing.outlets import Registry
 from provenance.parsing.settings import ParseSettings, Source
 
 DB_NAME = "parsed.sqlite3"
@@ -50,27 +52,25 @@ def default_dir() -> Path:
 @functools.cache
 def parser_digest() -> str:
     """A digest of the parser: the version, every file of provenance.parsing (code and data) and the
-    column definitions. Any edit to them is a new parser, so every cached row is a miss."""
+    column and problem-code definitions its rows are made of. Any edit to them is a new parser, so
+    every cached row is a miss."""
+    parsing = Path(str(resources.files("provenance.parsing")))
+    expectations = Path(str(resources.files("expectations")))
+    files = sorted(p for p in parsing.rglob("*") if p.is_file() and p.suffix in (".py", ".toml"))
+    files += [expectations / "columns.py", expectations / "ids.py"]
     digest = hashlib.sha256(__version__.encode())
-    roots = [resources.files("provenance.parsing"), resources.files("expectations")]
-    for root in roots:
-        for path in sorted(_files(Path(str(root)))):
-            if root is roots[1] and path.name not in ("columns.py", "ids.py"):
-                continue
-            digest.update(str(path.relative_to(Path(str(root)))).encode() + b"\0" + path.read_bytes())
+    for path in files:
+        digest.update(f"{path.parent.name}/{path.name}".encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 
 
-def _files(root: Path) -> list[Path]:
-    return [p for p in root.rglob("*") if p.is_file() and p.suffix in (".py", ".toml")]
-
-
-def context_digest(*, settings: ParseSettings, outlets: bytes | None, max_bytes: int, lean: bool) -> str:
-    """What, besides the file, a parse depends on, as one digest."""
+def context_digest(*, settings: ParseSettings, registry: Registry, max_bytes: int, lean: bool) -> str:
+    """What, besides the file, a parse depends on, as one digest: the registry as loaded (shipped and
+    the corpus's outlets.toml, in its order; every field of an Outlet has a stable repr)."""
     facts = {
         "parser": parser_digest(),
         "settings": asdict(settings),
-        "outlets": hashlib.sha256(outlets).hexdigest() if outlets is not None else None,
+        "registry": hashlib.sha256(repr(list(registry.outlets.values())).encode()).hexdigest(),
         "max_bytes": max_bytes,
         "lean": lean,
     }

@@ -19,11 +19,11 @@ from provenance.manifest.reader import stream_rows
 from provenance.parallel import ordered_map
 from provenance.parsing.article import ParsedArticle, parse_article
 from provenance.parsing.cache import ParseCache, context_digest, decode, encode, entry_key
-from provenance.parsing.outlets import OUTLETS_NAME, Registry, load_registry
+from provenance.parsing.outlets import Registry, load_registry
 from provenance.parsing.settings import DEFAULT, ParseSettings, Source
 from provenance.parsing.tables import TableBatch, arrow_schema, column_batch, record_batch, to_frame
 from provenance.readahead import close_all, open_ahead
-from provenance.safeopen import TooLargeError, open_dir, read_fd, read_metadata
+from provenance.safeopen import TooLargeError, open_dir, read_fd
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -215,8 +215,7 @@ def iter_batches(
         [(source, None, None, None) for source in chunk] for chunk in _chunks(sources, BATCH)
     )
     if cache is not None and cache.usable and digests is not None:
-        outlets = read_metadata(corpus, OUTLETS_NAME)
-        context = context_digest(settings=settings, outlets=outlets, max_bytes=max_bytes, lean=lean)
+        context = context_digest(settings=settings, registry=registry, max_bytes=max_bytes, lean=lean)
         batches = (_looked_up(chunk, cache, context, digests) for chunk in _chunks(sources, BATCH))
     else:
         cache = None
