@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 BATCH = 64  # files per worker task
+SAVE_EVERY = 4096  # parsed entries stored per cache transaction: each commit costs, in this process
 #: Articles larger than this are not read: they get text.too_large, so memory stays bounded.
 MAX_ARTICLE_BYTES = 16 << 20
 
@@ -221,9 +222,13 @@ def iter_batches(
         cache = None
     done = 0
     state = (corpus, registry, columns, max_bytes, settings)
-    for batch in ordered_map(_parse_batch, batches, jobs=jobs, initializer=_init, initargs=state):
+    unsaved: list[tuple[str, bytes]] = []
+    for batch in ordered_map(_parse_batch, batches, jobs=jobs, initializer=_init, initargs=state, window=16):
         if cache is not None:
-            cache.put(batch.fresh)
+            unsaved += batch.fresh
+            if len(unsaved) >= SAVE_EVERY:
+                cache.put(unsaved)
+                unsaved = []
             for key, why in batch.bad:
                 cache.bad(key, why)
             cache.hits += batch.hits
@@ -233,6 +238,7 @@ def iter_batches(
         if progress:
             progress(done)
     if cache is not None:
+        cache.put(unsaved)
         cache.evict()
 
 
@@ -297,9 +303,12 @@ def parse_corpus(
     for batch in batches:
         articles.append(batch.articles)
         paragraphs.append(batch.paragraphs)
+    # One contiguous array per column: a column of a thousand chunks makes every filter and take
+    # the engines and reports do (pyarrow's take) several times slower.
+    lines_schema = arrow_schema(_paragraph_columns(lean=lean))
     return CorpusTables(
-        to_frame(pa.Table.from_batches(articles, schema=arrow_schema(ARTICLES))),
-        to_frame(pa.Table.from_batches(paragraphs, schema=arrow_schema(_paragraph_columns(lean=lean)))),
+        to_frame(pa.Table.from_batches(articles, schema=arrow_schema(ARTICLES)).combine_chunks()),
+        to_frame(pa.Table.from_batches(paragraphs, schema=lines_schema).combine_chunks()),
     )
 
 
