@@ -249,7 +249,8 @@ def open_cache(cache_dir: StrPath | None = None) -> ParseCache:
     """The parse cache in `cache_dir` (default: $CORPUS_AUDIT_CACHE_DIR, else the user's cache
     folder), to hand to `validate`. One that cannot be used (unwritable, a file, a network
     filesystem) holds nothing and says why in `.notes`; results never depend on it."""
-    from provenance.parsing.cache import ParseCache, default_dir
+    from provenance.parsing.cache import ParseCache
+    from provenance.store import default_dir
 
     return ParseCache.open(Path(cache_dir) if cache_dir is not None else default_dir())
 

@@ -17,12 +17,11 @@ import contextlib
 import functools
 import hashlib
 import json
-import os
 import sqlite3
 import time
 import zlib
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from datetime import datetime
 from importlib import resources
 from pathlib import Path
@@ -32,21 +31,17 @@ from expectations.columns import ARTICLES, PARAGRAPHS
 from provenance._version import __version__
 from provenance.parsing.outlets import Registry
 from provenance.parsing.settings import ParseSettings, Source
+from provenance.store import open_store, transaction
 
 DB_NAME = "parsed.sqlite3"
 DEFAULT_LIMIT = 2 << 30  # bytes of entries kept; the least recently used go first beyond it
-ENV_DIR = "CORPUS_AUDIT_CACHE_DIR"
 _MAGIC = b"CA1"  # the entry format; any other value is foreign
-#: Filesystems whose locking SQLite cannot rely on: a cache there is not used.
-REMOTE_FILESYSTEMS = frozenset({"nfs", "nfs4", "cifs", "smb3", "smbfs", "fuse.sshfs", "afs", "ceph", "glusterfs"})
-
-
-def default_dir() -> Path:
-    """$CORPUS_AUDIT_CACHE_DIR, else $XDG_CACHE_HOME/corpus-audit, else ~/.cache/corpus-audit."""
-    if chosen := os.environ.get(ENV_DIR):
-        return Path(chosen)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "corpus-audit"
+_SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, value BLOB NOT NULL,"
+    " size INTEGER NOT NULL, used INTEGER NOT NULL)",
+    # No index on `used`: kept up to date, it cost every insert more than eviction's rare sort does.
+    "DROP INDEX IF EXISTS entries_used",
+)
 
 
 @functools.cache
@@ -79,8 +74,11 @@ def context_digest(*, settings: ParseSettings, registry: Registry, max_bytes: in
 
 def entry_key(context: str, source: Source, sha256: str) -> str:
     """The key of one file's rows: the context, its digest, its name and INDEX.md's facts."""
-    facts = json.dumps([context, sha256, *asdict(source).values()], ensure_ascii=False)
+    facts = json.dumps([context, sha256, *(getattr(source, name) for name in _SOURCE_FIELDS)], ensure_ascii=False)
     return hashlib.sha256(facts.encode()).hexdigest()
+
+
+_SOURCE_FIELDS = tuple(f.name for f in fields(Source))  # plain strings: asdict's deep copy is slow
 
 
 # Entries: an article row and its line columns, JSON, zlib-compressed; datetimes as ISO text.
@@ -153,6 +151,7 @@ class ParseCache:
     hits: int = 0
     misses: int = 0
     _db: sqlite3.Connection | None = None
+    _used: list[str] = field(default_factory=list)
 
     @classmethod
     def open(cls, folder: Path, *, limit: int = DEFAULT_LIMIT) -> ParseCache:
@@ -160,19 +159,7 @@ class ParseCache:
         says why in `notes`."""
         cache = cls(folder, limit)
         try:
-            remote = _filesystem(folder)
-            if remote in REMOTE_FILESYSTEMS:
-                raise OSError(f"on a {remote} filesystem, whose locking SQLite cannot trust")
-            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-            db = sqlite3.connect(folder / DB_NAME, timeout=30, isolation_level=None)
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA synchronous=NORMAL")
-            db.execute(
-                "CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, value BLOB NOT NULL,"
-                " size INTEGER NOT NULL, used INTEGER NOT NULL)"
-            )
-            db.execute("CREATE INDEX IF NOT EXISTS entries_used ON entries (used)")
-            cache._db = db
+            cache._db = open_store(folder, DB_NAME, _SCHEMA)
         except (OSError, sqlite3.Error) as exc:
             cache._fail(exc)
         return cache
@@ -194,22 +181,23 @@ class ParseCache:
         try:
             marks = ",".join("?" * len(keys))
             found = dict(self._db.execute(f"SELECT key, value FROM entries WHERE key IN ({marks})", keys))
-            if found:
-                used = ",".join("?" * len(found))
-                self._db.execute(f"UPDATE entries SET used = ? WHERE key IN ({used})", [_now(), *found])
         except sqlite3.Error as exc:
             self._fail(exc)
             return {}
+        self._used += found  # their last use is written with the run's other writes (`put`, `evict`)
         return {k: v for k, v in found.items() if isinstance(v, bytes)}
 
     def put(self, items: Iterable[tuple[str, bytes]]) -> None:
-        """Store entries, in one transaction; then evict the least recently used beyond the limit."""
-        rows = [(key, value, len(value), _now()) for key, value in items]
-        if self._db is None or not rows:
+        """Store entries, and the last use of those read since, in one transaction."""
+        now = _now()
+        rows = [(key, value, len(value), now) for key, value in items]
+        used, self._used = [(now, key) for key in self._used], []
+        if self._db is None or not (rows or used):
             return
         try:
-            with _transaction(self._db):
+            with transaction(self._db):
                 self._db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?)", rows)
+                self._db.executemany("UPDATE entries SET used = ? WHERE key = ?", used)
         except sqlite3.Error as exc:
             self._fail(exc)
 
@@ -223,13 +211,14 @@ class ParseCache:
 
     def evict(self) -> None:
         """Drop the least recently used entries until the total is within the limit."""
+        self.put(())  # the last uses not written yet
         if self._db is None:
             return
         try:
             total = self._db.execute("SELECT COALESCE(SUM(size), 0) FROM entries").fetchone()[0]
             if total <= self.limit:
                 return
-            with _transaction(self._db):
+            with transaction(self._db):
                 for key, size in self._db.execute("SELECT key, size FROM entries ORDER BY used, key").fetchall():
                     self._db.execute("DELETE FROM entries WHERE key = ?", (key,))
                     total -= size
@@ -250,7 +239,7 @@ class ParseCache:
         removed = self.info().entries
         if self._db is not None:
             try:
-                with _transaction(self._db):
+                with transaction(self._db):
                     self._db.execute("DELETE FROM entries")
                 self._db.execute("VACUUM")
             except sqlite3.Error as exc:
@@ -264,35 +253,5 @@ class ParseCache:
             self._db = None
 
 
-@contextlib.contextmanager
-def _transaction(db: sqlite3.Connection) -> Any:
-    db.execute("BEGIN IMMEDIATE")
-    try:
-        yield
-    except BaseException:
-        db.execute("ROLLBACK")
-        raise
-    db.execute("COMMIT")
-
-
 def _now() -> int:
     return time.time_ns()
-
-
-def _filesystem(folder: Path) -> str | None:
-    """The type of the filesystem `folder` is (or would be) on, from /proc/self/mounts; None if unknown."""
-    target = os.path.realpath(folder)
-    best, kind = "", None
-    try:
-        with open("/proc/self/mounts", encoding="utf-8", errors="replace") as mounts:
-            for line in mounts:
-                parts = line.split()
-                if len(parts) < 3:
-                    continue
-                point = parts[1].replace("\\040", " ")
-                inside = target == point or target.startswith(point.rstrip("/") + "/")
-                if inside and len(point) >= len(best):
-                    best, kind = point, parts[2]
-    except OSError:
-        return None
-    return kind
