@@ -9,7 +9,7 @@ import os
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from expectations.catalogue import ENGINE_NAMES
 from provenance import api
@@ -20,6 +20,9 @@ from provenance.parallel import cores, max_workers
 from provenance.progress import Progress
 from provenance.words import counted, number
 
+if TYPE_CHECKING:
+    from provenance.fixity.statcache import StatCache
+
 # The one exit-code table (README "Exit codes").
 EXIT_OK = 0  # clean
 EXIT_FINDINGS = 1  # the data has problems (findings), or --check found the manifest stale
@@ -29,10 +32,19 @@ EXIT_INTERRUPTED = 130  # Ctrl-C
 
 
 def _cmd_verify(args: argparse.Namespace) -> int:
-    with _progress("verify", corpus=args.dir) as progress:
-        report = api.verify(
-            args.dir, depth="size" if args.fast else "sha256", strict=args.strict, jobs=args.jobs, progress=progress
-        )
+    stats = _open_stats(args)
+    try:
+        with _progress("verify", corpus=args.dir) as progress:
+            report = api.verify(
+                args.dir,
+                depth="size" if args.fast else "sha256",
+                strict=args.strict,
+                jobs=args.jobs,
+                progress=progress,
+                stats=stats,
+            )
+    finally:
+        _close_stats(stats)
     if args.format == "json":
         _print_document(json.dumps(report.document(), ensure_ascii=False, indent=2, sort_keys=False))
     else:
@@ -88,6 +100,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
                 stage.say(f"{name} done")
 
         cache = None if args.no_cache else api.open_cache(args.cache_dir)
+        stats = _open_stats(args)
         validated = api.validate(
             args.dir,
             report_dir=None if args.no_report else args.report_dir,
@@ -101,7 +114,9 @@ def _cmd_validate(args: argparse.Namespace) -> int:
             count=stage,
             results=args.results,
             cache=cache,
+            stats=stats,
         )
+    _close_stats(stats)
     if cache is not None:
         for note in cache.notes:
             _warn(note)
@@ -117,6 +132,18 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
         _print_lines(github_annotations(published.view, corpus=Path(args.dir)))
     return EXIT_OK if audit.ok else EXIT_FINDINGS
+
+
+def _open_stats(args: argparse.Namespace) -> StatCache | None:
+    """The stat cache with --changed (the hook path), else None: every file is hashed."""
+    return api.open_stats(args.dir, cache_dir=args.cache_dir) if args.changed else None
+
+
+def _close_stats(stats: StatCache | None) -> None:
+    if stats is not None:
+        for note in stats.notes:
+            _warn(note)
+        stats.close()
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
@@ -187,7 +214,7 @@ _PAGES: dict[str, tuple[str, str, str, str]] = {
         "Check every file of the corpus against INDEX.md: present, listed, a regular file, the recorded size and "
         "SHA-256. Fast: imports no pandas.",
         "DIR/INDEX.md and every file under DIR (no link followed, no FIFO or device opened)",
-        "nothing (prints the results; --format json prints one JSON document)",
+        "nothing (prints the results; --format json prints one JSON document); with --changed, the stat cache",
         "corpus-audit verify seeds --strict",
     ),
     "index": (
@@ -216,14 +243,15 @@ _PAGES: dict[str, tuple[str, str, str, str]] = {
         "waivers, in one verdict and one set of reports.",
         "DIR/INDEX.md, DIR/corpus-audit.toml, DIR/WAIVERS.md, DIR/outlets.toml and the article files",
         "DIR2/audit.json, audit.html, audit.md, junit.xml and gx/ (all at once; none with --no-report), "
-        "and the parse cache (--cache-dir; none with --no-cache)",
+        "the parse cache (--cache-dir; none with --no-cache), and with --changed the stat cache",
         "corpus-audit validate seeds --report-dir reports",
     ),
     "cache": (
         "The parse cache: each article's parsed rows, stored under a digest of its bytes, INDEX.md facts, the "
-        "policy's settings, outlets.toml and the parser, so validate parses only what changed. Never inside a corpus.",
+        "policy's settings, outlets.toml and the parser, so validate parses only what changed; and the stat cache "
+        "--changed keeps (each file's digest with its size, times and inode). Never inside a corpus.",
         "the cache folder",
-        "nothing (info); the cache folder's database (clear)",
+        "nothing (info); the cache folder's databases (clear)",
         "corpus-audit cache info",
     ),
     "report": (
@@ -269,6 +297,8 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument(
         "--strict", action="store_true", help="also fail when INDEX.md is not what `corpus-audit index` writes"
     )
+    _add_changed(verify)
+    _add_cache_dir(verify)
     _add_jobs(verify)
     verify.set_defaults(run=_cmd_verify)
 
@@ -356,6 +386,7 @@ def _add_validate_command(sub: argparse._SubParsersAction[argparse.ArgumentParse
         help="which results audit.json lists one by one: failed (with waived and warnings; passed ones "
         "are counted per check) or all (default: failed)",
     )
+    _add_changed(validate)
     _add_cache_dir(validate, skip=True)
     _add_jobs(validate)
     _add_max_bytes(validate)
@@ -363,10 +394,19 @@ def _add_validate_command(sub: argparse._SubParsersAction[argparse.ArgumentParse
 
 
 def _add_cache_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    cache = _page(sub, "cache", "show or empty the parse cache validate keeps outside the corpus")
+    cache = _page(sub, "cache", "show or empty the parse and stat caches kept outside the corpus")
     cache.add_argument("action", choices=("info", "clear"), help="info: where it is and what it holds; clear: empty it")
     _add_cache_dir(cache)
     cache.set_defaults(run=_cmd_cache)
+
+
+def _add_changed(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--changed",
+        action="store_true",
+        help="hash only files whose size, times or inode changed since they were last hashed with --changed "
+        "(the stat cache in --cache-dir): for pre-commit hooks; CI should hash every file",
+    )
 
 
 def _add_cache_dir(parser: argparse.ArgumentParser, *, skip: bool = False) -> None:
@@ -375,8 +415,8 @@ def _add_cache_dir(parser: argparse.ArgumentParser, *, skip: bool = False) -> No
         "--cache-dir",
         type=Path,
         metavar="DIR",
-        help="the parse cache's folder (default: $CORPUS_AUDIT_CACHE_DIR, else $XDG_CACHE_HOME/corpus-audit, "
-        "else ~/.cache/corpus-audit)",
+        help="the folder of the parse and stat caches (default: $CORPUS_AUDIT_CACHE_DIR, else "
+        "$XDG_CACHE_HOME/corpus-audit, else ~/.cache/corpus-audit)",
     )
     if skip:
         parser.add_argument(
@@ -386,22 +426,28 @@ def _add_cache_dir(parser: argparse.ArgumentParser, *, skip: bool = False) -> No
 
 def _cmd_cache(args: argparse.Namespace) -> int:
     cache = api.open_cache(args.cache_dir)
+    stats = api.open_stats(Path.cwd(), cache_dir=args.cache_dir)  # the count and clear span every corpus
     try:
-        for note in cache.notes:
+        for note in (*cache.notes, *stats.notes):
             _warn(note)
-        if not cache.usable:
+        if not (cache.usable and stats.usable):
             return EXIT_USAGE
         if args.action == "clear":
-            _print(f"cache {cache.folder}: removed {counted(cache.clear(), 'entry', 'entries')}")
+            removed, records = cache.clear(), stats.clear()
+            _print(
+                f"cache {cache.folder}: removed {counted(removed, 'entry', 'entries')}"
+                f" and {counted(records, 'stat record')}"
+            )
             return EXIT_OK
         info = cache.info()
         _print(
             f"cache {info.path}: {counted(info.entries, 'entry', 'entries')}, {number(info.bytes)} bytes"
-            f" (limit {number(info.limit)} bytes)"
+            f" (limit {number(info.limit)} bytes); {counted(stats.count(), 'stat record')}"
         )
         return EXIT_OK
     finally:
         cache.close()
+        stats.close()
 
 
 def _add_jobs(parser: argparse.ArgumentParser) -> None:

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from provenance.audit.publish import Published
     from provenance.audit.validate import Audit, FailOn, ResultsListed
     from provenance.fixity.inventory import IndexUpdate
+    from provenance.fixity.statcache import StatCache
     from provenance.fixity.verify import Depth, FixityReport
     from provenance.parsing.cache import ParseCache
     from provenance.parsing.tables import Format, TableBatch
@@ -47,15 +48,18 @@ def verify(
     strict: bool = False,
     jobs: int = 1,
     progress: Callable[[int], None] | None = None,
+    stats: StatCache | None = None,
 ) -> FixityReport:
     """Check every file of `corpus` against its INDEX.md (`depth` "size" skips hashing).
 
-    `strict` also fails when INDEX.md is not exactly what `index` writes. Raises ManifestError
-    when INDEX.md itself is missing or malformed.
+    `strict` also fails when INDEX.md is not exactly what `index` writes. With `stats` (from
+    `open_stats`: the hook path, never CI), a file whose size, times and inode are as when it was
+    last hashed is not read again. Raises ManifestError when INDEX.md itself is missing or malformed.
     """
     from provenance.fixity.verify import verify_fixity
 
-    return verify_fixity(_corpus_dir(corpus), jobs=jobs, depth=depth, strict=strict, progress=progress)
+    root = _corpus_dir(corpus)
+    return verify_fixity(root, jobs=jobs, depth=depth, strict=strict, progress=progress, stats=stats)
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,6 +186,7 @@ def validate(
     count: Callable[[int], None] | None = None,
     results: ResultsListed = "failed",
     cache: ParseCache | None = None,
+    stats: StatCache | None = None,
 ) -> Validated:
     """Audit `corpus` end to end: fixity, parsing, the engines' invariants, the policy, waivers, the gate.
 
@@ -191,7 +196,8 @@ def validate(
     leaves the previous set as it was. audit.json lists failed, waived and failed-warning results
     one by one and counts passed ones per check; with `results` "all" it lists every result.
     Raises ManifestError when INDEX.md, WAIVERS.md or corpus-audit.toml is unusable (the policy
-    is read first, before any work); every data problem is a result instead.
+    is read first, before any work); every data problem is a result instead. `stats` (the hook
+    path only) lets fixity skip files whose stat is as when they were last hashed.
     """
     import time
 
@@ -220,6 +226,7 @@ def validate(
             policy=policy,
             articles_listed=results,
             cache=cache,
+            stats=stats,
         )
         return Validated(audit, None, summarize(audit.results))
     # Every report, GX's Data Docs included, is written into staging and moved into place as a set.
@@ -239,6 +246,7 @@ def validate(
             policy=policy,
             articles_listed=results,
             cache=cache,
+            stats=stats,
         )
         summary_file = Path(step_summary) if step_summary else None
         published = publish_reports(audit, stage=stage, started=clock, step_summary=summary_file, results=results)
@@ -253,6 +261,16 @@ def open_cache(cache_dir: StrPath | None = None) -> ParseCache:
     from provenance.store import default_dir
 
     return ParseCache.open(Path(cache_dir) if cache_dir is not None else default_dir())
+
+
+def open_stats(corpus: StrPath, *, cache_dir: StrPath | None = None) -> StatCache:
+    """The stat cache of `corpus` in `cache_dir` (default as `open_cache`), to hand to `verify` or
+    `validate` on the hook path. Unusable, it trusts nothing (every file is hashed) and says why in
+    `.notes`."""
+    from provenance.fixity.statcache import StatCache
+    from provenance.store import default_dir
+
+    return StatCache.open(Path(cache_dir) if cache_dir is not None else default_dir(), corpus=Path(corpus))
 
 
 def report(audit_json: StrPath, *, fmt: ReportFormat, out: StrPath | None = None) -> tuple[Path, bool]:

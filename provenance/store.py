@@ -13,7 +13,9 @@ import contextlib
 import os
 import sqlite3
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import ClassVar
 
 ENV_DIR = "CORPUS_AUDIT_CACHE_DIR"
 #: Filesystems whose locking SQLite cannot trust: a cache there is not used.
@@ -79,3 +81,42 @@ def filesystem(folder: Path) -> str | None:
     except OSError:
         return None
     return kind
+
+
+@dataclass(slots=True)
+class Store:
+    """A cache's database, or, when it cannot be used, nothing and a note that says why (once).
+
+    Subclasses name their database and schema, what they are called in a note, and what the run
+    does without them."""
+
+    folder: Path
+    notes: list[str] = field(default_factory=list)
+    _db: sqlite3.Connection | None = None
+
+    DB_NAME: ClassVar[str] = ""
+    SCHEMA: ClassVar[tuple[str, ...]] = ()
+    LABEL: ClassVar[str] = "cache"
+    WITHOUT: ClassVar[str] = "running uncached"
+
+    def _connect(self) -> None:
+        try:
+            self._db = open_store(self.folder, self.DB_NAME, self.SCHEMA)
+        except (OSError, sqlite3.Error) as exc:
+            self._fail(exc)
+
+    @property
+    def usable(self) -> bool:
+        return self._db is not None
+
+    def _fail(self, exc: BaseException) -> None:
+        """The store failed: say so once, and go on without it."""
+        words = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        self.notes.append(f"{self.LABEL} {self.folder}: {words}: {self.WITHOUT}")
+        self.close()
+
+    def close(self) -> None:
+        if self._db is not None:
+            with contextlib.suppress(sqlite3.Error):
+                self._db.close()
+            self._db = None

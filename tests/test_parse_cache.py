@@ -9,14 +9,19 @@ import json
 import os
 import shutil
 import sqlite3
+import time
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from provenance._cli import main
-from provenance.parsing.cache import DB_NAME
+from provenance.fixity import statcache
+from provenance.manifest.reader import read_manifest
+from provenance.parsing.cache import DB_NAME, SNAPSHOTS, ParseCache
+from provenance.parsing.corpus import parse_corpus
 from tests.golden import scrub
 
 RESOURCES = Path(__file__).parent / "resources"
@@ -32,12 +37,24 @@ def _audit(corpus: Path, out: Path, *cache: str) -> tuple[int, bytes]:
 
 
 def _warm_equals_cold(corpus: Path, work: Path, cache_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """The warm run's report is the cold run's, and the cache worked without a word (no note)."""
+    """The warm run's report (parse cache and stat cache, as the hook runs) is the cold run's, and
+    the caches worked without a word (no note). The pause lets the stat cache's records age past
+    its racy window (shortened by `quick_racy_window`), so later runs trust them."""
     capsys.readouterr()
-    warm = _audit(corpus, work / "warm", "--cache-dir", str(cache_dir))
-    assert "corpus-audit: cache" not in capsys.readouterr().err
+    warm = _audit(corpus, work / "warm", "--cache-dir", str(cache_dir), "--changed")
+    assert "cache" not in capsys.readouterr().err
     cold = _audit(corpus, work / "cold", "--no-cache")
     assert warm == cold
+    time.sleep(QUICK_RACY_NS * 2 / 1e9)
+
+
+QUICK_RACY_NS = 30_000_000  # 30 ms instead of 2 s, so a test need not wait
+
+
+@pytest.fixture
+def quick_racy_window(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The stat cache trusts a record once its file's times are 30 ms older than the recording run."""
+    monkeypatch.setattr(statcache, "RACY_NS", QUICK_RACY_NS)
 
 
 def _texts(corpus: Path) -> list[Path]:
@@ -134,7 +151,10 @@ EDITS = {
 @settings(max_examples=8, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(steps=st.lists(st.tuples(st.sampled_from(sorted(EDITS)), st.integers(0, 50)), min_size=1, max_size=4))
 def test_a_warm_run_gives_a_cold_runs_report_whatever_changed(
-    tmp_path_factory: pytest.TempPathFactory, capsys: pytest.CaptureFixture[str], steps: list[tuple[str, int]]
+    tmp_path_factory: pytest.TempPathFactory,
+    capsys: pytest.CaptureFixture[str],
+    steps: list[tuple[str, int]],
+    quick_racy_window: None,
 ) -> None:
     """Random commits (modify, add, delete, rename, touch, a same-size change within the second,
     INDEX.md, WAIVERS.md, policy and registry edits): after each, the run that reuses the cache
@@ -188,6 +208,7 @@ def test_a_damaged_entry_is_parsed_again_and_said_once(
                 "foreign": rows[(number + 1) % len(rows)][1],  # another file's rows
             }[damage]
             db.execute("UPDATE entries SET value = ? WHERE key = ?", (changed, key))
+    shutil.rmtree(cache_dir / SNAPSHOTS)  # else the last run's tables serve every article
     capsys.readouterr()
     assert _audit(SOURCE, tmp_path / "warm", "--cache-dir", str(cache_dir)) == cold
     err = capsys.readouterr().err
@@ -227,7 +248,7 @@ def test_cache_info_and_clear(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert main(["cache", "info", "--cache-dir", str(cache_dir)]) == 0
     assert capsys.readouterr().out.startswith(f"cache {cache_dir}: {files} entries, ")
     assert main(["cache", "clear", "--cache-dir", str(cache_dir)]) == 0
-    assert capsys.readouterr().out == f"cache {cache_dir}: removed {files} entries\n"
+    assert capsys.readouterr().out == f"cache {cache_dir}: removed {files} entries and 0 stat records\n"
     assert main(["cache", "info", "--cache-dir", str(cache_dir)]) == 0
     assert capsys.readouterr().out.startswith(f"cache {cache_dir}: 0 entries, 0 bytes")
 
@@ -256,3 +277,60 @@ def test_warm_report_lists_the_same_articles(tmp_path: Path) -> None:
     warm = json.loads(_audit(SOURCE, tmp_path / "warm", "--cache-dir", str(cache_dir))[1])
     cold = json.loads(_audit(SOURCE, tmp_path / "cold", "--no-cache")[1])
     assert warm["articles"] == cold["articles"] and warm["articles"]
+
+
+def _tables(corpus: Path, cache: ParseCache | None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    rows = read_manifest(corpus).rows
+    digests = {row.file: row.sha256 for row in rows} if cache is not None else None
+    tables = parse_corpus(corpus, jobs=1, lean=True, rows=rows, cache=cache, digests=digests)
+    return tables.articles, tables.paragraphs
+
+
+@pytest.mark.parametrize("edit", sorted(EDITS))
+def test_tables_rebuilt_from_the_snapshot_are_a_full_parses_row_for_row(tmp_path: Path, edit: str) -> None:
+    """After any edit, the tables assembled from the last run's snapshot, the entries and fresh
+    parses are the tables parsing every file gives: same rows, order, dtypes and values."""
+    corpus = tmp_path / "corpus"
+    shutil.copytree(SOURCE, corpus)
+    cache = ParseCache.open(tmp_path / "cache")
+    _tables(corpus, cache)
+    for n in (3, 11):
+        EDITS[edit](corpus, n)
+        _reindex(corpus, n)  # so INDEX.md's digests are the files' (a stale row is simply parsed)
+        warm, cold = _tables(corpus, cache), _tables(corpus, None)
+        for built, full in zip(warm, cold, strict=True):
+            pd.testing.assert_frame_equal(built, full, check_exact=True)
+    assert cache.notes == []
+    cache.close()
+
+
+@pytest.mark.parametrize(
+    "damage",
+    ["truncated", "garbage", "one half from another run"],
+)
+def test_a_damaged_snapshot_is_not_used_and_said_once(tmp_path: Path, damage: str) -> None:
+    corpus = tmp_path / "corpus"
+    shutil.copytree(SOURCE, corpus)
+    cache = ParseCache.open(tmp_path / "cache")
+    _tables(corpus, cache)
+    articles, lines = sorted((tmp_path / "cache" / SNAPSHOTS).glob("*.arrow"))
+    earlier = articles.read_bytes()
+    _modify(corpus, 1)
+    _reindex(corpus, 1)
+    _tables(corpus, cache)  # a new snapshot, with another token
+    if damage == "truncated":
+        lines.write_bytes(lines.read_bytes()[:100])
+    elif damage == "garbage":
+        articles.write_bytes(b"not arrow")
+    else:
+        articles.write_bytes(earlier)
+    _modify(corpus, 2)
+    _reindex(corpus, 2)
+    warm, cold = _tables(corpus, cache), _tables(corpus, None)
+    for built, full in zip(warm, cold, strict=True):
+        pd.testing.assert_frame_equal(built, full, check_exact=True)
+    assert len(cache.notes) == 1 and "the tables saved by the last run were" in cache.notes[0]
+    cache.notes.clear()
+    _tables(corpus, cache)  # saved whole again: used without a word
+    assert cache.notes == []
+    cache.close()

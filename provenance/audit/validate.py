@@ -21,6 +21,7 @@ from provenance.audit.policy import NO_POLICY, Override, Policy
 from provenance.audit.results import EngineVerdict, ResultSet, no_counts, tally
 from provenance.audit.waivers import read_waivers
 from provenance.findings import Result
+from provenance.fixity.statcache import StatCache
 from provenance.fixity.verify import verify_fixity
 from provenance.parallel import Forked
 from provenance.parsing.cache import ParseCache
@@ -280,6 +281,7 @@ def validate_corpus(
     count: Callable[[int], None] | None = None,
     articles_listed: ResultsListed = "failed",
     cache: ParseCache | None = None,
+    stats: StatCache | None = None,
 ) -> Audit:
     """Audit `corpus` end to end; raises ManifestError only when INDEX.md or WAIVERS.md is unusable.
 
@@ -299,7 +301,7 @@ def validate_corpus(
     stages = stage.seconds
 
     waivers = read_waivers(corpus)  # a malformed WAIVERS.md stops the run before any work
-    fixity = verify_fixity(corpus, jobs=jobs, progress=count)
+    fixity = verify_fixity(corpus, jobs=jobs, progress=count, stats=stats)
     stage("fixity")
     registry = load_registry(corpus)
     tables = parse_corpus(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -10,6 +11,7 @@ from typing import Any, Literal
 from expectations.catalogue import CATALOGUE
 from expectations.ids import Check
 from provenance.findings import Result, failed, passed
+from provenance.fixity.statcache import Stat, StatCache
 from provenance.fixity.walk import Entry, walk_corpus
 from provenance.manifest.model import Manifest, Pin, Row
 from provenance.manifest.names import normalization_clashes
@@ -225,19 +227,34 @@ def verify_fixity(
     depth: Depth = "sha256",
     strict: bool = False,
     progress: Callable[[int], None] | None = None,
+    stats: StatCache | None = None,
 ) -> FixityReport:
     """Check every file against INDEX.md; raises ManifestError when INDEX.md itself is unusable.
 
     `strict` also checks that INDEX.md is exactly what `corpus-audit index` would write
-    (manifest.current), from the same walk: what a pre-commit hook wants.
+    (manifest.current), from the same walk: what a pre-commit hook wants. With a stat cache
+    (`verify --changed`, the hooks), a file whose stat is as recorded when it was last hashed is
+    not read again (statcache.py says when a record is trusted); what was hashed is recorded.
     """
     manifest = read_manifest(corpus)
     listed = manifest.by_file()
     want = {row.file: (row.bytes, row.sha256 if depth == "sha256" else None) for row in manifest.rows}
-    differing = {
-        e.path: e
-        for e in walk_corpus(corpus, expected=want, hash_files=depth == "sha256", jobs=jobs, progress=progress)
-    }
+    use_stats = stats is not None and stats.usable and depth == "sha256"
+    known = stats.trusted() if stats is not None and use_stats else None
+    stamp = time.time_ns()  # before any file is read: a later change's times are not older than this
+    read: list[tuple[str, Stat, str]] = []
+    walk = walk_corpus(
+        corpus,
+        expected=want,
+        hash_files=depth == "sha256",
+        jobs=jobs,
+        progress=progress,
+        known=known,
+        hashed=read.extend if use_stats else None,
+    )
+    differing = {e.path: e for e in walk}
+    if stats is not None and use_stats:
+        stats.record(read, stamp=stamp, listed=listed)
     failures: list[Result] = []
     expected_pin = manifest.expected_pin()
     if manifest.pin != expected_pin:

@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import Literal, NamedTuple
 
 from provenance.escape import one_line
-from provenance.manifest.paths import path_problem
+from provenance.fixity.statcache import Stat, stat_of, unchanged
+from provenance.manifest.paths import SAFE_PATH, path_problem
 from provenance.parallel import ordered_map
 from provenance.readahead import AHEAD, close_all, open_ahead
 from provenance.safeopen import open_beneath, open_dir
@@ -48,6 +49,8 @@ def walk_corpus(
     jobs: int = 1,
     progress: Callable[[int], None] | None = None,
     expected: Mapping[str, tuple[int, str | None]] | None = None,
+    known: Mapping[str, tuple[Stat, str]] | None = None,
+    hashed: Callable[[list[tuple[str, Stat, str]]], None] | None = None,
 ) -> Iterator[Entry]:
     """Every payload entry below `root` (hidden names and metadata files skipped).
 
@@ -55,6 +58,10 @@ def walk_corpus(
     `progress` is called with the number of entries done so far. With `expected` ({path: (size,
     sha256 or None)}) the workers compare as they go and only the differences come back: files
     that match are not returned, listed files that are absent come back with kind "missing".
+
+    With `known` (the stat cache's trusted records), a regular file whose stat is exactly as
+    recorded is given its recorded digest without being read; `hashed` hears, batch by batch,
+    (path, stat before reading, sha256) of every file that was read and hashed.
     """
     if expected is not None:
         listed = expected.keys()
@@ -64,46 +71,56 @@ def walk_corpus(
         by_folder.setdefault(path.rpartition("/")[0], []).append(path)
     done = 0
     # Settings travel once per worker (initargs; with fork, not even pickled), not once per folder.
-    settings = (str(root), frozenset(folders), hash_files, expected, by_folder)
-    tasks = ordered_map(_audit_folder, folders, jobs=jobs, initializer=_init_worker, initargs=settings, window=16)
-    for batch, count in tasks:
+    settings = (str(root), frozenset(folders), hash_files, expected, by_folder, known or {}, hashed is not None)
+    tasks = ordered_map(_audit_folder, folders, jobs=jobs, initializer=_init_worker, initargs=(settings,), window=16)
+    for batch, count, read in tasks:
+        if hashed is not None:
+            hashed(read)
         yield from batch
         done += count
         if progress:
             progress(done)
 
 
-_Settings = tuple[str, frozenset[str], bool, Mapping[str, tuple[int, str | None]] | None, dict[str, list[str]]]
-_settings: _Settings = ("", frozenset(), True, None, {})
+_Settings = tuple[
+    str,
+    frozenset[str],
+    bool,
+    Mapping[str, tuple[int, str | None]] | None,
+    dict[str, list[str]],
+    Mapping[str, tuple[Stat, str]],
+    bool,
+]
+_settings: _Settings = ("", frozenset(), True, None, {}, {}, False)
 
 
-def _init_worker(
-    root: str,
-    task_folders: frozenset[str],
-    hash_files: bool,
-    expected: Mapping[str, tuple[int, str | None]] | None,
-    by_folder: dict[str, list[str]],
-) -> None:
+def _init_worker(settings: _Settings) -> None:
     global _settings  # noqa: PLW0603 - per-worker settings, set once by the pool initializer
-    _settings = (root, task_folders, hash_files, expected, by_folder)
+    _settings = settings
 
 
-def _audit_folder(folder: str) -> tuple[list[Entry], int]:
-    """Entries directly in `folder`, plus whole subtrees that no other task covers; and how many."""
-    root, _, _, expected, by_folder = _settings
+#: (path, stat before reading, sha256) of the files a task read and hashed (with a stat cache).
+_Read = list[tuple[str, Stat, str]]
+
+
+def _audit_folder(folder: str) -> tuple[list[Entry], int, _Read]:
+    """Entries directly in `folder`, plus whole subtrees that no other task covers; how many; and
+    the stat records of the files it hashed (when a stat cache asked for them)."""
+    root, _, _, expected, by_folder, _, _ = _settings
     out: list[Entry] = []
+    read: _Read = []
     root_fd = open_dir(root)
     try:
-        _walk_from(root_fd, folder, bytearray(BUFFER), out)
+        _walk_from(root_fd, folder, bytearray(BUFFER), out, read)
     finally:
         os.close(root_fd)
     count = len(out)
     if expected is None:
-        return out, count
+        return out, count, read
     seen = {e.path for e in out}
     kept = [entry for entry in out if not _matches(entry, expected.get(entry.path))]
     kept += [Entry(path, "missing") for path in by_folder.get(folder, ()) if path not in seen]
-    return kept, count
+    return kept, count, read
 
 
 def _matches(entry: Entry, want: tuple[int, str | None] | None) -> bool:
@@ -113,7 +130,7 @@ def _matches(entry: Entry, want: tuple[int, str | None] | None) -> bool:
     return want[1] is None or entry.sha256 == want[1]
 
 
-def _walk_from(root_fd: int, top: str, buffer: bytearray, out: list[Entry]) -> None:
+def _walk_from(root_fd: int, top: str, buffer: bytearray, out: list[Entry], read: _Read) -> None:
     """Scan `top` and the subfolders no other task covers, iteratively: no depth limit.
 
     Each folder is opened beneath the corpus from its root (no link followed at any component,
@@ -130,16 +147,16 @@ def _walk_from(root_fd: int, top: str, buffer: bytearray, out: list[Entry]) -> N
                 out.append(Entry(folder, "unreadable", error=exc.strerror or str(exc)))
             continue  # the task's own folder missing or a link: its listed files are missing
         try:
-            subfolders = _scan(fd, folder, buffer, out)
+            subfolders = _scan(fd, folder, buffer, out, read)
         finally:
             os.close(fd)
         prefix = folder + "/" if folder else ""
         pending.extend(prefix + name for name in reversed(subfolders))
 
 
-def _scan(fd: int, folder: str, buffer: bytearray, out: list[Entry]) -> list[str]:
+def _scan(fd: int, folder: str, buffer: bytearray, out: list[Entry], read: _Read) -> list[str]:
     """Hash the files directly in the folder open on `fd`; the names of its subfolders to walk."""
-    _, task_folders, hash_files, expected, _ = _settings
+    _, task_folders, hash_files, expected, _, known, record = _settings
     prefix = folder + "/" if folder else ""
     names: list[str] = []
     for name in sorted(os.listdir(fd)):
@@ -155,13 +172,23 @@ def _scan(fd: int, folder: str, buffer: bytearray, out: list[Entry]) -> list[str
                 out.append(_classify(fd, name, rel, OSError(errno.ENOTDIR, "not a folder")) or Entry(rel, "special"))
             continue
         names.append(name)
+    if known and hash_files:
+        names = _unread(fd, prefix, names, known, out)
     subfolders: list[str] = []
     for start in range(0, len(names), AHEAD):
         chunk = names[start : start + AHEAD]
         opened = open_ahead(chunk, dir_fd=fd, advise=hash_files)
         try:
             for name, file_fd in zip(chunk, opened, strict=True):
-                entry = _read_entry(fd, name, prefix + name, file_fd, hash_files=hash_files, buffer=buffer)
+                entry = _read_entry(
+                    fd,
+                    name,
+                    prefix + name,
+                    file_fd,
+                    hash_files=hash_files,
+                    buffer=buffer,
+                    read=read if record else None,
+                )
                 if entry is None:  # a folder no task covers: walked after this folder is closed
                     subfolders.append(name)
                     if expected is not None and prefix + name in expected:  # listed as a file
@@ -173,13 +200,33 @@ def _scan(fd: int, folder: str, buffer: bytearray, out: list[Entry]) -> list[str
     return subfolders
 
 
+def _unread(
+    fd: int, prefix: str, names: list[str], known: Mapping[str, tuple[Stat, str]], out: list[Entry]
+) -> list[str]:
+    """The names that must be read: a regular file whose stat is as the stat cache recorded it gets
+    its recorded digest here, unopened."""
+    todo = []
+    for name in names:
+        try:
+            info = os.stat(name, dir_fd=fd, follow_symlinks=False)
+        except OSError:
+            todo.append(name)  # reading it says what is wrong
+            continue
+        digest = unchanged(known, prefix + name, info) if stat.S_ISREG(info.st_mode) else None
+        if digest is None:
+            todo.append(name)
+        else:
+            out.append(Entry(prefix + name, "file", info.st_size, digest))
+    return todo
+
+
 def _name_problem(name: str) -> str | None:
     """Why a name on disk cannot be listed in INDEX.md (not UTF-8, or unsafe), or None."""
     try:
         name.encode("utf-8")
     except UnicodeEncodeError:
         return "file name is not valid UTF-8: rename it"
-    problem = path_problem(name)
+    problem = None if SAFE_PATH.match(name) else path_problem(name)  # the regex: the common case at C speed
     return f"{problem}: rename it" if problem else None
 
 
@@ -190,7 +237,7 @@ def _shown(rel: str) -> str:
 
 
 def _read_entry(
-    fd: int, name: str, rel: str, opened: int | OSError, *, hash_files: bool, buffer: bytearray
+    fd: int, name: str, rel: str, opened: int | OSError, *, hash_files: bool, buffer: bytearray, read: _Read | None
 ) -> Entry | None:
     """Hash one entry from its descriptor (or its open error); None when it is a real folder (to be walked)."""
     if isinstance(opened, OSError):
@@ -210,6 +257,8 @@ def _read_entry(
             count = os.readv(opened, [buffer])
             digest.update(view[:count])
             size += count
+        if read is not None and size == info.st_size:
+            read.append((rel, stat_of(info), digest.hexdigest()))
         return Entry(rel, "file", size, digest.hexdigest())
     except OSError as exc:
         if exc.errno == errno.EISDIR:

@@ -17,6 +17,8 @@ import contextlib
 import functools
 import hashlib
 import json
+import os
+import shutil
 import sqlite3
 import time
 import zlib
@@ -25,15 +27,21 @@ from dataclasses import asdict, dataclass, field, fields
 from datetime import datetime
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from expectations.columns import ARTICLES, PARAGRAPHS
 from provenance._version import __version__
 from provenance.parsing.outlets import Registry
 from provenance.parsing.settings import ParseSettings, Source
-from provenance.store import open_store, transaction
+from provenance.store import Store, transaction
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 DB_NAME = "parsed.sqlite3"
+SNAPSHOTS = "tables"  # each corpus's tables as its last run left them (Arrow IPC), named by its real path
+_SNAPSHOT_TOKEN = b"corpus-audit-snapshot"
+_KEY_COLUMN = "__entry_key"
 DEFAULT_LIMIT = 2 << 30  # bytes of entries kept; the least recently used go first beyond it
 _MAGIC = b"CA1"  # the entry format; any other value is foreign
 _SCHEMA = (
@@ -138,41 +146,28 @@ class CacheInfo:
 
 
 @dataclass(slots=True)
-class ParseCache:
+class ParseCache(Store):
     """The parse cache in one folder; `notes` says what went wrong with it (each thing once).
 
     Every failure of the store is caught: the run goes on uncached and the note says so. Results
     never depend on the cache: a hit gives the rows parsing the same bytes would.
     """
 
-    folder: Path
     limit: int = DEFAULT_LIMIT
-    notes: list[str] = field(default_factory=list)
     hits: int = 0
     misses: int = 0
-    _db: sqlite3.Connection | None = None
     _used: list[str] = field(default_factory=list)
+
+    DB_NAME: ClassVar[str] = DB_NAME
+    SCHEMA: ClassVar[tuple[str, ...]] = _SCHEMA
 
     @classmethod
     def open(cls, folder: Path, *, limit: int = DEFAULT_LIMIT) -> ParseCache:
         """The cache in `folder` (created if absent); unusable, it is a cache that holds nothing and
         says why in `notes`."""
-        cache = cls(folder, limit)
-        try:
-            cache._db = open_store(folder, DB_NAME, _SCHEMA)
-        except (OSError, sqlite3.Error) as exc:
-            cache._fail(exc)
+        cache = cls(folder, limit=limit)
+        cache._connect()
         return cache
-
-    @property
-    def usable(self) -> bool:
-        return self._db is not None
-
-    def _fail(self, exc: BaseException) -> None:
-        """The store failed: say so once, and go on without it."""
-        words = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        self.notes.append(f"cache {self.folder}: {words}: running uncached")
-        self.close()
 
     def get(self, keys: Sequence[str]) -> dict[str, bytes]:
         """The entries stored under `keys` (the ones found); their last use is now."""
@@ -227,6 +222,67 @@ class ParseCache:
         except sqlite3.Error as exc:
             self._fail(exc)
 
+    def load_tables(
+        self, corpus: Path, *, articles: pa.Schema, paragraphs: pa.Schema
+    ) -> tuple[pa.Table, pa.Table, list[str | None]] | None:
+        """The snapshot of `corpus`'s tables the last run saved, with each article's key; None when
+        there is none, or it is not whole, of another schema or unreadable (said once)."""
+        import pyarrow as pa
+
+        paths = self._snapshot(corpus)
+        if self._db is None or not all(path.exists() for path in paths):
+            return None
+        try:
+            tables = [pa.ipc.open_file(pa.memory_map(str(path))).read_all() for path in paths]
+        except (OSError, pa.ArrowException) as exc:
+            self._note_snapshot(f"unreadable ({exc})")
+            return None
+        table, lines = tables
+        tokens = {(t.schema.metadata or {}).get(_SNAPSHOT_TOKEN) for t in tables}
+        keyed = articles.append(pa.field(_KEY_COLUMN, pa.string()))
+        if len(tokens) != 1 or None in tokens or not table.schema.equals(keyed) or not lines.schema.equals(paragraphs):
+            if tokens != {None} or table.schema.names != keyed.names:
+                self._note_snapshot("not a whole snapshot of this version's tables")
+            return None
+        keys = table.column(_KEY_COLUMN).to_pylist()
+        return table.drop_columns([_KEY_COLUMN]), lines, keys
+
+    def save_tables(self, corpus: Path, articles: pa.Table, paragraphs: pa.Table, keys: Sequence[str | None]) -> None:
+        """Replace `corpus`'s snapshot: its tables, each article's key beside it; each file atomically,
+        and the two tied by a token so a half-replaced pair is never used."""
+        import pyarrow as pa
+
+        if self._db is None:
+            return
+        token = os.urandom(16).hex().encode()
+        options = pa.ipc.IpcWriteOptions(compression="lz4")  # fast to read back, half the size
+        table = articles.append_column(_KEY_COLUMN, pa.array(keys, type=pa.string()))
+        try:
+            for path, unmarked in zip(self._snapshot(corpus), (table, paragraphs), strict=True):
+                path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+                data = unmarked.replace_schema_metadata({_SNAPSHOT_TOKEN: token})
+                temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+                try:
+                    with (
+                        pa.OSFile(str(temporary), "wb") as sink,
+                        pa.ipc.new_file(sink, data.schema, options=options) as writer,
+                    ):
+                        writer.write_table(data)
+                    temporary.replace(path)
+                finally:
+                    temporary.unlink(missing_ok=True)
+        except (OSError, pa.ArrowException) as exc:
+            self._note_snapshot(f"not saved ({exc})")
+
+    def _snapshot(self, corpus: Path) -> tuple[Path, Path]:
+        name = hashlib.sha256(os.path.realpath(corpus).encode("utf-8", "surrogateescape")).hexdigest()[:32]
+        folder = self.folder / SNAPSHOTS
+        return folder / f"{name}.articles.arrow", folder / f"{name}.lines.arrow"
+
+    def _note_snapshot(self, why: str) -> None:
+        if not any(note.startswith(f"cache {self.folder}: the tables") for note in self.notes):
+            self.notes.append(f"cache {self.folder}: the tables saved by the last run were {why}: not used")
+
     def info(self) -> CacheInfo:
         entries, size = 0, 0
         if self._db is not None:
@@ -242,15 +298,10 @@ class ParseCache:
                 with transaction(self._db):
                     self._db.execute("DELETE FROM entries")
                 self._db.execute("VACUUM")
+                shutil.rmtree(self.folder / SNAPSHOTS, ignore_errors=True)
             except sqlite3.Error as exc:
                 self._fail(exc)
         return removed
-
-    def close(self) -> None:
-        if self._db is not None:
-            with contextlib.suppress(sqlite3.Error):
-                self._db.close()
-            self._db = None
 
 
 def _now() -> int:

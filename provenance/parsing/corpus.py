@@ -27,6 +27,7 @@ from provenance.safeopen import TooLargeError, open_dir, read_fd
 
 if TYPE_CHECKING:
     import pandas as pd
+    import pyarrow as pa
 
 BATCH = 64  # files per worker task
 SAVE_EVERY = 4096  # parsed entries stored per cache transaction: each commit costs, in this process
@@ -193,13 +194,15 @@ def iter_batches(
     settings: ParseSettings = DEFAULT,
     cache: ParseCache | None = None,
     digests: Mapping[str, str] | None = None,
+    sources: Iterable[Source] | None = None,
 ) -> Iterator[TableBatch]:
     """The parsed corpus as Arrow record batches in file order, BATCH articles each.
 
     Memory stays flat whatever the corpus size: INDEX.md is streamed, and at most a few batches
     of file texts are in memory at once. `lean` leaves the paragraph text out (validation needs
     only its normalized hash): it is dropped in the worker, so it never crosses to this process.
-    `rows` are INDEX.md's rows when the caller has already read them.
+    `rows` are INDEX.md's rows when the caller has already read them; `sources`, the files to
+    parse when only some are (in file order).
 
     With a `cache` and `digests` ({file: the sha256 its bytes have now, as fixity found them}),
     a file's rows come from the cache when its key matches, and are stored there when parsed.
@@ -208,10 +211,9 @@ def iter_batches(
 
     registry = registry or load_registry(corpus)
     columns = _paragraph_columns(lean=lean)
-    if rows is None:
-        sources = corpus_sources(corpus, settings=settings)
-    else:
-        sources = (source_of(row, settings=settings) for row in sorted(rows, key=lambda row: row.file))
+    if sources is None:
+        sources = _sources(corpus, rows=rows, settings=settings)
+    sources = iter(sources)
     batches: Iterator[list[Item]] = (
         [(source, None, None, None) for source in chunk] for chunk in _chunks(sources, BATCH)
     )
@@ -240,6 +242,13 @@ def iter_batches(
     if cache is not None:
         cache.put(unsaved)
         cache.evict()
+
+
+def _sources(corpus: Path, *, rows: Iterable[Row] | None, settings: ParseSettings) -> Iterator[Source]:
+    """The files to parse in file order: `rows` (INDEX.md's, already read), else as corpus_sources."""
+    if rows is None:
+        return corpus_sources(corpus, settings=settings)
+    return (source_of(row, settings=settings) for row in sorted(rows, key=lambda row: row.file))
 
 
 def _looked_up(chunk: Sequence[Source], cache: ParseCache, context: str, digests: Mapping[str, str]) -> list[Item]:
@@ -286,6 +295,10 @@ def parse_corpus(
     import pyarrow as pa
 
     corpus = Path(corpus)
+    if cache is not None and cache.usable and digests is not None:
+        registry = registry or load_registry(corpus)
+        options = _Options(registry, jobs, lean, progress, max_bytes, settings, cache, digests)
+        return _parse_incrementally(corpus, list(_sources(corpus, rows=rows, settings=settings)), options)
     articles: list[pa.RecordBatch] = []
     paragraphs: list[pa.RecordBatch] = []
     batches = iter_batches(
@@ -297,19 +310,116 @@ def parse_corpus(
         rows=rows,
         max_bytes=max_bytes,
         settings=settings,
-        cache=cache,
-        digests=digests,
     )
     for batch in batches:
         articles.append(batch.articles)
         paragraphs.append(batch.paragraphs)
+    return _tables(
+        pa.Table.from_batches(articles, schema=arrow_schema(ARTICLES)),
+        pa.Table.from_batches(paragraphs, schema=arrow_schema(_paragraph_columns(lean=lean))),
+    )
+
+
+def _tables(articles: pa.Table, paragraphs: pa.Table) -> CorpusTables:
     # One contiguous array per column: a column of a thousand chunks makes every filter and take
     # the engines and reports do (pyarrow's take) several times slower.
-    lines_schema = arrow_schema(_paragraph_columns(lean=lean))
-    return CorpusTables(
-        to_frame(pa.Table.from_batches(articles, schema=arrow_schema(ARTICLES)).combine_chunks()),
-        to_frame(pa.Table.from_batches(paragraphs, schema=lines_schema).combine_chunks()),
+    return CorpusTables(to_frame(articles.combine_chunks()), to_frame(paragraphs.combine_chunks()))
+
+
+@dataclass(frozen=True, slots=True)
+class _Options:
+    registry: Registry
+    jobs: int
+    lean: bool
+    progress: Callable[[int], None] | None
+    max_bytes: int
+    settings: ParseSettings
+    cache: ParseCache
+    digests: Mapping[str, str]
+
+
+def _parse_incrementally(corpus: Path, sources: list[Source], options: _Options) -> CorpusTables:
+    """The tables of `sources` (in file order) from the cache's snapshot of this corpus's last
+    tables, for the articles whose key is the same, and from entries or parsing for the rest;
+    the snapshot is then replaced. The tables are those a parse of every file gives, row for row."""
+    import numpy as np
+    import pyarrow as pa
+
+    cache, lean = options.cache, options.lean
+    context = context_digest(
+        settings=options.settings, registry=options.registry, max_bytes=options.max_bytes, lean=lean
     )
+    keys = [
+        entry_key(context, source, digest) if (digest := options.digests.get(source.file)) else None
+        for source in sources
+    ]
+    lines_schema = arrow_schema(_paragraph_columns(lean=lean))
+    snapshot = cache.load_tables(corpus, articles=arrow_schema(ARTICLES), paragraphs=lines_schema)
+    old_articles, old_lines, old_keys = snapshot or (
+        arrow_schema(ARTICLES).empty_table(),
+        lines_schema.empty_table(),
+        [],
+    )
+    position = {key: number for number, key in enumerate(old_keys) if key is not None}
+    kept = [position.get(key) if key is not None else None for key in keys]
+    todo = [source for source, at in zip(sources, kept, strict=True) if at is None]
+    done = len(sources) - len(todo)
+    if options.progress and done:
+        options.progress(done)
+    counted = None if options.progress is None else (lambda n: options.progress(done + n))  # type: ignore[misc]
+    articles: list[pa.RecordBatch] = []
+    paragraphs: list[pa.RecordBatch] = []
+    batches = iter_batches(
+        corpus,
+        registry=options.registry,
+        jobs=options.jobs,
+        lean=lean,
+        progress=counted,
+        max_bytes=options.max_bytes,
+        settings=options.settings,
+        cache=cache,
+        digests=options.digests,
+        sources=todo,
+    )
+    for batch in batches:
+        articles.append(batch.articles)
+        paragraphs.append(batch.paragraphs)
+    new_articles = pa.Table.from_batches(articles, schema=arrow_schema(ARTICLES))
+    new_lines = pa.Table.from_batches(paragraphs, schema=lines_schema)
+    reused = [at for at in kept if at is not None]
+    # Articles: the reused rows, then the parsed ones, each in file order; interleaved by position.
+    from_old = np.array([at is not None for at in kept], dtype=bool)
+    order = np.empty(len(sources), dtype=np.int64)
+    order[from_old] = np.arange(len(reused))
+    order[~from_old] = len(reused) + np.arange(len(todo))
+    table = pa.concat_tables([old_articles.take(pa.array(reused, type=pa.int64())), new_articles]).take(order)
+    # Lines: each article's run of rows, from the snapshot or the new rows, in the articles' order.
+    old_runs, new_runs = _runs(old_lines), _runs(new_lines)
+    starts, lengths = [], []
+    for source, at in zip(sources, kept, strict=True):
+        start, length = old_runs.get(source.file, (0, 0)) if at is not None else new_runs.get(source.file, (0, 0))
+        starts.append(start if at is not None else old_lines.num_rows + start)
+        lengths.append(length)
+    sizes = np.array(lengths, dtype=np.int64)
+    offsets = np.cumsum(sizes) - sizes
+    rows = np.arange(int(sizes.sum()), dtype=np.int64) + np.repeat(np.array(starts, dtype=np.int64) - offsets, sizes)
+    lines = pa.concat_tables([old_lines, new_lines]).take(rows)
+    if todo or len(old_keys) != len(keys):
+        cache.save_tables(corpus, table, lines, keys)
+    return _tables(table, lines)
+
+
+def _runs(lines: pa.Table) -> dict[str, tuple[int, int]]:
+    """{file: (first row, rows)} of a lines table whose rows are grouped by file."""
+    import pyarrow.compute as pc
+
+    if lines.num_rows == 0:
+        return {}
+    encoded = pc.run_end_encode(lines.column("file").combine_chunks())
+    ends = encoded.run_ends.to_pylist()
+    files = encoded.values.to_pylist()
+    starts = [0, *ends[:-1]]
+    return {file: (start, end - start) for file, start, end in zip(files, starts, ends, strict=True)}
 
 
 def _paragraph_columns(*, lean: bool) -> tuple[Column, ...]:
