@@ -93,13 +93,15 @@ VALIDATE_TARGET = 35.0
 
 def bench_validate(workdir: Path, *, files: int, repeat: int) -> list[str]:
     """corpus-audit validate end to end (both engines, every report), with each stage's share and the
-    size of each report; peer: parse alone."""
+    size of each report; peer: parse alone. Then the caches (issue 13), in the same invocation: the
+    cold run that fills them, a warm run after a one-file commit, and the pre-commit hooks' path."""
+    del repeat  # one run each: a 100,000-article validate is long enough to be stable
     corpus = workdir / f"articles-{files}"
     if not corpus.exists():
         article_corpus(corpus, files=files, defect_rate=0.02)
     reports = workdir / "reports"
     peer, _ = best_of([*CLI, "parse", str(corpus), "--out", str(workdir / "parsed")], 1)
-    wall, code, rss = run([*CLI, "validate", str(corpus), "--report-dir", str(reports)])
+    wall, code, rss = run([*CLI, "validate", str(corpus), "--report-dir", str(reports), "--no-cache"])
     if code not in (0, 1):
         raise SystemExit(f"validate failed with exit {code}")
     report_run = json.loads(_tail(reports / "audit.json"))["run"]
@@ -114,10 +116,55 @@ def bench_validate(workdir: Path, *, files: int, repeat: int) -> list[str]:
     return [
         f"validate: {files} articles (2% planted defects), both engines, every report, one run; peer: parse alone",
         row("parse (peer)", peer, files, "articles", peer=peer, rss=None),
-        row("validate", wall, files, "articles", peer=peer, rss=rss) + target,
+        row("validate (no cache)", wall, files, "articles", peer=peer, rss=rss) + target,
         f"  stages: {shares}; start-up, imports and report writing {outside:.1f} s ({outside / wall:.0%})",
         *report_sizes(reports, files=files),
+        *_bench_caches(workdir, corpus, files=files, cold=wall),
     ]
+
+
+def _bench_caches(workdir: Path, corpus: Path, *, files: int, cold: float) -> list[str]:
+    """The caches against the cold run just measured: filling them, a warm run after one file
+    changed (and INDEX.md re-indexed, as a commit would), and the hooks' commands after another."""
+    cache = workdir / f"cache-{files}"
+    shutil.rmtree(cache, ignore_errors=True)
+    cached = ["--cache-dir", str(cache)]
+    reports = workdir / "reports-cached"
+    validate = [*CLI, "validate", str(corpus), "--report-dir", str(reports), *cached]
+    fill, _, _ = run(validate)
+    size = sum(path.stat().st_size for path in cache.rglob("*") if path.is_file())
+    run([*CLI, "verify", str(corpus), "--changed", *cached])  # the hooks' first run records every file
+    originals = _change_files(corpus, 2)
+    try:
+        run([*CLI, "index", str(corpus)])
+        warm, code, _ = run(validate)
+        if code not in (0, 1):
+            raise SystemExit(f"warm validate failed with exit {code}")
+        originals.update(_change_files(corpus, 1, skip=2))
+        run([*CLI, "index", str(corpus)])
+        verify, _, _ = run([*CLI, "verify", "--strict", "--changed", str(corpus), *cached])
+        pandera, _, _ = run([*CLI, "validate", str(corpus), "--engine", "pandera", "--no-report", "--changed", *cached])
+    finally:
+        for path, data in originals.items():
+            path.write_bytes(data)
+        run([*CLI, "index", str(corpus)])
+    return [
+        f"caches: {files} articles; peer: the cold run above ({cold:.1f} s)",
+        row("validate, filling the cache", fill, files, "articles", peer=cold) + "  (target: <= 1.10x)",
+        row("validate, warm, 1 file changed", warm, files, "articles", peer=cold) + "  (target: < 10 s)",
+        f"  hook path, 1 file changed: {verify + pandera:.2f} s (verify --strict --changed {verify:.2f} s,"
+        f" validate --engine pandera --no-report --changed {pandera:.2f} s; target: < 2 s)",
+        f"  cache folder: {size / 1e6:.1f} MB, {size / files:.0f} B/article",
+    ]
+
+
+def _change_files(corpus: Path, count: int, *, skip: int = 0) -> dict[Path, bytes]:
+    """Append a line to `count` articles (after `skip`); their original bytes, to put back."""
+    targets = sorted(corpus.rglob("*.txt"))[skip : skip + count]
+    originals = {path: path.read_bytes() for path in targets}
+    for path, data in originals.items():
+        path.write_bytes(data + "\nسطر أضيف للقياس.\n".encode())
+    return originals
 
 
 def report_sizes(reports: Path, *, files: int) -> list[str]:
