@@ -17,6 +17,9 @@ from typing import Any
 
 import pandas as pd
 
+#: Derived columns that depend on when the run is, not on the article: a verdict reading them is
+#: judged again every run (never reused from an earlier run's).
+RUN_TIME = ("run_at",)
 DERIVED = ("published_when", "updated_when", "outlet_started_at", "run_at", "text_published_from", "text_published_to")
 #: How far the text's date may be from INDEX.md's published cell.
 DATE_TOLERANCE = pd.Timedelta(days=1)

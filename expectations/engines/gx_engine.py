@@ -258,7 +258,8 @@ def _run(
                 continue
             rows = item.result.get("unexpected_index_list") or []  # {"file": ..., "line": ..., column: value}
             for file in dict.fromkeys(str(row["file"]) for row in rows):
-                failures.setdefault(check.id, {}).setdefault(file, number)
+                found = failures.setdefault(check.id, {})
+                found[file] = min(found.get(file, number), number)  # the first failing rule, in any engine order
     return failures
 
 

@@ -142,7 +142,8 @@ def _collect(
             check, number = rules[name]
             indexes = pd.unique(group["index"].dropna())
             for file in files.loc[list(indexes)].astype(str):
-                failures.setdefault(check.id, {}).setdefault(file, number)
+                found = failures.setdefault(check.id, {})
+                found[file] = min(found.get(file, number), number)  # the first failing rule, in any engine order
         else:  # a structural failure: missing column, wrong dtype, null where none is allowed
             detail = "; ".join(
                 sorted(

@@ -13,12 +13,14 @@ from pathlib import Path
 from typing import Any, Literal
 
 from expectations.catalogue import CATALOGUE, ENGINE_NAMES, INVARIANTS, CheckSpec
-from expectations.engines import EngineRun, Failures, runner
+from expectations.engines import EngineRun
 from expectations.messages import WORDINGS
 from provenance import gcpause
 from provenance._version import __version__
 from provenance.audit.policy import NO_POLICY, Override, Policy
 from provenance.audit.results import EngineVerdict, ResultSet, no_counts, tally
+from provenance.audit.reuse import Reuse, prior, run_engine, verdict_digest
+from provenance.audit.reuse import save as save_verdicts
 from provenance.audit.waivers import read_waivers
 from provenance.findings import Result
 from provenance.fixity.statcache import StatCache
@@ -329,10 +331,16 @@ def validate_corpus(
         "paragraphs": tables.paragraphs,
     }
     params = {"registry outlet ids": sorted(registry.outlets)}
+    digest = verdict_digest(checks, params) if cache is not None else ""
+    reuse = prior(cache, corpus, tables, digest) if cache is not None else None
     with gcpause.frozen():  # the engines make many short-lived objects: leave the heap so far unscanned
-        failures, notes = _run_engines(
-            frames, checks=checks, engines=engines, params=params, gx_docs=gx_docs, stage=stage, jobs=jobs
+        runs = _run_engines(
+            frames, checks=checks, engines=engines, params=params, gx_docs=gx_docs, stage=stage, jobs=jobs, reuse=reuse
         )
+    if cache is not None:
+        save_verdicts(cache, corpus, tables, digest=digest, runs=runs, checks=checks)
+    failures = {name: run.failures for name, run in runs.items()}
+    notes = tuple(note for run in runs.values() for note in run.notes)
 
     verdicts = []
     for check in checks:
@@ -409,8 +417,10 @@ def _run_engines(
     gx_docs: Path | None,
     stage: _Stages,
     jobs: int = 1,
-) -> tuple[dict[str, Failures], tuple[str, ...]]:
-    """Each engine's failures ({engine: {check id: {file: rule}}}) and their structure notes.
+    reuse: Reuse | None = None,
+) -> dict[str, EngineRun]:
+    """Each engine's run: its failures ({check id: {file: rule}}) and structure notes, in the
+    catalogue's order. With `reuse`, per-article checks judge only the changed articles (reuse.py).
 
     With two or more jobs and more than one engine, GX (the slowest: seconds to import, then its
     validation graph) runs in a forked child while the others run here: the tables are shared by
@@ -423,7 +433,7 @@ def _run_engines(
 
     def engine(name: str) -> tuple[EngineRun, float]:
         clock = time.perf_counter()
-        run = runner(name)(frames, checks, params=params, docs_dir=gx_docs)
+        run = run_engine(name, frames, checks, params=params, docs_dir=gx_docs, reuse=reuse)
         return run, time.perf_counter() - clock
 
     child = Forked(functools.partial(engine, aside)) if aside else None
@@ -440,9 +450,7 @@ def _run_engines(
     finally:
         if child is not None:  # interrupted, or an engine here failed: the child's work is moot
             child.stop()
-    failures = {name: runs[name].failures for name in chosen}
-    notes = tuple(note for name in chosen for note in runs[name].notes)
-    return failures, notes
+    return {name: runs[name] for name in chosen}
 
 
 DETAIL_LIMIT = 500  # articles whose lines the report carries (the most serious first: render.view.worst_first)

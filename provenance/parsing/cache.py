@@ -224,9 +224,10 @@ class ParseCache(Store):
 
     def load_tables(
         self, corpus: Path, *, articles: pa.Schema, paragraphs: pa.Schema
-    ) -> tuple[pa.Table, pa.Table, list[str | None]] | None:
-        """The snapshot of `corpus`'s tables the last run saved, with each article's key; None when
-        there is none, or it is not whole, of another schema or unreadable (said once)."""
+    ) -> tuple[pa.Table, pa.Table, list[str | None], str] | None:
+        """The snapshot of `corpus`'s tables the last run saved, with each article's key and the
+        snapshot's token; None when there is none, or it is not whole, of another schema or
+        unreadable (said once)."""
         import pyarrow as pa
 
         paths = self._snapshot(corpus)
@@ -245,15 +246,18 @@ class ParseCache(Store):
                 self._note_snapshot("not a whole snapshot of this version's tables")
             return None
         keys = table.column(_KEY_COLUMN).to_pylist()
-        return table.drop_columns([_KEY_COLUMN]), lines, keys
+        token = bytes(tokens.pop() or b"")
+        return table.drop_columns([_KEY_COLUMN]), lines, keys, token.decode()
 
-    def save_tables(self, corpus: Path, articles: pa.Table, paragraphs: pa.Table, keys: Sequence[str | None]) -> None:
+    def save_tables(
+        self, corpus: Path, articles: pa.Table, paragraphs: pa.Table, keys: Sequence[str | None]
+    ) -> str | None:
         """Replace `corpus`'s snapshot: its tables, each article's key beside it; each file atomically,
-        and the two tied by a token so a half-replaced pair is never used."""
+        and the two tied by a token (returned; None when not saved) so a half-replaced pair is never used."""
         import pyarrow as pa
 
         if self._db is None:
-            return
+            return None
         token = os.urandom(16).hex().encode()
         options = pa.ipc.IpcWriteOptions(compression="lz4")  # fast to read back, half the size
         table = articles.append_column(_KEY_COLUMN, pa.array(keys, type=pa.string()))
@@ -273,6 +277,39 @@ class ParseCache(Store):
                     temporary.unlink(missing_ok=True)
         except (OSError, pa.ArrowException) as exc:
             self._note_snapshot(f"not saved ({exc})")
+            return None
+        return token.decode()
+
+    def load_verdicts(self, corpus: Path) -> dict[str, Any] | None:
+        """The engines' verdicts the last run saved beside `corpus`'s snapshot; None if none or unreadable."""
+        path = self._verdicts(corpus)
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError) as exc:
+            self._note_snapshot(f"unreadable ({exc})")
+            return None
+        return data if isinstance(data, dict) else None
+
+    def save_verdicts(self, corpus: Path, data: Mapping[str, Any]) -> None:
+        """Replace the verdicts saved beside `corpus`'s snapshot (atomically)."""
+        if self._db is None:
+            return
+        path = self._verdicts(corpus)
+        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            temporary.write_text(json.dumps(data, sort_keys=True), encoding="utf-8")
+            temporary.replace(path)
+        except OSError as exc:
+            self._note_snapshot(f"not saved ({exc})")
+        finally:
+            temporary.unlink(missing_ok=True)
+
+    def _verdicts(self, corpus: Path) -> Path:
+        articles, _ = self._snapshot(corpus)
+        return articles.with_name(articles.name.replace(".articles.arrow", ".verdicts.json"))
 
     def _snapshot(self, corpus: Path) -> tuple[Path, Path]:
         name = hashlib.sha256(os.path.realpath(corpus).encode("utf-8", "surrogateescape")).hexdigest()[:32]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -41,6 +41,11 @@ class CorpusTables:
 
     articles: pd.DataFrame
     paragraphs: pd.DataFrame
+    #: With a parse cache: the files whose rows came from the last run's snapshot (unchanged), the
+    #: token of that snapshot, and the token of the snapshot these tables now are (None: not saved).
+    reused: frozenset[str] = frozenset()
+    loaded: str | None = None
+    saved: str | None = None
 
 
 def corpus_sources(corpus: Path, *, settings: ParseSettings = DEFAULT) -> Iterator[Source]:
@@ -355,10 +360,11 @@ def _parse_incrementally(corpus: Path, sources: list[Source], options: _Options)
     ]
     lines_schema = arrow_schema(_paragraph_columns(lean=lean))
     snapshot = cache.load_tables(corpus, articles=arrow_schema(ARTICLES), paragraphs=lines_schema)
-    old_articles, old_lines, old_keys = snapshot or (
+    old_articles, old_lines, old_keys, loaded = snapshot or (
         arrow_schema(ARTICLES).empty_table(),
         lines_schema.empty_table(),
         [],
+        None,
     )
     position = {key: number for number, key in enumerate(old_keys) if key is not None}
     kept = [position.get(key) if key is not None else None for key in keys]
@@ -404,9 +410,11 @@ def _parse_incrementally(corpus: Path, sources: list[Source], options: _Options)
     offsets = np.cumsum(sizes) - sizes
     rows = np.arange(int(sizes.sum()), dtype=np.int64) + np.repeat(np.array(starts, dtype=np.int64) - offsets, sizes)
     lines = pa.concat_tables([old_lines, new_lines]).take(rows)
+    saved = loaded
     if todo or len(old_keys) != len(keys):
-        cache.save_tables(corpus, table, lines, keys)
-    return _tables(table, lines)
+        saved = cache.save_tables(corpus, table, lines, keys)
+    unchanged = frozenset(source.file for source, at in zip(sources, kept, strict=True) if at is not None)
+    return replace(_tables(table, lines), reused=unchanged, loaded=loaded, saved=saved)
 
 
 def _runs(lines: pa.Table) -> dict[str, tuple[int, int]]:
