@@ -204,7 +204,7 @@ def validate(
     from expectations.catalogue import ENGINE_NAMES
     from provenance.audit.policy import read_policy
     from provenance.audit.publish import GX_DOCS, publish_reports
-    from provenance.audit.validate import summarize, validate_corpus
+    from provenance.audit.validate import validate_corpus
 
     clock = time.perf_counter()
     if results not in ("failed", "all"):
@@ -228,7 +228,7 @@ def validate(
             cache=cache,
             stats=stats,
         )
-        return Validated(audit, None, summarize(audit.results))
+        return Validated(audit, None, audit.results.summary())
     # Every report, GX's Data Docs included, is written into staging and moved into place as a set.
     with staging(_output_dir(report_dir)) as stage:
         docs = stage.path / GX_DOCS if "gx" in chosen and gx_docs else None

@@ -159,6 +159,23 @@ class ResultSet:
         for result in self._rows():
             yield result if isinstance(result, Result) else result.make()
 
+    def summary(self) -> dict[str, int]:
+        """Summary counts of every result (passed, failed, waived, warnings), without making the
+        passed ones: a clean file counts as `clean_row` does."""
+        counts = no_counts()
+        clean = 0
+        for _, row in self.file_rows():
+            if row is None:
+                clean += 1
+                continue
+            for item in row:
+                if isinstance(item, Result):
+                    tally(counts, status=item.status, severity=item.severity)
+                else:
+                    counts["passed"] += 1
+        counts["passed"] += clean * len(self.clean_row)
+        return counts
+
     def _rows(self) -> Iterator[Result | _Passed]:
         for name, row in self.file_rows():
             yield from row if row is not None else (replace(p, file=name) for p in self.clean_row)

@@ -49,6 +49,8 @@ _SCHEMA = (
     " size INTEGER NOT NULL, used INTEGER NOT NULL)",
     # No index on `used`: kept up to date, it cost every insert more than eviction's rare sort does.
     "DROP INDEX IF EXISTS entries_used",
+    # The sha256 of each table snapshot file as written, checked before Arrow reads it.
+    "CREATE TABLE IF NOT EXISTS snapshots (name TEXT PRIMARY KEY, sha256 TEXT NOT NULL)",
 )
 
 
@@ -234,8 +236,15 @@ class ParseCache(Store):
         if self._db is None or not all(path.exists() for path in paths):
             return None
         try:
-            tables = [pa.ipc.open_file(pa.memory_map(str(path))).read_all() for path in paths]
-        except (OSError, pa.ArrowException) as exc:
+            stored = [path.read_bytes() for path in paths]
+            recorded = dict(self._db.execute("SELECT name, sha256 FROM snapshots"))
+            found = (hashlib.sha256(data).hexdigest() for data in stored)
+            if any(recorded.get(path.name) != digest for path, digest in zip(paths, found, strict=True)):
+                # Damaged, or written by another tool: Arrow trusts the offsets in a file it reads.
+                self._note_snapshot("not the bytes this cache wrote")
+                return None
+            tables = [pa.ipc.open_file(pa.py_buffer(data)).read_all() for data in stored]
+        except (OSError, sqlite3.Error, pa.ArrowException) as exc:
             self._note_snapshot(f"unreadable ({exc})")
             return None
         table, lines = tables
@@ -259,7 +268,7 @@ class ParseCache(Store):
         if self._db is None:
             return None
         token = os.urandom(16).hex().encode()
-        options = pa.ipc.IpcWriteOptions(compression="lz4")  # fast to read back, half the size
+        options = pa.ipc.IpcWriteOptions(compression=None)  # read back as it is: no decoding
         table = articles.append_column(_KEY_COLUMN, pa.array(keys, type=pa.string()))
         try:
             for path, unmarked in zip(self._snapshot(corpus), (table, paragraphs), strict=True):
@@ -272,10 +281,13 @@ class ParseCache(Store):
                         pa.ipc.new_file(sink, data.schema, options=options) as writer,
                     ):
                         writer.write_table(data)
-                    temporary.replace(path)
+                    with transaction(self._db):
+                        digest = hashlib.sha256(temporary.read_bytes()).hexdigest()
+                        self._db.execute("INSERT OR REPLACE INTO snapshots VALUES (?, ?)", (path.name, digest))
+                        temporary.replace(path)
                 finally:
                     temporary.unlink(missing_ok=True)
-        except (OSError, pa.ArrowException) as exc:
+        except (OSError, sqlite3.Error, pa.ArrowException) as exc:
             self._note_snapshot(f"not saved ({exc})")
             return None
         return token.decode()

@@ -347,7 +347,6 @@ def _parse_incrementally(corpus: Path, sources: list[Source], options: _Options)
     """The tables of `sources` (in file order) from the cache's snapshot of this corpus's last
     tables, for the articles whose key is the same, and from entries or parsing for the rest;
     the snapshot is then replaced. The tables are those a parse of every file gives, row for row."""
-    import numpy as np
     import pyarrow as pa
 
     cache, lean = options.cache, options.lean
@@ -392,29 +391,45 @@ def _parse_incrementally(corpus: Path, sources: list[Source], options: _Options)
         paragraphs.append(batch.paragraphs)
     new_articles = pa.Table.from_batches(articles, schema=arrow_schema(ARTICLES))
     new_lines = pa.Table.from_batches(paragraphs, schema=lines_schema)
-    reused = [at for at in kept if at is not None]
-    # Articles: the reused rows, then the parsed ones, each in file order; interleaved by position.
-    from_old = np.array([at is not None for at in kept], dtype=bool)
-    order = np.empty(len(sources), dtype=np.int64)
-    order[from_old] = np.arange(len(reused))
-    order[~from_old] = len(reused) + np.arange(len(todo))
-    table = pa.concat_tables([old_articles.take(pa.array(reused, type=pa.int64())), new_articles]).take(order)
-    # Lines: each article's run of rows, from the snapshot or the new rows, in the articles' order.
+    # Each article's rows, from the snapshot or the new rows, in file order: consecutive rows of one
+    # source go as one zero-copy slice, so a warm run copies each column once, not row by row.
     old_runs, new_runs = _runs(old_lines), _runs(new_lines)
-    starts, lengths = [], []
+    article_rows: list[tuple[int, int, int]] = []  # (source: 0 old, 1 new, first row, rows)
+    line_rows: list[tuple[int, int, int]] = []
+    parsed = 0
     for source, at in zip(sources, kept, strict=True):
-        start, length = old_runs.get(source.file, (0, 0)) if at is not None else new_runs.get(source.file, (0, 0))
-        starts.append(start if at is not None else old_lines.num_rows + start)
-        lengths.append(length)
-    sizes = np.array(lengths, dtype=np.int64)
-    offsets = np.cumsum(sizes) - sizes
-    rows = np.arange(int(sizes.sum()), dtype=np.int64) + np.repeat(np.array(starts, dtype=np.int64) - offsets, sizes)
-    lines = pa.concat_tables([old_lines, new_lines]).take(rows)
+        if at is None:
+            article_rows.append((1, parsed, 1))
+            parsed += 1
+            line_rows.append((1, *new_runs.get(source.file, (0, 0))))
+        else:
+            article_rows.append((0, at, 1))
+            line_rows.append((0, *old_runs.get(source.file, (0, 0))))
+    # Combined before saving: the next run reads one chunk per column and need not copy it again.
+    table = _gathered((old_articles, new_articles), article_rows).combine_chunks()
+    lines = _gathered((old_lines, new_lines), line_rows).combine_chunks()
     saved = loaded
     if todo or len(old_keys) != len(keys):
         saved = cache.save_tables(corpus, table, lines, keys)
     unchanged = frozenset(source.file for source, at in zip(sources, kept, strict=True) if at is not None)
     return replace(_tables(table, lines), reused=unchanged, loaded=loaded, saved=saved)
+
+
+def _gathered(tables: tuple[pa.Table, pa.Table], rows: Sequence[tuple[int, int, int]]) -> pa.Table:
+    """The rows (table, first, count) of `tables`, in that order, as slices merged where contiguous."""
+    import pyarrow as pa
+
+    slices: list[list[int]] = []
+    for which, first, count in rows:
+        if not count:
+            continue
+        last = slices[-1] if slices else None
+        if last is not None and last[0] == which and last[1] + last[2] == first:
+            last[2] += count
+        else:
+            slices.append([which, first, count])
+    parts = [tables[which].slice(first, count) for which, first, count in slices]
+    return pa.concat_tables(parts) if parts else tables[0].slice(0, 0)
 
 
 def _runs(lines: pa.Table) -> dict[str, tuple[int, int]]:
