@@ -16,6 +16,7 @@ from provenance import api
 from provenance._version import __version__
 from provenance.errors import ManifestError, ProvenanceError
 from provenance.escape import json_document, one_line
+from provenance.export import FORMATS as EXPORT_FORMATS
 from provenance.parallel import cores, max_workers
 from provenance.progress import Progress
 from provenance.words import counted, number
@@ -146,6 +147,13 @@ def _close_stats(stats: StatCache | None) -> None:
         stats.close()
 
 
+def _cmd_export(args: argparse.Namespace) -> int:
+    exported = api.export(args.dir, fmt=args.format, out=args.out, link=args.link, jobs=args.jobs)
+    what = counted(exported.files, "file")
+    _print(f"export {args.dir}: {exported.fmt}, {what}, {number(exported.bytes)} bytes: {exported.path}")
+    return EXIT_OK
+
+
 def _cmd_report(args: argparse.Namespace) -> int:
     target, ok = api.report(args.report, fmt=args.format, out=args.out)
     _print(str(target))
@@ -254,6 +262,14 @@ _PAGES: dict[str, tuple[str, str, str, str]] = {
         "nothing (info); the cache folder's databases (clear)",
         "corpus-audit cache info",
     ),
+    "export": (
+        "Hand the corpus on in another format, after a fixity check: a `sha256sum -c` listing (the text the "
+        "corpus pin digests) or a BagIt 1.0 bag with sha256 manifests. Refused (exit 1) when the corpus fails "
+        "fixity; nothing is left behind.",
+        "DIR/INDEX.md and every file it lists (and, for a bag, DIR's metadata files)",
+        "OUT (a new file or folder, or an empty folder; all at once)",
+        "corpus-audit export seeds --format bagit --out seeds-bag",
+    ),
     "report": (
         "Render a saved audit.json again as HTML, Markdown or JUnit XML, without re-running the audit.",
         "AUDIT_JSON",
@@ -327,6 +343,16 @@ def build_parser() -> argparse.ArgumentParser:
     _add_validate_command(sub)
 
     _add_cache_command(sub)
+
+    export = _page(sub, "export", "write the verified corpus as a sha256sum listing or a BagIt bag")
+    export.add_argument("dir", metavar="DIR", help="the corpus directory")
+    export.add_argument("--format", choices=tuple(EXPORT_FORMATS), required=True, help="the format to write")
+    export.add_argument("--out", type=Path, required=True, metavar="OUT", help="where to write it (must be new)")
+    export.add_argument(
+        "--link", action="store_true", help="hard-link the bag's payload files where the filesystem allows"
+    )
+    _add_jobs(export)
+    export.set_defaults(run=_cmd_export)
 
     report = _page(sub, "report", "re-render a saved audit.json as html, md or junit")
     report.add_argument("report", type=Path, metavar="AUDIT_JSON", help="a report written by validate")

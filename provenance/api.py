@@ -9,12 +9,12 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from provenance.atomic import check_folder, staging
-from provenance.errors import UsageError
+from provenance.errors import ExportRefusedError, UsageError
 
 if TYPE_CHECKING:
     from provenance.audit.publish import Published
@@ -271,6 +271,64 @@ def open_stats(corpus: StrPath, *, cache_dir: StrPath | None = None) -> StatCach
     from provenance.store import default_dir
 
     return StatCache.open(Path(cache_dir) if cache_dir is not None else default_dir(), corpus=Path(corpus))
+
+
+@dataclass(frozen=True, slots=True)
+class Exported:
+    """What `export` wrote: where, in which format, and the corpus it holds."""
+
+    path: Path
+    fmt: str
+    files: int
+    bytes: int
+
+
+def export(
+    corpus: StrPath,
+    *,
+    fmt: str,
+    out: StrPath,
+    link: bool = False,
+    jobs: int = 1,
+    today: date | None = None,
+) -> Exported:
+    """Write `corpus` to `out` in format `fmt` (one of provenance.export.FORMATS), after proving fixity.
+
+    `out` must not exist, or be an empty folder, and must not be inside the corpus (UsageError).
+    A corpus that fails fixity, or a file that changes while it is exported, is ExportRefusedError
+    (exit 1): nothing is left at `out`. `link` hard-links payload files into a bag where it can.
+    """
+    from provenance.export import FORMATS, ExportPlan
+    from provenance.fixity.verify import verify_fixity
+
+    if fmt not in FORMATS:
+        raise UsageError(f"unknown export format {fmt!r}: expected one of {', '.join(FORMATS)}")
+    root = _corpus_dir(corpus)
+    target = Path(out)
+    _check_out(target, corpus=root)
+    report = verify_fixity(root, jobs=jobs)
+    if not report.ok:
+        first = report.failures[0]
+        where = f"{first.file}: " if first.file else ""
+        raise ExportRefusedError(
+            f"export refused: {root} fails fixity ({len(report.failures)} problem(s); first: {where}{first.message}):"
+            " run `corpus-audit verify` and fix them first"
+        )
+    plan = ExportPlan(root, report.manifest, report.pin, today or date.today(), link=link)
+    with staging(target.parent.resolve()) as stage:
+        stage.create()
+        FORMATS[fmt](plan, stage.path / target.name)
+        stage.commit([target.name])
+    return Exported(target, fmt, report.pin.files, report.pin.bytes)
+
+
+def _check_out(target: Path, *, corpus: Path) -> None:
+    """OUT must be new (or an empty folder) and outside the corpus."""
+    resolved, root = target.resolve(), corpus.resolve()
+    if resolved == root or root in resolved.parents:
+        raise UsageError(f"{target}: is inside the corpus {corpus}; export somewhere else")
+    if target.is_symlink() or (target.exists() and not (target.is_dir() and not any(target.iterdir()))):
+        raise UsageError(f"{target}: exists and is not an empty folder; choose a new path or remove it")
 
 
 def report(audit_json: StrPath, *, fmt: ReportFormat, out: StrPath | None = None) -> tuple[Path, bool]:

@@ -19,6 +19,12 @@ class UsageError(ProvenanceError):
     exit_code = 2
 
 
+class ExportRefusedError(ProvenanceError):
+    """An export was refused because the corpus is not what INDEX.md records (a finding: exit 1)."""
+
+    exit_code = 1
+
+
 @dataclass(frozen=True, slots=True)
 class Problem:
     """One problem in a metadata file, with the 1-based line it is on (None: the whole file)."""

@@ -1,0 +1,163 @@
+"""`corpus-audit export`: every format proved by its own tool (`sha256sum -c`, the bagit library's
+validator, corpus-audit verify on the bag's payload), and bad input refused with nothing left behind."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import subprocess
+from datetime import date
+from pathlib import Path
+
+import bagit
+import pytest
+
+from provenance import api
+from provenance._cli import main
+from provenance.manifest.reader import read_manifest
+
+RESOURCES = Path(__file__).parent / "resources"
+SEEDS = Path(__file__).parent.parent / "seeds"
+TODAY = date(2026, 12, 4)
+
+
+def _odd_names(root: Path) -> Path:
+    """A corpus with nested folders, spaces and Arabic in its names, and a WAIVERS.md."""
+    corpus = root / "odd"
+    (corpus / "2024" / "01").mkdir(parents=True)
+    shutil.copyfile(SEEDS / "000_351c3a7ca37fd0ed.txt", corpus / "2024" / "01" / "خبر a b.txt")
+    shutil.copyfile(SEEDS / "001_da717efd77834096.txt", corpus / "top.txt")
+    shutil.copyfile(SEEDS / "WAIVERS.md", corpus / "WAIVERS.md")
+    api.index(corpus)
+    return corpus
+
+
+@pytest.fixture(params=["seeds", "fixity-clean", "invariants", "odd names"])
+def corpus(request: pytest.FixtureRequest, tmp_path: Path) -> Path:
+    if request.param == "odd names":
+        return _odd_names(tmp_path)
+    source = SEEDS if request.param == "seeds" else RESOURCES / request.param
+    return Path(shutil.copytree(source, tmp_path / request.param))
+
+
+def test_the_listing_is_what_sha256sum_checks_and_what_the_pin_digests(corpus: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out" / "corpus.sha256"
+    exported = api.export(corpus, fmt="sha256sum", out=out)
+    assert (exported.path, exported.files) == (out, len(read_manifest(corpus).rows))
+    checked = subprocess.run(
+        ["sha256sum", "--strict", "-c", str(out)], check=False, cwd=corpus, capture_output=True, text=True
+    )
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert hashlib.sha256(out.read_bytes()).hexdigest() == read_manifest(corpus).expected_pin().digest
+    first = corpus / read_manifest(corpus).rows[0].file
+    first.write_bytes(first.read_bytes() + b"!")
+    tampered = subprocess.run(["sha256sum", "--quiet", "-c", str(out)], check=False, cwd=corpus, capture_output=True)
+    assert tampered.returncode == 1
+
+
+@pytest.mark.parametrize("link", [False, True])
+def test_the_bag_is_valid_by_bagits_own_validator(corpus: Path, tmp_path: Path, link: bool) -> None:
+    out = tmp_path / "bag"
+    api.export(corpus, fmt="bagit", out=out, link=link, today=TODAY)
+    bag = bagit.Bag(str(out))
+    bag.validate()  # every manifest digest, the tag manifest and Payload-Oxum
+    assert bag.info["Bagging-Date"] == TODAY.isoformat()
+    pin = read_manifest(corpus).expected_pin()
+    assert bag.info["Corpus-Pin"] == f"{pin.files} files, {pin.bytes} bytes, sha256 {pin.digest}"
+    assert main(["verify", str(out / "data"), "--strict", "--jobs", "1"]) == 0  # the payload is the corpus
+    row = read_manifest(corpus).rows[0]
+    assert ((out / "data" / row.file).stat().st_ino == (corpus / row.file).stat().st_ino) is link
+    payload = out / "data" / row.file
+    if link:  # a hard link shares its bytes with the corpus: break it before tampering
+        data = payload.read_bytes()
+        payload.unlink()
+        payload.write_bytes(data)
+    payload.write_bytes(payload.read_bytes() + b"!")
+    with pytest.raises(bagit.BagValidationError):
+        bagit.Bag(str(out)).validate()
+    assert (corpus / row.file).read_bytes() != payload.read_bytes()  # the corpus was never touched
+
+
+def test_the_same_corpus_and_day_give_the_same_bag(tmp_path: Path) -> None:
+    corpus = Path(shutil.copytree(SEEDS, tmp_path / "seeds"))
+    first, second = tmp_path / "one", tmp_path / "two"
+    api.export(corpus, fmt="bagit", out=first, today=TODAY)
+    api.export(corpus, fmt="bagit", out=second, today=TODAY)
+    names = sorted(p.relative_to(first) for p in first.rglob("*"))
+    assert names == sorted(p.relative_to(second) for p in second.rglob("*"))
+    assert all((first / n).read_bytes() == (second / n).read_bytes() for n in names if (first / n).is_file())
+
+
+def _changed(corpus: Path) -> None:
+    target = corpus / "000_351c3a7ca37fd0ed.txt"
+    target.write_bytes(target.read_bytes() + b"\n")
+
+
+def _symlinked(corpus: Path) -> None:
+    target = corpus / "000_351c3a7ca37fd0ed.txt"
+    target.unlink()
+    target.symlink_to(SEEDS / "000_351c3a7ca37fd0ed.txt")
+
+
+def _no_index(corpus: Path) -> None:
+    (corpus / "INDEX.md").unlink()
+
+
+def _percent(corpus: Path) -> None:
+    (corpus / "000_351c3a7ca37fd0ed.txt").rename(corpus / "a%20b.txt")
+    api.index(corpus)
+
+
+#: (what is wrong, how to make it, where OUT is, exit code, words the one-line error holds)
+BAD = [
+    ("a changed file", _changed, "out", 1, "fails fixity"),
+    ("a symbolic link", _symlinked, "out", 1, "fails fixity"),
+    ("no INDEX.md", _no_index, "out", 2, "INDEX.md"),
+    ("OUT not empty", None, "full", 2, "exists and is not an empty folder"),
+    ("OUT a file", None, "file", 2, "exists and is not an empty folder"),
+    ("OUT inside the corpus", None, "inside", 2, "inside the corpus"),
+]
+
+
+@pytest.mark.parametrize("fmt", ["sha256sum", "bagit"])
+@pytest.mark.parametrize(("case", "make", "where", "code", "words"), BAD, ids=[case[0] for case in BAD])
+def test_bad_input_is_one_line_an_exit_code_and_nothing_left_behind(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    fmt: str,
+    case: str,
+    make: object,
+    where: str,
+    code: int,
+    words: str,
+) -> None:
+    del case
+    corpus = Path(shutil.copytree(SEEDS, tmp_path / "seeds"))
+    if callable(make):
+        make(corpus)
+    parent = tmp_path / "exports"
+    parent.mkdir()
+    (parent / "full").mkdir()
+    (parent / "full" / "keep.txt").write_text("mine", encoding="utf-8")
+    (parent / "file").write_text("mine", encoding="utf-8")
+    out = corpus / "bag" if where == "inside" else parent / where
+    before = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*"))
+    capsys.readouterr()
+    assert main(["export", str(corpus), "--format", fmt, "--out", str(out), "--jobs", "1"]) == code
+    err = capsys.readouterr().err
+    assert len(err.splitlines()) >= 1 and words in err.splitlines()[0] and "Traceback" not in err
+    assert sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*")) == before  # nothing written, no staging
+
+
+def test_a_percent_sign_in_a_name_is_refused_for_a_bag_and_listed_by_sha256sum(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """RFC 8493 encodes "%" as "%25" and bagit-python does not decode it: no bag some tool misreads."""
+    corpus = Path(shutil.copytree(SEEDS, tmp_path / "seeds"))
+    _percent(corpus)
+    assert main(["export", str(corpus), "--format", "bagit", "--out", str(tmp_path / "bag")]) == 2
+    assert "a%20b.txt: a '%' in a file name is read differently by BagIt tools" in capsys.readouterr().err
+    assert not (tmp_path / "bag").exists()
+    assert main(["export", str(corpus), "--format", "sha256sum", "--out", str(tmp_path / "sums")]) == 0
+    checked = subprocess.run(["sha256sum", "-c", str(tmp_path / "sums")], check=False, cwd=corpus, capture_output=True)
+    assert checked.returncode == 0
