@@ -298,6 +298,7 @@ def export(
     A corpus that fails fixity, or a file that changes while it is exported, is ExportRefusedError
     (exit 1): nothing is left at `out`. `link` hard-links payload files into a bag where it can.
     """
+    from provenance.audit.policy import read_policy
     from provenance.export import FORMATS, ExportPlan
     from provenance.fixity.verify import verify_fixity
 
@@ -306,6 +307,7 @@ def export(
     root = _corpus_dir(corpus)
     target = Path(out)
     _check_out(target, corpus=root)
+    settings = read_policy(root).settings  # a malformed policy stops the export before any work
     report = verify_fixity(root, jobs=jobs)
     if not report.ok:
         first = report.failures[0]
@@ -314,7 +316,7 @@ def export(
             f"export refused: {root} fails fixity ({len(report.failures)} problem(s); first: {where}{first.message}):"
             " run `corpus-audit verify` and fix them first"
         )
-    plan = ExportPlan(root, report.manifest, report.pin, today or date.today(), link=link)
+    plan = ExportPlan(root, report.manifest, report.pin, today or date.today(), link=link, settings=settings, jobs=jobs)
     with staging(target.parent.resolve()) as stage:
         stage.create()
         FORMATS[fmt](plan, stage.path / target.name)

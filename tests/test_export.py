@@ -4,14 +4,17 @@ validator, corpus-audit verify on the bag's payload), and bad input refused with
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
 import subprocess
 from datetime import date
 from pathlib import Path
 
 import bagit
+import frictionless
 import pytest
 
+from expectations.columns import ARTICLES, PARAGRAPHS
 from provenance import api
 from provenance._cli import main
 from provenance.manifest.reader import read_manifest
@@ -119,7 +122,7 @@ BAD = [
 ]
 
 
-@pytest.mark.parametrize("fmt", ["sha256sum", "bagit"])
+@pytest.mark.parametrize("fmt", ["sha256sum", "bagit", "datapackage"])
 @pytest.mark.parametrize(("case", "make", "where", "code", "words"), BAD, ids=[case[0] for case in BAD])
 def test_bad_input_is_one_line_an_exit_code_and_nothing_left_behind(
     tmp_path: Path,
@@ -161,3 +164,39 @@ def test_a_percent_sign_in_a_name_is_refused_for_a_bag_and_listed_by_sha256sum(
     assert main(["export", str(corpus), "--format", "sha256sum", "--out", str(tmp_path / "sums")]) == 0
     checked = subprocess.run(["sha256sum", "-c", str(tmp_path / "sums")], check=False, cwd=corpus, capture_output=True)
     assert checked.returncode == 0
+
+
+@pytest.fixture(params=["seeds", "invariants", "parse-bad", "odd names"])
+def parsed_corpus(request: pytest.FixtureRequest, tmp_path: Path) -> Path:
+    if request.param == "odd names":
+        return _odd_names(tmp_path)
+    source = SEEDS if request.param == "seeds" else RESOURCES / request.param
+    return Path(shutil.copytree(source, tmp_path / request.param))
+
+
+def _frictionless(descriptor: Path) -> list[str]:
+    """The error types `frictionless validate` reports for a package (empty: valid)."""
+    report = frictionless.validate(str(descriptor))
+    return [error.type for task in report.tasks for error in task.errors]
+
+
+def test_the_data_package_is_valid_by_frictionless(parsed_corpus: Path, tmp_path: Path) -> None:
+    out = tmp_path / "package"
+    api.export(parsed_corpus, fmt="datapackage", out=out, today=TODAY)
+    descriptor = out / "datapackage.json"
+    assert _frictionless(descriptor) == []
+    package = json.loads(descriptor.read_text(encoding="utf-8"))
+    files = [r for r in package["resources"] if r["type"] == "file"]
+    assert [r["title"] for r in files] == [row.file for row in read_manifest(parsed_corpus).rows]
+    tables = {
+        r["name"]: [f["name"] for f in r["schema"]["fields"]] for r in package["resources"] if r["type"] == "table"
+    }
+    assert tables == {"articles": [c.name for c in ARTICLES], "paragraphs": [c.name for c in PARAGRAPHS]}
+    wrong = json.loads(descriptor.read_text(encoding="utf-8"))
+    wrong["resources"][0]["hash"] = "sha256:" + "0" * 64
+    descriptor.write_text(json.dumps(wrong), encoding="utf-8")
+    assert _frictionless(descriptor) == ["hash-count"]
+    descriptor.write_text(json.dumps(package), encoding="utf-8")
+    payload = out / files[-1]["path"]
+    payload.write_bytes(payload.read_bytes() + b"!")
+    assert set(_frictionless(descriptor)) == {"hash-count", "byte-count"}

@@ -13,6 +13,7 @@ from pathlib import Path
 from provenance.errors import ExportRefusedError
 from provenance.fixity.walk import METADATA_FILES
 from provenance.manifest.model import Manifest, Pin, Row
+from provenance.parsing.settings import DEFAULT, ParseSettings
 from provenance.safeopen import open_beneath, open_dir
 
 CHUNK = 1 << 20
@@ -27,6 +28,8 @@ class ExportPlan:
     pin: Pin
     today: date
     link: bool = False  # hard-link payload files where the filesystem allows, instead of copying
+    settings: ParseSettings = DEFAULT  # how the corpus's policy reads its articles (for parsed tables)
+    jobs: int = 1
 
     @property
     def rows(self) -> tuple[Row, ...]:
