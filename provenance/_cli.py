@@ -147,6 +147,27 @@ def _close_stats(stats: StatCache | None) -> None:
         stats.close()
 
 
+def _cmd_attest(args: argparse.Namespace) -> int:
+    attested = api.attest(
+        args.dir, report_dir=args.report_dir, key=args.key, out=args.out, predicate_only=args.predicate_only
+    )
+    how = "signed" if attested.signed else "unsigned (no --key)"
+    _print(f"attest {args.dir}: {attested.result}, {how}: {attested.path}")
+    return EXIT_OK
+
+
+def _cmd_keygen(args: argparse.Namespace) -> int:
+    private, public = api.keygen(args.out)
+    _print(f"keygen: {private} (private: keep it secret) and {public}")
+    return EXIT_OK
+
+
+def _cmd_verify_attestation(args: argparse.Namespace) -> int:
+    document = api.verify_attestation(args.attestation, args.dir, public=args.pub)
+    _print(f"verify-attestation {args.dir}: ok: the corpus is the one attested, {document['predicate']['result']}")
+    return EXIT_OK
+
+
 def _cmd_export(args: argparse.Namespace) -> int:
     exported = api.export(args.dir, fmt=args.format, out=args.out, link=args.link, jobs=args.jobs)
     what = counted(exported.files, "file")
@@ -270,6 +291,27 @@ _PAGES: dict[str, tuple[str, str, str, str]] = {
         "OUT (a new file or folder, or an empty folder; all at once)",
         "corpus-audit export seeds --format bagit --out seeds-bag",
     ),
+    "attest": (
+        "An in-toto Statement v1 with the test-result v0.1 predicate from DIR2/audit.json: its subjects are "
+        "INDEX.md and the corpus pin, its predicate the verdict, the checks that passed, warned and failed, and "
+        "the policy, waivers, outlets and tool version it ran under. With --key, signed in a DSSE envelope.",
+        "DIR/INDEX.md, DIR's corpus-audit.toml, WAIVERS.md and outlets.toml, DIR2/audit.json, KEY",
+        "FILE (default DIR2/attestation.intoto.json)",
+        "corpus-audit attest seeds --report-dir reports --key release.key",
+    ),
+    "keygen": (
+        "Make an ed25519 key pair for `attest --key` and `verify-attestation --pub`; never overwrites.",
+        "nothing",
+        "PREFIX.key (private, mode 0600) and PREFIX.pub",
+        "corpus-audit keygen --out release",
+    ),
+    "verify-attestation": (
+        "Check a signed attestation: the signature (with PUB), the statement's shape, and that DIR still has "
+        "the attested INDEX.md, pin and files. Exit 1 naming the first thing that does not hold.",
+        "FILE, PUB, DIR/INDEX.md and every file it lists",
+        "nothing (prints the attested verdict)",
+        "corpus-audit verify-attestation reports/attestation.intoto.json seeds --pub release.pub",
+    ),
     "report": (
         "Render a saved audit.json again as HTML, Markdown or JUnit XML, without re-running the audit.",
         "AUDIT_JSON",
@@ -344,6 +386,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     _add_cache_command(sub)
 
+    _add_attestation_commands(sub)
+
     export = _page(sub, "export", "write the verified corpus as a sha256sum listing, a BagIt bag or a Data Package")
     export.add_argument("dir", metavar="DIR", help="the corpus directory")
     export.add_argument("--format", choices=tuple(EXPORT_FORMATS), required=True, help="the format to write")
@@ -417,6 +461,32 @@ def _add_validate_command(sub: argparse._SubParsersAction[argparse.ArgumentParse
     _add_jobs(validate)
     _add_max_bytes(validate)
     validate.set_defaults(run=_cmd_validate)
+
+
+def _add_attestation_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    attest = _page(sub, "attest", "an in-toto test-result attestation of the last audit (signed with --key)")
+    attest.add_argument("dir", metavar="DIR", help="the corpus directory")
+    attest.add_argument("--report-dir", type=Path, default=Path("reports"), metavar="DIR2", help="where audit.json is")
+    attest.add_argument("--key", type=Path, metavar="KEY", help="an ed25519 private key (PEM) to sign with")
+    attest.add_argument(
+        "--out", type=Path, metavar="FILE", help="where to write it (default DIR2/attestation.intoto.json)"
+    )
+    attest.add_argument(
+        "--predicate-only",
+        action="store_true",
+        help="write only the test-result predicate, for a signer that makes the statement (actions/attest)",
+    )
+    attest.set_defaults(run=_cmd_attest)
+
+    keygen = _page(sub, "keygen", "make an ed25519 key pair for attest and verify-attestation")
+    keygen.add_argument("--out", type=Path, required=True, metavar="PREFIX", help="writes PREFIX.key and PREFIX.pub")
+    keygen.set_defaults(run=_cmd_keygen)
+
+    check = _page(sub, "verify-attestation", "check a signed attestation against the corpus")
+    check.add_argument("attestation", type=Path, metavar="FILE", help="the DSSE envelope attest wrote")
+    check.add_argument("dir", metavar="DIR", help="the corpus directory")
+    check.add_argument("--pub", type=Path, required=True, metavar="PUB", help="the ed25519 public key (PEM)")
+    check.set_defaults(run=_cmd_verify_attestation)
 
 
 def _add_cache_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

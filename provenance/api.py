@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from provenance.atomic import check_folder, staging
 from provenance.errors import ExportRefusedError, UsageError
@@ -331,6 +331,68 @@ def _check_out(target: Path, *, corpus: Path) -> None:
         raise UsageError(f"{target}: is inside the corpus {corpus}; export somewhere else")
     if target.is_symlink() or (target.exists() and not (target.is_dir() and not any(target.iterdir()))):
         raise UsageError(f"{target}: exists and is not an empty folder; choose a new path or remove it")
+
+
+@dataclass(frozen=True, slots=True)
+class Attested:
+    """What `attest` wrote: where, the verdict attested, and whether it is signed."""
+
+    path: Path
+    result: str
+    signed: bool
+
+
+def attest(
+    corpus: StrPath,
+    *,
+    report_dir: StrPath,
+    key: StrPath | None = None,
+    out: StrPath | None = None,
+    predicate_only: bool = False,
+) -> Attested:
+    """An in-toto test-result statement of REPORT_DIR/audit.json for `corpus` (which must still be the
+    corpus that report audited), signed in a DSSE envelope with `key` when given; written atomically
+    to `out` (default REPORT_DIR/attestation.intoto.json). `predicate_only` writes the predicate
+    alone, for a signer that makes the statement itself (GitHub's actions/attest)."""
+    import json
+
+    from provenance.atomic import write_atomic
+    from provenance.attest import sign, statement
+
+    root = _corpus_dir(corpus)
+    report_path = Path(report_dir) / "audit.json"
+    try:
+        report = json.loads(report_path.read_bytes())
+    except OSError as exc:
+        raise UsageError(
+            f"{report_path}: cannot be read ({exc.strerror or exc}): run `corpus-audit validate`"
+        ) from None
+    except ValueError:
+        raise UsageError(f"{report_path}: not JSON: run `corpus-audit validate` again") from None
+    if not isinstance(report, dict) or "checks" not in report:
+        raise UsageError(f"{report_path}: not an audit.json written by corpus-audit validate")
+    document = statement(root, report)
+    if predicate_only and key is not None:
+        raise UsageError("--predicate-only writes the bare predicate for another signer: give no --key")
+    signed = document["predicate"] if predicate_only else sign(document, Path(key)) if key is not None else document
+    target = Path(out) if out is not None else Path(report_dir) / "attestation.intoto.json"
+    write_atomic(target, json.dumps(signed, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
+    return Attested(target, document["predicate"]["result"], key is not None)
+
+
+def keygen(prefix: StrPath) -> tuple[Path, Path]:
+    """An ed25519 key pair for `attest`: PREFIX.key (private, mode 0600) and PREFIX.pub; never overwrites."""
+    from provenance.attest import generate_keys
+
+    return generate_keys(Path(prefix))
+
+
+def verify_attestation(attestation: StrPath, corpus: StrPath, *, public: StrPath) -> dict[str, Any]:
+    """The attested statement, once its signature, shape and the corpus all check out; else
+    AttestationError naming what does not (exit 1)."""
+    from provenance.attest import verify_attestation as check
+
+    return check(Path(attestation), _corpus_dir(corpus), public=Path(public))
 
 
 def report(audit_json: StrPath, *, fmt: ReportFormat, out: StrPath | None = None) -> tuple[Path, bool]:

@@ -25,6 +25,12 @@ class ExportRefusedError(ProvenanceError):
     exit_code = 1
 
 
+class AttestationError(ProvenanceError):
+    """An attestation does not hold for the corpus, is not one, or its audit is of other bytes (exit 1)."""
+
+    exit_code = 1
+
+
 @dataclass(frozen=True, slots=True)
 class Problem:
     """One problem in a metadata file, with the 1-based line it is on (None: the whole file)."""
