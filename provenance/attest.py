@@ -14,10 +14,11 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from securesystemslib.dsse import Envelope
@@ -29,7 +30,7 @@ from provenance.errors import AttestationError, UsageError
 from provenance.fixity.verify import verify_fixity
 from provenance.manifest.model import INDEX_NAME
 from provenance.manifest.reader import read_manifest
-from provenance.safeopen import open_beneath, open_dir
+from provenance.safeopen import open_metadata
 
 STATEMENT_TYPE = "https://in-toto.io/Statement/v1"
 PREDICATE_TYPE = "https://in-toto.io/attestation/test-result/v0.1"
@@ -76,17 +77,16 @@ def statement(corpus: Path, report: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _sha256_beneath(corpus: Path, name: str) -> str | None:
-    """The sha256 of the corpus's file `name` (None when absent), read with no link followed."""
-    root = open_dir(corpus)
-    try:
-        fd = open_beneath(root, name)
-    except FileNotFoundError:
+    """The sha256 of the corpus's metadata file `name` (None when absent), opened as every metadata
+    file is: no link followed, no FIFO waited on (a ManifestError naming it otherwise)."""
+    handle = open_metadata(corpus, name)
+    if handle is None:
         return None
-    finally:
-        os.close(root)
-    with os.fdopen(fd, "rb") as handle:
-        os.set_blocking(fd, True)
-        return hashlib.file_digest(handle, "sha256").hexdigest()
+    with handle:
+        digest = hashlib.sha256()
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+        return digest.hexdigest()
 
 
 def generate_keys(prefix: Path) -> tuple[Path, Path]:
@@ -192,27 +192,27 @@ def _json(path: Path) -> Any:
         raise AttestationError(f"{path}: not JSON") from None
 
 
-def _private_key(path: Path) -> Any:
-
-    try:
-        key = serialization.load_pem_private_key(path.read_bytes(), password=None)
-    except OSError as exc:
-        raise UsageError(f"{path}: cannot be read ({exc.strerror or exc})") from None
-    except (ValueError, TypeError) as exc:
-        raise UsageError(f"{path}: not an unencrypted PEM private key ({exc})") from None
+def _private_key(path: Path) -> Ed25519PrivateKey:
+    key = _pem(
+        path, lambda data: serialization.load_pem_private_key(data, password=None), "an unencrypted PEM private key"
+    )
     if not isinstance(key, Ed25519PrivateKey):
         raise UsageError(f"{path}: a {type(key).__name__}, not an ed25519 key: make one with `corpus-audit keygen`")
     return key
 
 
-def _public_key(path: Path) -> Any:
-
-    try:
-        key = serialization.load_pem_public_key(path.read_bytes())
-    except OSError as exc:
-        raise UsageError(f"{path}: cannot be read ({exc.strerror or exc})") from None
-    except (ValueError, TypeError) as exc:
-        raise UsageError(f"{path}: not a PEM public key ({exc})") from None
+def _public_key(path: Path) -> SSlibKey:
+    key = _pem(path, serialization.load_pem_public_key, "a PEM public key")
     if not isinstance(key, Ed25519PublicKey):
         raise UsageError(f"{path}: a {type(key).__name__}, not an ed25519 public key")
     return SSlibKey.from_crypto(key)
+
+
+def _pem(path: Path, load: Callable[[bytes], Any], what: str) -> Any:
+    """The key `load` reads from `path`; a one-line UsageError when it cannot be read or is not `what`."""
+    try:
+        return load(path.read_bytes())
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    except (ValueError, TypeError, UnsupportedAlgorithm) as exc:
+        raise UsageError(f"{path}: not {what} ({exc})") from None

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 import subprocess
 from datetime import date
@@ -17,6 +18,8 @@ import pytest
 from expectations.columns import ARTICLES, PARAGRAPHS
 from provenance import api
 from provenance._cli import main
+from provenance.errors import ExportRefusedError
+from provenance.export import ExportPlan
 from provenance.manifest.reader import read_manifest
 
 RESOURCES = Path(__file__).parent / "resources"
@@ -35,12 +38,17 @@ def _odd_names(root: Path) -> Path:
     return corpus
 
 
+def _copy(name: str, root: Path) -> Path:
+    """A copy of a named corpus: the seeds, one of tests/resources, or "odd names"."""
+    if name == "odd names":
+        return _odd_names(root)
+    source = SEEDS if name == "seeds" else RESOURCES / name
+    return Path(shutil.copytree(source, root / name))
+
+
 @pytest.fixture(params=["seeds", "fixity-clean", "invariants", "odd names"])
 def corpus(request: pytest.FixtureRequest, tmp_path: Path) -> Path:
-    if request.param == "odd names":
-        return _odd_names(tmp_path)
-    source = SEEDS if request.param == "seeds" else RESOURCES / request.param
-    return Path(shutil.copytree(source, tmp_path / request.param))
+    return _copy(request.param, tmp_path)
 
 
 def test_the_listing_is_what_sha256sum_checks_and_what_the_pin_digests(corpus: Path, tmp_path: Path) -> None:
@@ -106,6 +114,10 @@ def _no_index(corpus: Path) -> None:
     (corpus / "INDEX.md").unlink()
 
 
+def _fifo_policy(corpus: Path) -> None:
+    os.mkfifo(corpus / "corpus-audit.toml")  # opened for reading, it would never answer
+
+
 def _percent(corpus: Path) -> None:
     (corpus / "000_351c3a7ca37fd0ed.txt").rename(corpus / "a%20b.txt")
     api.index(corpus)
@@ -116,6 +128,7 @@ BAD = [
     ("a changed file", _changed, "out", 1, "fails fixity"),
     ("a symbolic link", _symlinked, "out", 1, "fails fixity"),
     ("no INDEX.md", _no_index, "out", 2, "INDEX.md"),
+    ("corpus-audit.toml a FIFO", _fifo_policy, "out", 2, "corpus-audit.toml"),
     ("OUT not empty", None, "full", 2, "exists and is not an empty folder"),
     ("OUT a file", None, "file", 2, "exists and is not an empty folder"),
     ("OUT inside the corpus", None, "inside", 2, "inside the corpus"),
@@ -168,10 +181,7 @@ def test_a_percent_sign_in_a_name_is_refused_for_a_bag_and_listed_by_sha256sum(
 
 @pytest.fixture(params=["seeds", "invariants", "parse-bad", "odd names"])
 def parsed_corpus(request: pytest.FixtureRequest, tmp_path: Path) -> Path:
-    if request.param == "odd names":
-        return _odd_names(tmp_path)
-    source = SEEDS if request.param == "seeds" else RESOURCES / request.param
-    return Path(shutil.copytree(source, tmp_path / request.param))
+    return _copy(request.param, tmp_path)
 
 
 def _frictionless(descriptor: Path) -> list[str]:
@@ -200,3 +210,28 @@ def test_the_data_package_is_valid_by_frictionless(parsed_corpus: Path, tmp_path
     payload = out / files[-1]["path"]
     payload.write_bytes(payload.read_bytes() + b"!")
     assert set(_frictionless(descriptor)) == {"hash-count", "byte-count"}
+
+
+@pytest.mark.parametrize("link", [False, True])
+@pytest.mark.parametrize("swap", ["fifo", "symlink", "linked folder"])
+def test_a_file_swapped_after_fixity_is_refused_not_followed_or_waited_on(
+    tmp_path: Path, link: bool, swap: str
+) -> None:
+    """Between fixity and the copy a payload file becomes a FIFO, a link, or sits under a linked folder."""
+    corpus = _odd_names(tmp_path)
+    manifest = read_manifest(corpus)
+    row = next(r for r in manifest.rows if "/" in r.file)
+    path = corpus / row.file
+    path.unlink()
+    if swap == "fifo":
+        os.mkfifo(path)
+    elif swap == "symlink":
+        path.symlink_to(SEEDS / "000_351c3a7ca37fd0ed.txt")
+    else:
+        outside = tmp_path / "outside"
+        shutil.move(str(path.parent), outside)
+        shutil.copyfile(SEEDS / "000_351c3a7ca37fd0ed.txt", outside / path.name)
+        path.parent.symlink_to(outside)
+    plan = ExportPlan(corpus, manifest, manifest.expected_pin(), TODAY, link=link)
+    with pytest.raises(ExportRefusedError):
+        plan.copy(row, tmp_path / "copy" / row.file)

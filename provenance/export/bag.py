@@ -29,11 +29,10 @@ def write_bag(plan: ExportPlan, target: Path) -> None:
     sums: list[tuple[str, str]] = []
     octets = 0
     for row in plan.rows:
-        size, digest = plan.copy(row.file, payload / row.file, row=row)
+        size, digest = plan.copy(row, payload / row.file)
         sums.append((f"data/{row.file}", digest))
         octets += size
-    for name in plan.metadata():
-        size, digest = plan.copy(name, payload / name, row=None)
+    for name, size, digest in plan.copy_metadata(payload):
         sums.append((f"data/{name}", digest))
         octets += size
     _write(target / "bagit.txt", "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n")

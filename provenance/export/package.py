@@ -15,8 +15,6 @@ from typing import Any
 from expectations.columns import ARTICLES, PARAGRAPHS, Column, Kind
 from provenance._version import __version__
 from provenance.export.plan import ExportPlan
-from provenance.parsing.corpus import iter_batches, source_of
-from provenance.parsing.tables import write_tables
 
 PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 #: Table Schema field type (and format) for each column kind, as `parse --format csv` writes it.
@@ -31,10 +29,14 @@ FIELD_TYPES: dict[Kind, dict[str, str]] = {
 
 
 def write_package(plan: ExportPlan, target: Path) -> None:
+    # The parser is imported here, not with the registry: the CLI lists the formats on every start.
+    from provenance.parsing.corpus import iter_batches, source_of
+    from provenance.parsing.tables import write_tables
+
     target.mkdir()
     resources: list[dict[str, Any]] = []
     for number, row in enumerate(plan.rows, start=1):
-        size, digest = plan.copy(row.file, target / "data" / row.file, row=row)
+        size, digest = plan.copy(row, target / "data" / row.file)
         encoding = source_of(row, settings=plan.settings).encoding
         resource = {
             "name": f"article-{number:06d}",
