@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from provenance.errors import ManifestError
+from provenance.fixity.inventory import plan_index
 from provenance.manifest.model import Row
 from provenance.manifest.reader import parse_manifest, read_manifest, stream_rows
 from tests.test_manifest import GOOD, HEADER, MALFORMED, SHA_A, SHA_B
@@ -70,9 +71,9 @@ def test_a_streamed_manifest_fails_as_a_read_one_does(
     ],
 )
 def test_invalid_utf8_names_its_line(tmp_path: Path, data: bytes, line: int) -> None:
-    """A byte sequence that is not UTF-8 is reported on its own line, read whole or streamed."""
+    """A byte sequence that is not UTF-8 is reported on its own line, read whole, streamed, or by `index`."""
     root = _write(tmp_path, data)
-    for read in (lambda: read_manifest(root), lambda: next(stream_rows(root))):
+    for read in (lambda: read_manifest(root), lambda: next(stream_rows(root)), lambda: plan_index(root)):
         with pytest.raises(ManifestError) as caught:
             read()
         assert caught.value.line == line

@@ -13,12 +13,10 @@ from pathlib import Path
 from provenance.atomic import write_atomic
 from provenance.errors import ManifestError, Problem
 from provenance.fixity.walk import Entry, walk_corpus
-from provenance.manifest.model import INDEX_NAME, Manifest, Row, render_manifest
+from provenance.manifest.model import INDEX_LIMIT, INDEX_NAME, Manifest, Row, render_manifest
 from provenance.manifest.reader import parse_manifest
 from provenance.safeopen import read_metadata
 from provenance.words import counted, number
-
-INDEX_LIMIT = 1 << 30  # an INDEX.md of a million rows is about 150 MB
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,9 +106,10 @@ def plan_index(
         if previous is None:
             added.append(entry.path)
             rows.append(Row(entry.path, entry.sha256, entry.size))
+        elif (previous.sha256, previous.bytes) == (entry.sha256, entry.size):
+            rows.append(previous)  # most rows: no copy
         else:
-            if (previous.sha256, previous.bytes) != (entry.sha256, entry.size):
-                changed.append(entry.path)
+            changed.append(entry.path)
             rows.append(previous._replace(sha256=entry.sha256, bytes=entry.size))
     present = {row.file for row in rows}
     removed = sorted(name for name in old if name not in present)
@@ -131,7 +130,7 @@ def _decode(data: bytes, path: Path) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
+        line = exc.object[: exc.start].count(b"\n") + 1  # exc.object: the bytes after any BOM
         raise ManifestError(path, [Problem(line, "not valid UTF-8")]) from None
 
 
