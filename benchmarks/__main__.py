@@ -142,8 +142,10 @@ def _bench_caches(workdir: Path, corpus: Path, *, files: int, cold: float) -> li
             raise SystemExit(f"warm validate failed with exit {code}")
         originals.update(_change_files(corpus, 1, skip=2))
         run([*CLI, "index", str(corpus)])
+        hook, _, _ = run([*CLI, "validate", str(corpus), *HOOK, *cached])
+        originals.update(_change_files(corpus, 1, skip=3))
+        run([*CLI, "index", str(corpus)])
         verify, _, _ = run([*CLI, "verify", "--strict", "--changed", str(corpus), *cached])
-        pandera, _, _ = run([*CLI, "validate", str(corpus), "--engine", "pandera", "--no-report", "--changed", *cached])
     finally:
         for path, data in originals.items():
             path.write_bytes(data)
@@ -152,10 +154,14 @@ def _bench_caches(workdir: Path, corpus: Path, *, files: int, cold: float) -> li
         f"caches: {files} articles; peer: the cold run above ({cold:.1f} s)",
         row("validate, filling the cache", fill, files, "articles", peer=cold) + "  (target: <= 1.10x)",
         row("validate, warm, 1 file changed", warm, files, "articles", peer=cold) + "  (target: < 10 s)",
-        f"  hook path, 1 file changed: {verify + pandera:.2f} s (verify --strict --changed {verify:.2f} s,"
-        f" validate --engine pandera --no-report --changed {pandera:.2f} s; target: < 2 s)",
+        f"  hook path, 1 file changed: {hook:.2f} s (the validate hook: validate {' '.join(HOOK)};"
+        f" target: < 2 s); the verify hook alone, another file changed: {verify:.2f} s",
         f"  cache folder: {size / 1e6:.1f} MB, {size / files:.0f} B/article",
     ]
+
+
+#: What the corpus-audit-validate pre-commit hook passes (.pre-commit-hooks.yaml).
+HOOK = ("--engine", "pandera", "--no-report", "--changed", "--strict")
 
 
 def _change_files(corpus: Path, count: int, *, skip: int = 0) -> dict[Path, bytes]:

@@ -36,10 +36,12 @@ def articles_view(
         view[f"{prefix}_when"] = view[f"{prefix}_at"].fillna(local).astype(UTC_DTYPE)
     started = {k: pd.Timestamp(v, tz="UTC") for k, v in outlet_started.items() if v is not None}
     view["outlet_started_at"] = pd.array(
-        [started.get(o) if isinstance(o, str) else None for o in view["outlet"]], dtype=UTC_DTYPE
+        [started.get(o) if isinstance(o, str) else None for o in view["outlet"].tolist()], dtype=UTC_DTYPE
     )
     text = view["text_published_at"].astype(UTC_DTYPE)
     view["text_published_from"] = text - DATE_TOLERANCE
     view["text_published_to"] = text + DATE_TOLERANCE
-    view["run_at"] = pd.array([pd.Timestamp(run_at).tz_convert("UTC")] * len(view), dtype=UTC_DTYPE)
+    view["run_at"] = (
+        pd.DatetimeIndex([pd.Timestamp(run_at)]).tz_convert("UTC").astype(UTC_DTYPE).repeat(len(view)).array
+    )
     return view

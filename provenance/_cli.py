@@ -116,6 +116,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
             results=args.results,
             cache=cache,
             stats=stats,
+            strict=args.strict,
         )
     _close_stats(stats)
     if cache is not None:
@@ -352,9 +353,7 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument("dir", metavar="DIR", help="the corpus directory (holds INDEX.md)")
     verify.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
     verify.add_argument("--fast", action="store_true", help="check presence and sizes only, no hashing")
-    verify.add_argument(
-        "--strict", action="store_true", help="also fail when INDEX.md is not what `corpus-audit index` writes"
-    )
+    _add_strict(verify)
     _add_changed(verify)
     _add_cache_dir(verify)
     _add_jobs(verify)
@@ -456,6 +455,7 @@ def _add_validate_command(sub: argparse._SubParsersAction[argparse.ArgumentParse
         help="which results audit.json lists one by one: failed (with waived and warnings; passed ones "
         "are counted per check) or all (default: failed)",
     )
+    _add_strict(validate)
     _add_changed(validate)
     _add_cache_dir(validate, skip=True)
     _add_jobs(validate)
@@ -494,6 +494,12 @@ def _add_cache_command(sub: argparse._SubParsersAction[argparse.ArgumentParser])
     cache.add_argument("action", choices=("info", "clear"), help="info: where it is and what it holds; clear: empty it")
     _add_cache_dir(cache)
     cache.set_defaults(run=_cmd_cache)
+
+
+def _add_strict(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--strict", action="store_true", help="also fail when INDEX.md is not what `corpus-audit index` writes"
+    )
 
 
 def _add_changed(parser: argparse.ArgumentParser) -> None:

@@ -187,6 +187,7 @@ def validate(
     results: ResultsListed = "failed",
     cache: ParseCache | None = None,
     stats: StatCache | None = None,
+    strict: bool = False,
 ) -> Validated:
     """Audit `corpus` end to end: fixity, parsing, the engines' invariants, the policy, waivers, the gate.
 
@@ -195,9 +196,11 @@ def validate(
     `report_dir`/gx when GX runs and `gx_docs`), all at once: an interrupted or failed run
     leaves the previous set as it was. audit.json lists failed, waived and failed-warning results
     one by one and counts passed ones per check; with `results` "all" it lists every result.
+    Without `report_dir`, the audit's `articles` (the report's facts about each article) is empty.
     Raises ManifestError when INDEX.md, WAIVERS.md or corpus-audit.toml is unusable (the policy
     is read first, before any work); every data problem is a result instead. `stats` (the hook
-    path only) lets fixity skip files whose stat is as when they were last hashed.
+    path only) lets fixity skip files whose stat is as when they were last hashed; `strict` also
+    fails when INDEX.md is not what `index` writes, as `verify --strict` does, so one hook does both.
     """
     import time
 
@@ -227,6 +230,8 @@ def validate(
             articles_listed=results,
             cache=cache,
             stats=stats,
+            strict=strict,
+            facts=False,  # no report carries them
         )
         return Validated(audit, None, audit.results.summary())
     # Every report, GX's Data Docs included, is written into staging and moved into place as a set.
@@ -247,6 +252,7 @@ def validate(
             articles_listed=results,
             cache=cache,
             stats=stats,
+            strict=strict,
         )
         summary_file = Path(step_summary) if step_summary else None
         published = publish_reports(audit, stage=stage, started=clock, step_summary=summary_file, results=results)

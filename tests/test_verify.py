@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from provenance._cli import main
+from provenance.api import validate
 from provenance.fixity.verify import verify_fixity
 
 
@@ -410,3 +411,16 @@ def test_a_file_changed_after_hashing_is_a_sha256_failure_with_both_digests(corp
     assert (result.check, result.file, result.details["found"]) == ("fixity.sha256", "a.txt", new)
     assert changed.differing["a.txt"].sha256 == new and not changed.ok
     assert report.with_changed_since({"a.txt": (95, report.manifest.by_file()["a.txt"].sha256)}) is report
+
+
+@pytest.mark.parametrize("strict", [False, True])
+def test_validate_strict_fails_a_stale_index_as_verify_strict_does(corpus: Callable[[str], Path], strict: bool) -> None:
+    """`validate --strict` (the one-process hook) adds manifest.current; without it, layout is not judged."""
+    root = corpus("fixity-clean")
+    index = root / "INDEX.md"
+    index.write_text(index.read_text(encoding="utf-8").replace("| file | sha256 | bytes |", "|file|sha256|bytes|"))
+    audit = validate(root, engines=("pandera",), strict=strict).audit
+    failed = {(r.check, r.file) for r in audit.results.notable() if r.status == "failed"}
+    assert (("manifest.current", None) in failed) is strict
+    argv = ["validate", "--engine", "pandera", "--no-report", "--no-cache", str(root)]
+    assert main([*argv, "--strict"] if strict else argv) == (1 if strict or failed else 0)

@@ -76,7 +76,7 @@ def prior(cache: ParseCache, corpus: Path, tables: CorpusTables, digest: str) ->
     previous = saved.get("failures")
     if not isinstance(previous, dict):
         return None
-    files = tables.articles["file"].astype(str)
+    files = tables.articles["file"].astype(str).tolist()
     return Reuse(previous, frozenset(file for file in files if file not in tables.reused), tables.reused)
 
 

@@ -284,6 +284,8 @@ def validate_corpus(
     articles_listed: ResultsListed = "failed",
     cache: ParseCache | None = None,
     stats: StatCache | None = None,
+    facts: bool = True,
+    strict: bool = False,
 ) -> Audit:
     """Audit `corpus` end to end; raises ManifestError only when INDEX.md or WAIVERS.md is unusable.
 
@@ -291,7 +293,8 @@ def validate_corpus(
     severity overrides are applied by the gate, and the checks it switches off are not run.
     `progress` hears each stage's name when it is done; `count`, the files done within the
     fixity and parse stages. The report's articles are those with findings ("failed") or every
-    parsed one ("all"); its head's `breakdown` counts every article by outlet, agency, language and
+    parsed one ("all"), and none without `facts` (a run that writes no report, like the hooks',
+    reads no article twice for them); its head's `breakdown` counts every article by outlet, agency, language and
     month either way. With a parse `cache`, an article whose bytes (as fixity hashed them this
     run), INDEX.md facts, settings, outlets.toml and parser are those of a cached parse is not
     parsed again: the verdict is the one a cold run gives.
@@ -303,7 +306,7 @@ def validate_corpus(
     stages = stage.seconds
 
     waivers = read_waivers(corpus)  # a malformed WAIVERS.md stops the run before any work
-    fixity = verify_fixity(corpus, jobs=jobs, progress=count, stats=stats)
+    fixity = verify_fixity(corpus, jobs=jobs, progress=count, stats=stats, strict=strict)
     stage("fixity")
     registry = load_registry(corpus)
     tables = parse_corpus(
@@ -320,7 +323,9 @@ def validate_corpus(
     )
     # The bytes parsed were read again, beneath the corpus: a file changed since the walk hashed it fails.
     rows = tables.articles
-    parsed = zip(rows["file"].astype(str), rows["bytes"], rows["sha256"].astype(str), strict=True)
+    parsed = zip(
+        rows["file"].astype(str).tolist(), rows["bytes"].tolist(), rows["sha256"].astype(str).tolist(), strict=True
+    )
     fixity = fixity.with_changed_since({file: (int(size), digest) for file, size, digest in parsed})
     stage("parse")
     from expectations.view import articles_view
@@ -351,8 +356,8 @@ def validate_corpus(
             reads = wording.reads if wording else ()
             details = _details(check, frames, failing, reads=reads) if failing else {}
             verdicts.append(EngineVerdict(check, ran, details, notes))
-    digests = dict(zip(tables.articles["file"].astype(str), tables.articles["sha256"].astype(str), strict=True))
-    articles = [str(f) for f in tables.articles["file"]]
+    articles = tables.articles["file"].astype(str).tolist()
+    digests = dict(zip(articles, tables.articles["sha256"].astype(str).tolist(), strict=True))
     results = ResultSet(
         fixity=fixity,
         verdicts=verdicts,
@@ -373,15 +378,18 @@ def validate_corpus(
     # The articles whose lines the report carries: the most serious first, as audit.html lists them.
     findings = ({"file": r.file, "status": r.status, "severity": r.severity} for r in notable)
     flagged = [file for file in worst_first(findings) if file in digests]
-    sources = {row.file: source_of(row, settings=settings) for row in fixity.manifest.rows}
-    article_facts = _article_facts(
-        corpus,
-        tables.articles,
-        flagged[:DETAIL_LIMIT],
-        listed=None if articles_listed == "all" else set(flagged),
-        registry=registry,
-        sources=sources,
-        settings=settings,
+    article_facts = (
+        _article_facts(
+            corpus,
+            tables.articles,
+            flagged[:DETAIL_LIMIT],
+            listed=None if articles_listed == "all" else set(flagged),
+            registry=registry,
+            sources={row.file: source_of(row, settings=settings) for row in fixity.manifest.rows},
+            settings=settings,
+        )
+        if facts
+        else []
     )
     return Audit(
         results=results,
