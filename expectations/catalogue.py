@@ -6,7 +6,6 @@ This module imports nothing heavy, so the fast verify path can read it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -22,7 +21,6 @@ from expectations.rules import (
     PairEqual,
     Rule,
     UniqueWithin,
-    rule_columns,
 )
 
 LAYOUT_CODES = (Code.LAYOUT_GLUED_CAPTION, Code.LAYOUT_STRAY_SLASH, Code.LAYOUT_DATELINE_NOT_FIRST)
@@ -67,7 +65,7 @@ class CheckSpec:
     @property
     def columns(self) -> tuple[str, ...]:
         """The columns this check's rules read, in first-read order."""
-        return tuple(dict.fromkeys(c for rule in self.rules for c in rule_columns(rule)))
+        return tuple(dict.fromkeys(c for rule in self.rules for c in rule.reads))
 
 
 FIXITY: tuple[CheckSpec, ...] = (
@@ -369,8 +367,3 @@ POLICY_CHECKS: tuple[CheckSpec, ...] = (
 )
 
 CATALOGUE: dict[str, CheckSpec] = {spec.id: spec for spec in (*FIXITY, *INVARIANTS, *WAIVER_CHECKS, *POLICY_CHECKS)}
-
-
-def columns_read(checks: Iterable[CheckSpec], table: str) -> set[str]:
-    """Every column the rules of `checks` on `table` read."""
-    return {column for check in checks if check.table == table for column in check.columns}
