@@ -25,8 +25,22 @@ from expectations.rules import (
 
 LAYOUT_CODES = (Code.LAYOUT_GLUED_CAPTION, Code.LAYOUT_STRAY_SLASH, Code.LAYOUT_DATELINE_NOT_FIRST)
 
-#: The engines, in the order reports list their verdicts (expectations/engines runs each by name).
-ENGINE_NAMES = ("pandera", "gx")
+
+@dataclass(frozen=True, slots=True)
+class Engine:
+    """An engine that enforces the invariants; expectations/engines/<name>_engine.py runs it."""
+
+    name: str
+    #: It can write Data Docs of its run (the report folder's gx/).
+    data_docs: bool = False
+    #: It takes seconds to import and build: with two or more jobs it runs in a forked child beside the others.
+    heavy: bool = False
+
+
+#: The engines, in the order reports list their verdicts: the CLI's choices, each check's `engines`
+#: and `validate` read this one registry (expectations/engines runs each by name).
+ENGINES: dict[str, Engine] = {e.name: e for e in (Engine("pandera"), Engine("gx", data_docs=True, heavy=True))}
+ENGINE_NAMES = tuple(ENGINES)
 
 Severity = Literal["error", "warning"]
 Scope = Literal["manifest", "file", "article", "paragraph", "corpus", "waiver", "policy"]
