@@ -6,7 +6,6 @@ This module imports nothing heavy, so the fast verify path can read it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -22,13 +21,26 @@ from expectations.rules import (
     PairEqual,
     Rule,
     UniqueWithin,
-    rule_columns,
 )
 
 LAYOUT_CODES = (Code.LAYOUT_GLUED_CAPTION, Code.LAYOUT_STRAY_SLASH, Code.LAYOUT_DATELINE_NOT_FIRST)
 
-#: The engines, in the order reports list their verdicts (expectations/engines runs each by name).
-ENGINE_NAMES = ("pandera", "gx")
+
+@dataclass(frozen=True, slots=True)
+class Engine:
+    """An engine that enforces the invariants; expectations/engines/<name>_engine.py runs it."""
+
+    name: str
+    #: It can write Data Docs of its run (the report folder's gx/).
+    data_docs: bool = False
+    #: It takes seconds to import and build: with two or more jobs it runs in a forked child beside the others.
+    heavy: bool = False
+
+
+#: The engines, in the order reports list their verdicts: the CLI's choices, each check's `engines`
+#: and `validate` read this one registry (expectations/engines runs each by name).
+ENGINES: dict[str, Engine] = {e.name: e for e in (Engine("pandera"), Engine("gx", data_docs=True, heavy=True))}
+ENGINE_NAMES = tuple(ENGINES)
 
 Severity = Literal["error", "warning"]
 Scope = Literal["manifest", "file", "article", "paragraph", "corpus", "waiver", "policy"]
@@ -67,7 +79,7 @@ class CheckSpec:
     @property
     def columns(self) -> tuple[str, ...]:
         """The columns this check's rules read, in first-read order."""
-        return tuple(dict.fromkeys(c for rule in self.rules for c in rule_columns(rule)))
+        return tuple(dict.fromkeys(c for rule in self.rules for c in rule.reads))
 
 
 FIXITY: tuple[CheckSpec, ...] = (
@@ -369,8 +381,3 @@ POLICY_CHECKS: tuple[CheckSpec, ...] = (
 )
 
 CATALOGUE: dict[str, CheckSpec] = {spec.id: spec for spec in (*FIXITY, *INVARIANTS, *WAIVER_CHECKS, *POLICY_CHECKS)}
-
-
-def columns_read(checks: Iterable[CheckSpec], table: str) -> set[str]:
-    """Every column the rules of `checks` on `table` read."""
-    return {column for check in checks if check.table == table for column in check.columns}

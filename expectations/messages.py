@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from expectations.ids import Check, Code
-from expectations.rules import Between, LengthBetween, Rule, rule_columns
+from expectations.rules import Between, LengthBetween, Rule
 
 QUOTE_CHARS = 60  # characters of a file's text (a title, a date, a source line) a message quotes
 DETAIL_CHARS = 300  # characters of one parse problem a message quotes
@@ -50,7 +50,7 @@ class Evidence:
 
     def reads(self, column: str) -> bool:
         """Whether the rule the file failed reads `column`."""
-        return self.rule is not None and column in rule_columns(self.rule)
+        return self.rule is not None and column in self.rule.reads
 
     def problems(self, *codes: str) -> list[tuple[str, str]]:
         """(code, detail) of each parse problem (`parse_errors` line) whose code is or starts with one of `codes`."""

@@ -3,6 +3,7 @@
 A check in the catalogue is one or more rules over one table. Each engine turns every rule into
 its own construct (a pandera Check, a GX Expectation); a row fails the check when it fails any of
 its rules. Nulls pass every rule except NotNull, as they do in GX's column-map expectations.
+Every rule says which columns it `reads`; every engine translates every rule (tests/test_engines.py).
 """
 
 from __future__ import annotations
@@ -13,6 +14,10 @@ from dataclasses import dataclass
 @dataclass(frozen=True, slots=True)
 class NotNull:
     column: str
+
+    @property
+    def reads(self) -> tuple[str, ...]:
+        return (self.column,)
 
     def describe(self) -> str:
         return f"{self.column} is present"
@@ -26,6 +31,10 @@ class InSet:
     values: tuple[str, ...] | None = None
     parameter: str | None = None
 
+    @property
+    def reads(self) -> tuple[str, ...]:
+        return (self.column,)
+
     def describe(self) -> str:
         return f"{self.column} is one of {self.parameter or ', '.join(self.values or ())}"
 
@@ -36,6 +45,10 @@ class Between:
     min_value: float
     max_value: float
 
+    @property
+    def reads(self) -> tuple[str, ...]:
+        return (self.column,)
+
     def describe(self) -> str:
         return f"{self.column} is between {self.min_value:g} and {self.max_value:g}"
 
@@ -45,6 +58,10 @@ class LengthBetween:
     column: str
     min_value: int
     max_value: int
+
+    @property
+    def reads(self) -> tuple[str, ...]:
+        return (self.column,)
 
     def describe(self) -> str:
         return f"{self.column} has {self.min_value} to {self.max_value} characters"
@@ -57,6 +74,10 @@ class NotMatch:
     column: str
     pattern: str
 
+    @property
+    def reads(self) -> tuple[str, ...]:
+        return (self.column,)
+
     def describe(self) -> str:
         return f"{self.column} does not match /{self.pattern}/"
 
@@ -67,6 +88,10 @@ class PairAtLeast:
 
     column_a: str
     column_b: str
+
+    @property
+    def reads(self) -> tuple[str, ...]:
+        return (self.column_a, self.column_b)
 
     def describe(self) -> str:
         return f"{self.column_a} >= {self.column_b} where both are present"
@@ -79,6 +104,10 @@ class PairEqual:
     column_a: str
     column_b: str
 
+    @property
+    def reads(self) -> tuple[str, ...]:
+        return (self.column_a, self.column_b)
+
     def describe(self) -> str:
         return f"{self.column_a} equals {self.column_b} where both are present"
 
@@ -90,18 +119,13 @@ class UniqueWithin:
     columns: tuple[str, ...]
     where: tuple[str, str] | None = None  # (column, value)
 
+    @property
+    def reads(self) -> tuple[str, ...]:
+        return self.columns + ((self.where[0],) if self.where else ())
+
     def describe(self) -> str:
         scope = f" among rows where {self.where[0]} is {self.where[1]!r}" if self.where else ""
         return f"({', '.join(self.columns)}) is unique{scope}"
 
 
 Rule = NotNull | InSet | Between | LengthBetween | NotMatch | PairAtLeast | PairEqual | UniqueWithin
-
-
-def rule_columns(rule: Rule) -> tuple[str, ...]:
-    """The columns a rule reads."""
-    if isinstance(rule, PairAtLeast | PairEqual):
-        return (rule.column_a, rule.column_b)
-    if isinstance(rule, UniqueWithin):
-        return rule.columns + ((rule.where[0],) if rule.where else ())
-    return (rule.column,)

@@ -204,7 +204,7 @@ def validate(
     """
     import time
 
-    from expectations.catalogue import ENGINE_NAMES
+    from expectations.catalogue import ENGINE_NAMES, ENGINES
     from provenance.audit.policy import read_policy
     from provenance.audit.publish import GX_DOCS, publish_reports
     from provenance.audit.validate import validate_corpus
@@ -236,7 +236,7 @@ def validate(
         return Validated(audit, None, audit.results.summary())
     # Every report, GX's Data Docs included, is written into staging and moved into place as a set.
     with staging(_output_dir(report_dir)) as stage:
-        docs = stage.path / GX_DOCS if "gx" in chosen and gx_docs else None
+        docs = stage.path / GX_DOCS if gx_docs and any(ENGINES[e].data_docs for e in chosen) else None
         audit = validate_corpus(
             root,
             engines=chosen,

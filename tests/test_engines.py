@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
+import inspect
+import typing
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -10,8 +13,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from expectations.catalogue import CATALOGUE, INVARIANTS
+from expectations import rules
+from expectations.catalogue import CATALOGUE, ENGINE_NAMES, INVARIANTS, CheckSpec
 from expectations.columns import ARTICLES, PARAGRAPHS
+from expectations.engines import UnknownRuleError, rules_translated, runner
 from expectations.engines.gx_engine import run_gx, suites_as_json
 from expectations.engines.pandera_engine import run_pandera
 from expectations.view import articles_view
@@ -120,3 +125,41 @@ def test_every_rule_has_an_expectation_and_a_check() -> None:
     ]
     expected = [(c.id, n) for c in INVARIANTS if "gx" in c.engines for n in range(len(c.rules))]
     assert sorted(tagged) == sorted(expected)
+
+
+RULE_TYPES = typing.get_args(rules.Rule)
+
+
+def test_every_rule_class_is_a_rule() -> None:
+    """Every rule class in expectations/rules.py is in the Rule union the engines are held to."""
+    classes = {c for _, c in inspect.getmembers(rules, inspect.isclass) if dataclasses.is_dataclass(c)}
+    assert classes == set(RULE_TYPES)
+
+
+@pytest.mark.parametrize(("engine", "rule_type"), [(e, r) for e in ENGINE_NAMES for r in RULE_TYPES])
+def test_every_engine_translates_every_rule(engine: str, rule_type: type) -> None:
+    """Each engine's translate registers a translation of each rule type."""
+    assert rule_type in rules_translated(engine)
+
+
+@dataclasses.dataclass(frozen=True)
+class Untaught:
+    """A rule type no engine was taught."""
+
+    column: str = "title"
+
+    @property
+    def reads(self) -> tuple[str, ...]:
+        return (self.column,)
+
+    def describe(self) -> str:
+        return "untaught"
+
+
+@pytest.mark.parametrize("engine", ENGINE_NAMES)
+def test_an_unknown_rule_stops_every_engine(engine: str) -> None:
+    """A rule an engine cannot translate raises UnknownRuleError naming it, rather than being skipped."""
+    tables = parse_corpus(REPO / "seeds")
+    check = CheckSpec("test.untaught", "Untaught", "", "error", "article", "articles", (Untaught(),))  # type: ignore[arg-type]  # not a Rule, on purpose
+    with pytest.raises(UnknownRuleError, match=f"the {engine} engine cannot translate Untaught"):
+        runner(engine)(_frames(tables.articles, tables.paragraphs), [check], params=PARAMS, docs_dir=None)

@@ -8,6 +8,7 @@ unexpected rows come back named by their `file` (and line), which GX's Data Docs
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import logging
 import shutil
@@ -28,9 +29,9 @@ from great_expectations.data_context.types.base import (
 from great_expectations.execution_engine import pandas_execution_engine
 from great_expectations.expectations.row_conditions import Column
 
-from expectations.catalogue import INVARIANTS, CheckSpec, columns_read
+from expectations.catalogue import INVARIANTS, CheckSpec
 from expectations.columns import TABLES
-from expectations.engines import EngineRun, Failures
+from expectations.engines import ROW_NAMES, EngineRun, Failures, UnknownRuleError, columns_read
 from expectations.engines.gx_docs import make_offline
 from expectations.rules import (
     Between,
@@ -41,6 +42,7 @@ from expectations.rules import (
     PairAtLeast,
     PairEqual,
     Rule,
+    UniqueWithin,
 )
 
 
@@ -66,41 +68,68 @@ def _no_fingerprint() -> Iterator[None]:
 
 
 def _expectation(rule: Rule, meta: dict[str, Any], params: Mapping[str, Any]) -> Any:
-    expectation = _gx_expectation(rule, meta, params)
+    expectation = translate(rule, meta, params)
     # GX's own severity field mirrors the catalogue's, so Data Docs show it too.
     expectation.severity = "critical" if meta["severity"] == "error" else "warning"
     return expectation
 
 
-def _gx_expectation(rule: Rule, meta: dict[str, Any], params: Mapping[str, Any]) -> Any:
+@functools.singledispatch
+def translate(rule: Rule, meta: dict[str, Any], params: Mapping[str, Any]) -> Any:
+    """The GX expectation of `rule`, tagged with `meta`; UnknownRuleError for a rule type registered below for none."""
+    raise UnknownRuleError(rule, engine="gx")
 
-    if isinstance(rule, NotNull):
-        return gxe.ExpectColumnValuesToNotBeNull(column=rule.column, meta=meta)
-    if isinstance(rule, InSet):
-        values = list(rule.values if rule.values is not None else params[rule.parameter or ""])
-        return gxe.ExpectColumnValuesToBeInSet(column=rule.column, value_set=sorted(values), meta=meta)
-    if isinstance(rule, Between):
-        return gxe.ExpectColumnValuesToBeBetween(
-            column=rule.column, min_value=rule.min_value, max_value=rule.max_value, meta=meta
-        )
-    if isinstance(rule, LengthBetween):
-        return gxe.ExpectColumnValueLengthsToBeBetween(
-            column=rule.column, min_value=rule.min_value, max_value=rule.max_value, meta=meta
-        )
-    if isinstance(rule, NotMatch):
-        return gxe.ExpectColumnValuesToNotMatchRegex(column=rule.column, regex=rule.pattern, meta=meta)
-    if isinstance(rule, PairAtLeast):
-        return gxe.ExpectColumnPairValuesAToBeGreaterThanB(
-            column_A=rule.column_a,
-            column_B=rule.column_b,
-            or_equal=True,
-            ignore_row_if="either_value_is_missing",
-            meta=meta,
-        )
-    if isinstance(rule, PairEqual):
-        return gxe.ExpectColumnPairValuesToBeEqual(
-            column_A=rule.column_a, column_B=rule.column_b, ignore_row_if="either_value_is_missing", meta=meta
-        )
+
+@translate.register
+def _not_null(rule: NotNull, meta: dict[str, Any], params: Mapping[str, Any]) -> Any:
+    return gxe.ExpectColumnValuesToNotBeNull(column=rule.column, meta=meta)
+
+
+@translate.register
+def _in_set(rule: InSet, meta: dict[str, Any], params: Mapping[str, Any]) -> Any:
+    values = list(rule.values if rule.values is not None else params[rule.parameter or ""])
+    return gxe.ExpectColumnValuesToBeInSet(column=rule.column, value_set=sorted(values), meta=meta)
+
+
+@translate.register
+def _between(rule: Between, meta: dict[str, Any], params: Mapping[str, Any]) -> Any:
+    return gxe.ExpectColumnValuesToBeBetween(
+        column=rule.column, min_value=rule.min_value, max_value=rule.max_value, meta=meta
+    )
+
+
+@translate.register
+def _length_between(rule: LengthBetween, meta: dict[str, Any], params: Mapping[str, Any]) -> Any:
+    return gxe.ExpectColumnValueLengthsToBeBetween(
+        column=rule.column, min_value=rule.min_value, max_value=rule.max_value, meta=meta
+    )
+
+
+@translate.register
+def _not_match(rule: NotMatch, meta: dict[str, Any], params: Mapping[str, Any]) -> Any:
+    return gxe.ExpectColumnValuesToNotMatchRegex(column=rule.column, regex=rule.pattern, meta=meta)
+
+
+@translate.register
+def _pair_at_least(rule: PairAtLeast, meta: dict[str, Any], params: Mapping[str, Any]) -> Any:
+    return gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+        column_A=rule.column_a,
+        column_B=rule.column_b,
+        or_equal=True,
+        ignore_row_if="either_value_is_missing",
+        meta=meta,
+    )
+
+
+@translate.register
+def _pair_equal(rule: PairEqual, meta: dict[str, Any], params: Mapping[str, Any]) -> Any:
+    return gxe.ExpectColumnPairValuesToBeEqual(
+        column_A=rule.column_a, column_B=rule.column_b, ignore_row_if="either_value_is_missing", meta=meta
+    )
+
+
+@translate.register
+def _unique_within(rule: UniqueWithin, meta: dict[str, Any], params: Mapping[str, Any]) -> Any:
     condition = Column(rule.where[0]) == rule.where[1] if rule.where else None
     if len(rule.columns) == 1:
         return gxe.ExpectColumnValuesToBeUnique(column=rule.columns[0], row_condition=condition, meta=meta)
@@ -152,7 +181,6 @@ def _exception_message(info: Any) -> str | None:
 
 
 DOCS_SITE = "corpus-audit"
-ROW_NAMES = ("file", "line")  # the columns that name an unexpected row, where the table has them
 
 
 def _context(docs_dir: Path | None) -> Any:
@@ -240,8 +268,7 @@ def _run(
     by_id = {c.id: c for c in checks}
     for table, built in build_suites(checks, params=params).items():
         # Only the columns the suite reads (and those naming a row): GX filters whole frames, column by column.
-        read = columns_read(checks, table)
-        frame = frames[table][[c for c in frames[table].columns if c in read or c in ROW_NAMES]]
+        frame = frames[table][columns_read(frames[table], checks, table=table)]
         batch = source.add_dataframe_asset(name=table).add_batch_definition_whole_dataframe(f"{table}-all")
         suite = context.suites.add_or_update(built)
         definition = context.validation_definitions.add_or_update(

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -10,9 +12,9 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
-from expectations.catalogue import CheckSpec, columns_read
+from expectations.catalogue import CheckSpec
 from expectations.columns import PANDAS_DTYPES, VALIDATED
-from expectations.engines import EngineRun, Failures
+from expectations.engines import EngineRun, Failures, UnknownRuleError, columns_read
 from expectations.ids import Check
 from expectations.rules import (
     Between,
@@ -30,44 +32,79 @@ from expectations.view import DERIVED, UTC_DTYPE
 SCHEMA_CHECK = Check.TABLE_SCHEMA
 
 
-def _series_test(rule: Rule, params: Mapping[str, Any]) -> Callable[[pd.Series], pd.Series]:
-    """A vectorised test for a one-column rule: True where the row passes."""
-    if isinstance(rule, NotNull):
-        return lambda s: s.notna()
-    if isinstance(rule, InSet):
-        values = list(rule.values if rule.values is not None else params[rule.parameter or ""])
-        return lambda s: s.isin(values).fillna(True) | s.isna()
-    if isinstance(rule, Between):
-        return lambda s: s.between(rule.min_value, rule.max_value).fillna(True) | s.isna()
-    if isinstance(rule, LengthBetween):
-        return lambda s: s.str.len().between(rule.min_value, rule.max_value).fillna(True) | s.isna()
-    if isinstance(rule, NotMatch):
-        return lambda s: ~s.str.contains(rule.pattern, regex=True).fillna(False).astype(bool)
-    raise TypeError(f"not a one-column rule: {rule!r}")
+SeriesTest = Callable[[pd.Series], pd.Series]
+FrameTest = Callable[[pd.DataFrame], pd.Series]
 
 
-def _frame_test(rule: Rule) -> Callable[[pd.DataFrame], pd.Series]:
-    """A vectorised test for a rule over several columns: True where the row passes."""
-    if isinstance(rule, PairAtLeast | PairEqual):
-        a, b = rule.column_a, rule.column_b
+@dataclass(frozen=True, slots=True)
+class RowTest:
+    """A rule as pandera runs it: a vectorised test, True where the row passes, on `column` (a
+    Column check) or, with `column` None, on the frame (a DataFrameSchema check)."""
 
-        def pair(df: pd.DataFrame) -> pd.Series:
-            both = df[a].notna() & df[b].notna()
-            holds = df[a] >= df[b] if isinstance(rule, PairAtLeast) else df[a] == df[b]
-            return ~both | holds.fillna(False).astype(bool)
+    column: str | None
+    test: SeriesTest | FrameTest
 
-        return pair
-    if isinstance(rule, UniqueWithin):
 
-        def unique(df: pd.DataFrame) -> pd.Series:
-            scope = df[list(rule.columns)].notna().all(axis=1)
-            if rule.where:
-                scope &= (df[rule.where[0]] == rule.where[1]).fillna(False).astype(bool)
-            repeated = df.loc[scope, list(rule.columns)].duplicated(keep=False)
-            return ~repeated.reindex(df.index, fill_value=False)
+@functools.singledispatch
+def translate(rule: Rule, params: Mapping[str, Any]) -> RowTest:
+    """The pandera test of `rule`; UnknownRuleError for a rule type registered below for none."""
+    raise UnknownRuleError(rule, engine="pandera")
 
-        return unique
-    raise TypeError(f"not a multi-column rule: {rule!r}")
+
+@translate.register
+def _not_null(rule: NotNull, params: Mapping[str, Any]) -> RowTest:
+    return RowTest(rule.column, lambda s: s.notna())
+
+
+@translate.register
+def _in_set(rule: InSet, params: Mapping[str, Any]) -> RowTest:
+    values = list(rule.values if rule.values is not None else params[rule.parameter or ""])
+    return RowTest(rule.column, lambda s: s.isin(values).fillna(True) | s.isna())
+
+
+@translate.register
+def _between(rule: Between, params: Mapping[str, Any]) -> RowTest:
+    return RowTest(rule.column, lambda s: s.between(rule.min_value, rule.max_value).fillna(True) | s.isna())
+
+
+@translate.register
+def _length_between(rule: LengthBetween, params: Mapping[str, Any]) -> RowTest:
+    return RowTest(rule.column, lambda s: s.str.len().between(rule.min_value, rule.max_value).fillna(True) | s.isna())
+
+
+@translate.register
+def _not_match(rule: NotMatch, params: Mapping[str, Any]) -> RowTest:
+    return RowTest(rule.column, lambda s: ~s.str.contains(rule.pattern, regex=True).fillna(False).astype(bool))
+
+
+def _pair(a: str, b: str, holds: Callable[[pd.Series, pd.Series], pd.Series]) -> FrameTest:
+    def pair(df: pd.DataFrame) -> pd.Series:
+        both = df[a].notna() & df[b].notna()
+        return ~both | holds(df[a], df[b]).fillna(False).astype(bool)
+
+    return pair
+
+
+@translate.register
+def _pair_at_least(rule: PairAtLeast, params: Mapping[str, Any]) -> RowTest:
+    return RowTest(None, _pair(rule.column_a, rule.column_b, lambda a, b: a >= b))
+
+
+@translate.register
+def _pair_equal(rule: PairEqual, params: Mapping[str, Any]) -> RowTest:
+    return RowTest(None, _pair(rule.column_a, rule.column_b, lambda a, b: a == b))
+
+
+@translate.register
+def _unique_within(rule: UniqueWithin, params: Mapping[str, Any]) -> RowTest:
+    def unique(df: pd.DataFrame) -> pd.Series:
+        scope = df[list(rule.columns)].notna().all(axis=1)
+        if rule.where:
+            scope &= (df[rule.where[0]] == rule.where[1]).fillna(False).astype(bool)
+        repeated = df.loc[scope, list(rule.columns)].duplicated(keep=False)
+        return ~repeated.reindex(df.index, fill_value=False)
+
+    return RowTest(None, unique)
 
 
 def _name(check: CheckSpec, number: int) -> str:
@@ -85,12 +122,12 @@ def build_schemas(
         frame_checks: list[pa.Check] = []
         for check in (c for c in checks if c.table == table):
             for number, rule in enumerate(check.rules):
-                if isinstance(rule, PairAtLeast | PairEqual | UniqueWithin):
-                    frame_checks.append(pa.Check(_frame_test(rule), name=_name(check, number), ignore_na=False))
+                test = translate(rule, params)
+                made = pa.Check(test.test, name=_name(check, number), ignore_na=False)
+                if test.column is None:
+                    frame_checks.append(made)
                 else:
-                    column_checks.setdefault(rule.column, []).append(
-                        pa.Check(_series_test(rule, params), name=_name(check, number), ignore_na=False)
-                    )
+                    column_checks.setdefault(test.column, []).append(made)
         declared = {c.name: (PANDAS_DTYPES[c.kind], c.nullable) for c in columns}
         if table == "articles":
             declared.update({name: (UTC_DTYPE, True) for name in DERIVED})
@@ -120,8 +157,7 @@ def run_pandera(
     structure: list[str] = []
     for table, (schema, row_rules) in build_schemas(checks, params=params).items():
         frame = frames[table]
-        narrow = sorted(columns_read(checks, table) | {"file"})
-        for target, data in ((schema, frame), (row_rules, frame[[c for c in narrow if c in frame.columns]])):
+        for target, data in ((schema, frame), (row_rules, frame[columns_read(frame, checks, table=table)])):
             try:
                 target.validate(data, lazy=True)
             except SchemaErrors as exc:

@@ -12,7 +12,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, Literal
 
-from expectations.catalogue import CATALOGUE, ENGINE_NAMES, INVARIANTS, CheckSpec
+from expectations.catalogue import CATALOGUE, ENGINE_NAMES, ENGINES, INVARIANTS, CheckSpec
 from expectations.engines import EngineRun
 from expectations.messages import WORDINGS
 from provenance import gcpause
@@ -437,7 +437,8 @@ def _run_engines(
     were forked left them waiting forever on the import lock it held.
     """
     chosen = [name for name in ENGINE_NAMES if name in engines]  # the catalogue's order
-    aside = "gx" if jobs > 1 and len(chosen) > 1 and "gx" in chosen else None
+    heavy = [name for name in chosen if ENGINES[name].heavy]
+    aside = heavy[0] if jobs > 1 and len(chosen) > 1 and heavy else None
 
     def engine(name: str) -> tuple[EngineRun, float]:
         clock = time.perf_counter()
