@@ -212,6 +212,8 @@ def validate(
     clock = time.perf_counter()
     if results not in ("failed", "all"):
         raise UsageError(f"results must be 'failed' or 'all', not {results!r}")
+    if unknown := [name for name in engines or () if name not in ENGINES]:
+        raise UsageError(f"unknown engine {unknown[0]!r}: expected one of {', '.join(ENGINE_NAMES)}")
     root = _corpus_dir(corpus)
     policy = read_policy(root)  # a malformed policy stops the run before anything is read or written
     chosen = tuple(engines or ENGINE_NAMES)

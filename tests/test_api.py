@@ -60,6 +60,14 @@ def test_validate_lists_every_result_on_request(tmp_path: Path) -> None:
         provenance.validate(str(REPO / "seeds"), results="passed")  # type: ignore[arg-type]
 
 
+@pytest.mark.parametrize("engines", [["pandas"], ["pandera", "GX"], ["great_expectations"]])
+def test_an_unknown_engine_is_a_usage_error_not_a_run_of_nothing(engines: list[str], tmp_path: Path) -> None:
+    """A misspelt engine was dropped, so a run could check nothing and pass; it is refused, named."""
+    with pytest.raises(provenance.UsageError, match=f"unknown engine {next(e for e in engines if e != 'pandera')!r}"):
+        provenance.validate(str(REPO / "seeds"), report_dir=str(tmp_path / "r"), engines=engines)
+    assert not (tmp_path / "r").exists()
+
+
 def test_not_a_directory_is_a_usage_error(tmp_path: Path) -> None:
     """A corpus path that is not a folder raises UsageError (exit 2 at the CLI), naming it."""
     with pytest.raises(provenance.UsageError, match="not a directory"):

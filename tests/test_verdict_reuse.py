@@ -88,6 +88,32 @@ def test_a_warm_run_judges_only_the_changed_articles(
     cache.close()
 
 
+def test_pandera_reuses_its_verdicts_while_gx_writes_data_docs(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Data Docs make GX judge every row; they must not make pandera do so too."""
+    now = datetime(2026, 12, 1, tzinfo=UTC)
+    cache = ParseCache.open(tmp_path / "cache")
+
+    def both(out: Path) -> None:
+        api.validate(corpus, report_dir=out, engines=("pandera", "gx"), gx_docs=True, jobs=1, now=now, cache=cache)
+
+    both(tmp_path / "fill")
+    _edit(corpus)
+    calls: list[int] = []
+    real = pandera_engine.run
+
+    def spy(frames: Mapping[str, Any], checks: Iterable[CheckSpec], **kwargs: Any) -> EngineRun:
+        calls.append(len(frames["articles"]))
+        return real(frames, checks, **kwargs)
+
+    monkeypatch.setattr(pandera_engine, "run", spy)
+    both(tmp_path / "warm")
+    assert sorted(calls) == [1, len(list(corpus.glob("*.txt")))]
+    assert (tmp_path / "warm" / "gx" / "index.html").is_file()
+    cache.close()
+
+
 @pytest.mark.parametrize("engine", ["pandera", "gx"])
 def test_reused_verdicts_give_a_cold_runs_report_and_time_is_judged_again(
     corpus: Path, tmp_path: Path, engine: str

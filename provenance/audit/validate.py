@@ -442,7 +442,8 @@ def _run_engines(
 
     def engine(name: str) -> tuple[EngineRun, float]:
         clock = time.perf_counter()
-        run = run_engine(name, frames, checks, params=params, docs_dir=gx_docs, reuse=reuse)
+        docs = gx_docs if ENGINES[name].data_docs else None  # the others still reuse verdicts
+        run = run_engine(name, frames, checks, params=params, docs_dir=docs, reuse=reuse)
         return run, time.perf_counter() - clock
 
     child = Forked(functools.partial(engine, aside)) if aside else None
