@@ -13,7 +13,7 @@ from pathlib import Path
 from provenance.atomic import write_atomic
 from provenance.errors import ManifestError, Problem
 from provenance.fixity.walk import Entry, walk_corpus
-from provenance.manifest.model import INDEX_LIMIT, INDEX_NAME, Manifest, Row, render_manifest
+from provenance.manifest.model import INDEX_LIMIT, INDEX_NAME, Manifest, Pin, Row, render_manifest
 from provenance.manifest.reader import parse_manifest
 from provenance.safeopen import read_metadata
 from provenance.words import counted, number
@@ -80,11 +80,13 @@ def plan_index(
     progress: Callable[[int], None] | None = None,
     manifest: Manifest | None = None,
     entries: Iterable[Entry] | None = None,
+    pin: Pin | None = None,
 ) -> IndexUpdate:
     """Work out the up-to-date INDEX.md for `corpus` without writing anything.
 
     `manifest` and `entries` let a caller that already read INDEX.md and walked the corpus
-    (verify --strict) reuse that work instead of doing it twice.
+    (verify --strict) reuse that work instead of doing it twice; `pin`, the pin of `manifest`'s
+    rows it computed, stands when the walk found those rows unchanged.
     """
     path = corpus / INDEX_NAME
     data = read_metadata(corpus, INDEX_NAME, limit=INDEX_LIMIT)  # read once, as bytes: CRLF stays CRLF
@@ -113,7 +115,8 @@ def plan_index(
             rows.append(previous._replace(sha256=entry.sha256, bytes=entry.size))
     present = {row.file for row in rows}
     removed = sorted(name for name in old if name not in present)
-    text = render_manifest(manifest.with_rows(rows))
+    same = not added and not changed and len(rows) == len(old)  # then rows are manifest's rows
+    text = render_manifest(manifest.with_rows(rows), pin=pin if same else None)
     return IndexUpdate(
         path,
         text,

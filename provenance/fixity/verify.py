@@ -161,14 +161,14 @@ def _checks_for(listed: bool, entry: Entry | None, depth: Depth) -> list[str]:
     return checks
 
 
-def _stale_index(corpus: Path, manifest: Manifest, differing: dict[str, Entry]) -> Result | None:
+def _stale_index(corpus: Path, manifest: Manifest, differing: dict[str, Entry], pin: Pin) -> Result | None:
     """manifest.current: a failure when INDEX.md is not what `corpus-audit index` would write."""
     from provenance.fixity.inventory import plan_index
 
     # Listed files that matched are exactly as INDEX.md says; the rest came back from the walk.
     entries = [Entry(r.file, "file", r.bytes, r.sha256) for r in manifest.rows if r.file not in differing]
     entries += [e for e in differing.values() if e.kind != "missing"]
-    update = plan_index(corpus, manifest=manifest, entries=entries)
+    update = plan_index(corpus, manifest=manifest, entries=entries, pin=pin)
     if update.up_to_date:
         return None
     changes = update.changes()
@@ -289,7 +289,7 @@ def verify_fixity(
                     nfc=nfc,
                 )
             )
-    if strict and depth == "sha256" and (stale := _stale_index(corpus, manifest, differing)):
+    if strict and depth == "sha256" and (stale := _stale_index(corpus, manifest, differing, expected_pin)):
         failures.append(stale)
     grouped: dict[str | None, list[Result]] = {}
     for finding in failures:

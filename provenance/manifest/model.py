@@ -87,8 +87,10 @@ def compute_pin(entries: Iterable[tuple[str, str, int]]) -> Pin:
     return Pin(len(listing), sum(size for _, _, size in listing), hashlib.sha256(text.encode()).hexdigest())
 
 
-def render_manifest(manifest: Manifest) -> str:
-    """INDEX.md text: prose before, the table sorted by file, the pin, then the prose after."""
+def render_manifest(manifest: Manifest, *, pin: Pin | None = None) -> str:
+    """INDEX.md text: prose before, the table sorted by file, the pin, then the prose after.
+
+    `pin` is the rows' pin when the caller has already computed it (manifest.expected_pin())."""
 
     def cell(value: str) -> str:
         return value.replace("|", "\\|")
@@ -104,7 +106,7 @@ def render_manifest(manifest: Manifest) -> str:
             pinned = {"file": f"`{row.file}`", "sha256": row.sha256, "bytes": str(row.bytes)}
             values = [pinned.get(h.lower(), row.extra.get(h, "")) for h in manifest.header]
             out.append("| " + " | ".join(cell(v) for v in values) + " |")
-    out.extend(["", manifest.expected_pin().render()])
+    out.extend(["", (pin or manifest.expected_pin()).render()])
     after = list(manifest.after)
     while after and not after[0].strip():
         after.pop(0)
