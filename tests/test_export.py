@@ -269,6 +269,21 @@ def test_the_croissant_dataset_is_valid_by_mlcroissant_and_loads_the_parsed_tabl
     assert main(["verify", str(out / "data"), "--strict", "--jobs", "1"]) == 0  # data/ is the corpus
 
 
+def test_the_article_fileset_takes_every_article_and_no_metadata_file(tmp_path: Path) -> None:
+    """Root articles whose suffix a metadata file shares (.md, .toml) or with none are named one by one."""
+    corpus = Path(shutil.copytree(SEEDS, tmp_path / "seeds"))
+    (corpus / "notes.md").write_text("ملاحظة\n", encoding="utf-8")
+    (corpus / "plain").write_text("نص\n", encoding="utf-8")
+    (corpus / "wire").mkdir()
+    (corpus / "wire" / "INDEX.md").write_text("خبر\n", encoding="utf-8")  # an article, in a folder
+    api.index(corpus)
+    out = tmp_path / "croissant"
+    api.export(corpus, fmt="croissant", out=out, today=TODAY)
+    files = mlcroissant.Dataset(jsonld=str(out / "metadata.json")).records("files")
+    assert [_text(r["files/path"]) for r in files] == sorted(f"data/{row.file}" for row in read_manifest(corpus).rows)
+    assert {"INDEX.md", "WAIVERS.md"} <= {p.name for p in (out / "data").iterdir()}
+
+
 def _tamper_table(out: Path) -> str:
     table = out / "tables" / "articles.csv"
     table.write_bytes(table.read_bytes().replace(b"utf-8", b"utf-9", 1))
