@@ -70,7 +70,7 @@ def fixtures(session: nox.Session) -> None:
 @nox.session(default=False)
 def bench(session: nox.Session) -> None:
     """Benchmarks against named peers (slow; not part of the default run)."""
-    _install(session)
+    _install(session, "bench")
     session.run("python", "-m", "benchmarks", *session.posargs)
 
 

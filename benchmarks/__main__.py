@@ -236,18 +236,85 @@ def bench_hook(workdir: Path, *, files: int, repeat: int) -> list[str]:
     ]
 
 
+#: bagit-python's own bag maker, with the one algorithm our bags carry (its default adds sha512).
+MAKE_BAG = "import bagit, sys; bagit.make_bag(sys.argv[1], checksums=['sha256'], processes=int(sys.argv[2]))"
+#: sha256sum over every article file: the listing our sha256sum export writes, made by coreutils.
+SHA256SUM = 'find . -type f ! -name INDEX.md -print0 | sort -z | xargs -0 sha256sum > "$0"'
+
+
+def bench_export(workdir: Path, *, files: int, repeat: int) -> list[str]:
+    """corpus-audit export in each format against the nearest peer in the same run: sha256sum over
+    the files for the listing, bagit's make_bag on a fresh copy of the corpus for the bag (and for the
+    package and Croissant, which copy and hash as a bag does, then parse). make_bag moves the files
+    of the copy it is given, so the copy's own time (`cp -r`) is shown beside it, and so is a bag
+    whose payload is hard-linked (`--link`), which copies nothing either."""
+    corpus = workdir / f"articles-{files}"
+    if not corpus.exists():
+        article_corpus(corpus, files=files, defect_rate=0.02)
+    cores = os.cpu_count() or 1
+    out = workdir / "export-out"
+    listing, _ = _best_fresh(["sh", "-c", SHA256SUM, str(out)], out, repeat, cwd=corpus)
+    bag, bag_rss = _best_fresh([sys.executable, "-c", MAKE_BAG, str(out), str(cores)], out, repeat, copy=corpus)
+    copying, _ = _best_fresh(["cp", "-r", str(corpus), str(out)], out, repeat)  # what make_bag was spared
+    exported = {
+        " ".join(how): _best_fresh([*CLI, "export", str(corpus), "--format", *how, "--out", str(out)], out, repeat)
+        for how in (["sha256sum"], ["bagit"], ["bagit", "--link"], ["datapackage"], ["croissant"])
+    }
+    parse, _ = _best_fresh([*CLI, "parse", str(corpus), "--out", str(out), "--format", "csv"], out, repeat)
+    shutil.rmtree(out, ignore_errors=True)
+    (sums, sums_rss), rest = exported.pop("sha256sum"), exported
+    return [
+        f"export: {files} articles (2% planted defects), best of {repeat}, {cores} cores; peers: sha256sum over "
+        "the files, bagit.make_bag (sha256) on a fresh copy",
+        row("sha256sum over files (peer)", listing, files, "files", peer=listing),
+        row("export sha256sum", sums, files, "files", peer=listing, rss=sums_rss),
+        row("bagit.make_bag (peer)", bag, files, "files", peer=bag, rss=bag_rss),
+        row("cp -r, then bagit.make_bag", copying + bag, files, "files", peer=bag),
+        *(row(f"export {fmt}", seconds, files, "files", peer=bag, rss=rss) for fmt, (seconds, rss) in rest.items()),
+        f"  parse --format csv alone (inside datapackage and croissant): {parse:.3f} s ({parse / bag:.2f}x make_bag)",
+    ]
+
+
+def _best_fresh(
+    argv: Sequence[str], out: Path, repeat: int, *, cwd: Path | None = None, copy: Path | None = None
+) -> tuple[float, int]:
+    """Best wall time and largest peak RSS of `repeat` runs of a command that writes `out`, which is
+    removed (or made a fresh copy of `copy`) before each run, outside the timing."""
+    walls, peak = [], 0
+    for _ in range(repeat):
+        shutil.rmtree(out, ignore_errors=True)
+        out.unlink(missing_ok=True)
+        if copy is not None:
+            shutil.copytree(copy, out)
+        wall, code, rss = run(argv, cwd=cwd)
+        if code != 0:
+            raise SystemExit(f"benchmark command failed with exit {code}: {' '.join(argv)}")
+        walls.append(wall)
+        peak = max(peak, rss)
+    return min(walls), peak
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument("--files", type=int, default=100_000, help="corpus size (default 100,000)")
     parser.add_argument("--repeat", type=int, default=3, help="timed runs per command (default 3)")
     parser.add_argument("--keep", type=Path, help="generate into this folder and keep it")
     parser.add_argument(
-        "--only", action="append", choices=("fixity", "parse", "validate", "hook"), help="run only these benchmarks"
+        "--only",
+        action="append",
+        choices=("fixity", "parse", "validate", "hook", "export"),
+        help="run only these benchmarks",
     )
     args = parser.parse_args(argv)
     workdir = args.keep or Path(tempfile.mkdtemp(prefix="corpus-audit-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
-    benches = {"fixity": bench_fixity, "parse": bench_parse, "validate": bench_validate, "hook": bench_hook}
+    benches = {
+        "fixity": bench_fixity,
+        "parse": bench_parse,
+        "validate": bench_validate,
+        "hook": bench_hook,
+        "export": bench_export,
+    }
     lines: list[str] = []
     try:
         for name in args.only or list(benches):

@@ -286,9 +286,10 @@ _PAGES: dict[str, tuple[str, str, str, str]] = {
     ),
     "export": (
         "Hand the corpus on in another format, after a fixity check: a `sha256sum -c` listing (the text the "
-        "corpus pin digests), a BagIt 1.0 bag with sha256 manifests, or a Frictionless Data Package v2 with "
-        "the parsed tables. Refused (exit 1) when the corpus fails fixity; nothing is left behind.",
-        "DIR/INDEX.md and every file it lists (and, for a bag, DIR's metadata files)",
+        "corpus pin digests), a BagIt 1.0 bag with sha256 manifests, a Frictionless Data Package v2 with "
+        "the parsed tables, or an MLCommons Croissant 1.1 dataset (metadata.json) with them. Refused (exit 1) "
+        "when the corpus fails fixity; nothing is left behind.",
+        "DIR/INDEX.md and every file it lists (and, for a bag or Croissant, DIR's metadata files)",
         "OUT (a new file or folder, or an empty folder; all at once)",
         "corpus-audit export seeds --format bagit --out seeds-bag",
     ),
@@ -387,12 +388,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     _add_attestation_commands(sub)
 
-    export = _page(sub, "export", "write the verified corpus as a sha256sum listing, a BagIt bag or a Data Package")
+    export = _page(
+        sub, "export", "write the verified corpus as a sha256sum listing, a BagIt bag, a Data Package or Croissant"
+    )
     export.add_argument("dir", metavar="DIR", help="the corpus directory")
     export.add_argument("--format", choices=tuple(EXPORT_FORMATS), required=True, help="the format to write")
     export.add_argument("--out", type=Path, required=True, metavar="OUT", help="where to write it (must be new)")
     export.add_argument(
-        "--link", action="store_true", help="hard-link the bag's payload files where the filesystem allows"
+        "--link",
+        action="store_true",
+        help="hard-link the payload files (bag, package, Croissant) where the filesystem allows",
     )
     _add_jobs(export)
     export.set_defaults(run=_cmd_export)

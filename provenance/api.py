@@ -304,7 +304,7 @@ def export(
 
     `out` must not exist, or be an empty folder, and must not be inside the corpus (UsageError).
     A corpus that fails fixity, or a file that changes while it is exported, is ExportRefusedError
-    (exit 1): nothing is left at `out`. `link` hard-links payload files into a bag where it can.
+    (exit 1): nothing is left at `out`. `link` hard-links payload files (not a listing's) where it can.
     """
     from provenance.audit.policy import read_policy
     from provenance.export import FORMATS, ExportPlan

@@ -1,5 +1,6 @@
 """`corpus-audit export`: every format proved by its own tool (`sha256sum -c`, the bagit library's
-validator, corpus-audit verify on the bag's payload), and bad input refused with nothing left behind."""
+validator, corpus-audit verify on the bag's payload, `frictionless validate`, `mlcroissant validate`
+and mlcroissant's record loader), and bad input refused with nothing left behind."""
 
 from __future__ import annotations
 
@@ -8,11 +9,13 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 
 import bagit
 import frictionless
+import mlcroissant
 import pytest
 
 from expectations.columns import ARTICLES, PARAGRAPHS
@@ -21,6 +24,7 @@ from provenance._cli import main
 from provenance.errors import ExportRefusedError
 from provenance.export import ExportPlan
 from provenance.manifest.reader import read_manifest
+from provenance.parsing.corpus import parse_corpus
 
 RESOURCES = Path(__file__).parent / "resources"
 SEEDS = Path(__file__).parent.parent / "seeds"
@@ -89,11 +93,12 @@ def test_the_bag_is_valid_by_bagits_own_validator(corpus: Path, tmp_path: Path, 
     assert (corpus / row.file).read_bytes() != payload.read_bytes()  # the corpus was never touched
 
 
-def test_the_same_corpus_and_day_give_the_same_bag(tmp_path: Path) -> None:
+@pytest.mark.parametrize("fmt", ["bagit", "datapackage", "croissant"])
+def test_the_same_corpus_and_day_give_the_same_bytes(tmp_path: Path, fmt: str) -> None:
     corpus = Path(shutil.copytree(SEEDS, tmp_path / "seeds"))
     first, second = tmp_path / "one", tmp_path / "two"
-    api.export(corpus, fmt="bagit", out=first, today=TODAY)
-    api.export(corpus, fmt="bagit", out=second, today=TODAY)
+    api.export(corpus, fmt=fmt, out=first, today=TODAY)
+    api.export(corpus, fmt=fmt, out=second, today=TODAY)
     names = sorted(p.relative_to(first) for p in first.rglob("*"))
     assert names == sorted(p.relative_to(second) for p in second.rglob("*"))
     assert all((first / n).read_bytes() == (second / n).read_bytes() for n in names if (first / n).is_file())
@@ -135,7 +140,7 @@ BAD = [
 ]
 
 
-@pytest.mark.parametrize("fmt", ["sha256sum", "bagit", "datapackage"])
+@pytest.mark.parametrize("fmt", ["sha256sum", "bagit", "datapackage", "croissant"])
 @pytest.mark.parametrize(("case", "make", "where", "code", "words"), BAD, ids=[case[0] for case in BAD])
 def test_bad_input_is_one_line_an_exit_code_and_nothing_left_behind(
     tmp_path: Path,
@@ -210,6 +215,125 @@ def test_the_data_package_is_valid_by_frictionless(parsed_corpus: Path, tmp_path
     payload = out / files[-1]["path"]
     payload.write_bytes(payload.read_bytes() + b"!")
     assert set(_frictionless(descriptor)) == {"hash-count", "byte-count"}
+
+
+MLCROISSANT = Path(sys.executable).parent / "mlcroissant"
+
+
+def _mlcroissant_validate(metadata: Path) -> subprocess.CompletedProcess[str]:
+    """`mlcroissant validate --jsonld`, the format's own command-line validator."""
+    return subprocess.run(
+        [str(MLCROISSANT), "validate", "--jsonld", str(metadata)], check=False, capture_output=True, text=True
+    )
+
+
+def _text(value: object) -> str | None:
+    """A Text field as mlcroissant gives it (bytes), as a string."""
+    return value.decode("utf-8") if isinstance(value, bytes) else None
+
+
+def test_the_croissant_dataset_is_valid_by_mlcroissant_and_loads_the_parsed_tables(
+    parsed_corpus: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "croissant"
+    api.export(parsed_corpus, fmt="croissant", out=out, today=TODAY)
+    metadata = out / "metadata.json"
+    checked = _mlcroissant_validate(metadata)
+    assert checked.returncode == 0, checked.stderr
+    assert "warning" not in checked.stderr.lower(), checked.stderr  # license, citeAs, version: none missing
+    rows = read_manifest(parsed_corpus).rows
+    tables = parse_corpus(parsed_corpus)
+    dataset = mlcroissant.Dataset(jsonld=str(metadata))
+    assert [_text(r["files/path"]) for r in dataset.records("files")] == sorted(f"data/{row.file}" for row in rows)
+    articles = list(dataset.records("articles"))
+    assert [(_text(r["articles/file"]), _text(r["articles/sha256"]), r["articles/bytes"]) for r in articles] == [
+        (row.file, row.sha256, row.bytes) for row in sorted(rows, key=lambda row: row.file)
+    ]
+    expected = tables.articles.sort_values("file")
+    assert [r["articles/paragraph_count"] for r in articles] == expected["paragraph_count"].tolist()
+    assert [r["articles/parse_error_count"] for r in articles] == expected["parse_error_count"].tolist()
+    paragraphs = list(dataset.records("paragraphs"))
+    assert len(paragraphs) == len(tables.paragraphs)
+    assert sorted(
+        (_text(r["paragraphs/file"]), r["paragraphs/index"], _text(r["paragraphs/role"])) for r in paragraphs
+    ) == sorted(zip(tables.paragraphs["file"], tables.paragraphs["index"], tables.paragraphs["role"], strict=True))
+    described = json.loads(metadata.read_text(encoding="utf-8"))
+    assert described["conformsTo"] == "http://mlcommons.org/croissant/1.1"
+    assert described["datePublished"] == TODAY.isoformat()
+    fields = {r["@id"]: [f["name"] for f in r["field"]] for r in described["recordSet"]}
+    assert fields == {
+        "files": ["path"],
+        "articles": [c.name for c in ARTICLES],
+        "paragraphs": [c.name for c in PARAGRAPHS],
+    }
+    assert main(["verify", str(out / "data"), "--strict", "--jobs", "1"]) == 0  # data/ is the corpus
+
+
+def test_the_article_fileset_takes_every_article_and_no_metadata_file(tmp_path: Path) -> None:
+    """Root articles whose suffix a metadata file shares (.md, .toml) or with none are named one by one."""
+    corpus = Path(shutil.copytree(SEEDS, tmp_path / "seeds"))
+    (corpus / "notes.md").write_text("ملاحظة\n", encoding="utf-8")
+    (corpus / "plain").write_text("نص\n", encoding="utf-8")
+    (corpus / "wire").mkdir()
+    (corpus / "wire" / "INDEX.md").write_text("خبر\n", encoding="utf-8")  # an article, in a folder
+    api.index(corpus)
+    out = tmp_path / "croissant"
+    api.export(corpus, fmt="croissant", out=out, today=TODAY)
+    files = mlcroissant.Dataset(jsonld=str(out / "metadata.json")).records("files")
+    assert [_text(r["files/path"]) for r in files] == sorted(f"data/{row.file}" for row in read_manifest(corpus).rows)
+    assert {"INDEX.md", "WAIVERS.md"} <= {p.name for p in (out / "data").iterdir()}
+
+
+def _tamper_table(out: Path) -> str:
+    table = out / "tables" / "articles.csv"
+    table.write_bytes(table.read_bytes().replace(b"utf-8", b"utf-9", 1))
+    return "articles"
+
+
+def _wrong_table_hash(out: Path) -> str:
+    metadata = out / "metadata.json"
+    described = json.loads(metadata.read_text(encoding="utf-8"))
+    table = next(d for d in described["distribution"] if d["@id"] == "paragraphs.csv")
+    table["sha256"] = "0" * 64
+    metadata.write_text(json.dumps(described), encoding="utf-8")
+    return "paragraphs"
+
+
+@pytest.mark.parametrize("tamper", [_tamper_table, _wrong_table_hash], ids=["a changed byte", "a wrong sha256"])
+def test_mlcroissant_refuses_to_load_a_table_whose_bytes_do_not_match_its_sha256(
+    tmp_path: Path, tamper: object
+) -> None:
+    out = tmp_path / "croissant"
+    api.export(Path(shutil.copytree(SEEDS, tmp_path / "seeds")), fmt="croissant", out=out, today=TODAY)
+    assert callable(tamper)
+    record_set = tamper(out)
+    with pytest.raises(mlcroissant.GenerationError):
+        list(mlcroissant.Dataset(jsonld=str(out / "metadata.json")).records(record_set))
+
+
+def test_a_changed_article_is_caught_by_verify_on_data_not_by_mlcroissant(tmp_path: Path) -> None:
+    """mlcroissant hashes FileObjects only, never a FileSet's files: INDEX.md in data/ guards the articles."""
+    out = tmp_path / "croissant"
+    api.export(Path(shutil.copytree(SEEDS, tmp_path / "seeds")), fmt="croissant", out=out, today=TODAY)
+    article = out / "data" / "000_351c3a7ca37fd0ed.txt"
+    article.write_bytes(article.read_bytes() + b"!")
+    assert main(["verify", str(out / "data"), "--strict", "--jobs", "1"]) == 1
+    index = out / "data" / "INDEX.md"
+    index.write_bytes(index.read_bytes() + b"\n")  # and INDEX.md itself is a FileObject with its sha256
+    described = json.loads((out / "metadata.json").read_text(encoding="utf-8"))
+    pinned = next(d for d in described["distribution"] if d["@id"] == "INDEX.md")
+    assert pinned["sha256"] != hashlib.sha256(index.read_bytes()).hexdigest()
+
+
+def test_a_croissant_file_that_breaks_the_format_fails_mlcroissant_validate(tmp_path: Path) -> None:
+    out = tmp_path / "croissant"
+    api.export(Path(shutil.copytree(SEEDS, tmp_path / "seeds")), fmt="croissant", out=out, today=TODAY)
+    metadata = out / "metadata.json"
+    described = json.loads(metadata.read_text(encoding="utf-8"))
+    described["distribution"] = [d for d in described["distribution"] if d["@id"] != "articles.csv"]
+    metadata.write_text(json.dumps(described), encoding="utf-8")
+    checked = _mlcroissant_validate(metadata)
+    assert checked.returncode == 1 and "articles.csv" in checked.stderr, checked.stderr
 
 
 @pytest.mark.parametrize("link", [False, True])

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Final
 
 from provenance.export.bag import write_bag
+from provenance.export.croissant import write_croissant
 from provenance.export.package import write_package
 from provenance.export.plan import ExportPlan
 from provenance.export.sums import write_listing
@@ -21,6 +22,7 @@ FORMATS: Final[dict[str, Callable[..., None]]] = {
     "sha256sum": write_listing,
     "bagit": write_bag,
     "datapackage": write_package,
+    "croissant": write_croissant,
 }
 
 __all__ = ["FORMATS", "ExportPlan"]
