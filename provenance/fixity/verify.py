@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
@@ -12,7 +12,7 @@ from expectations.catalogue import CATALOGUE
 from expectations.ids import Check
 from provenance.findings import Result, failed, passed
 from provenance.fixity.statcache import Stat, StatCache
-from provenance.fixity.walk import Entry, walk_corpus
+from provenance.fixity.walk import Entry, entries_at, walk_corpus
 from provenance.manifest.model import Manifest, Pin, Row
 from provenance.manifest.names import normalization_clashes
 from provenance.manifest.reader import read_manifest
@@ -228,6 +228,7 @@ def verify_fixity(
     strict: bool = False,
     progress: Callable[[int], None] | None = None,
     stats: StatCache | None = None,
+    scope: Collection[str] | None = None,
 ) -> FixityReport:
     """Check every file against INDEX.md; raises ManifestError when INDEX.md itself is unusable.
 
@@ -235,9 +236,15 @@ def verify_fixity(
     (manifest.current), from the same walk: what a pre-commit hook wants. With a stat cache
     (`verify --changed`, the hooks), a file whose stat is as recorded when it was last hashed is
     not read again (statcache.py says when a record is trusted); what was hashed is recorded.
+
+    With a `scope` (`validate --staged`: the paths a commit touches), only those paths are looked
+    at, every other listed file is taken to match, and the report is about the scope: its files'
+    results, and INDEX.md's own checks (the pin; with `strict`, its layout) on the whole table.
     """
     manifest = read_manifest(corpus)
     listed = manifest.by_file()
+    if scope is not None:
+        return _verify_scope(corpus, manifest, listed, frozenset(scope), strict=strict)
     want = {row.file: (row.bytes, row.sha256 if depth == "sha256" else None) for row in manifest.rows}
     use_stats = stats is not None and stats.usable and depth == "sha256"
     known = stats.trusted() if stats is not None and use_stats else None
@@ -255,6 +262,38 @@ def verify_fixity(
     differing = {e.path: e for e in walk}
     if stats is not None and use_stats:
         stats.record(read, stamp=stamp, listed=listed)
+    return _report(corpus, manifest, listed, differing, depth=depth, strict=strict)
+
+
+def _verify_scope(
+    corpus: Path, manifest: Manifest, listed: dict[str, Row], scope: frozenset[str], *, strict: bool
+) -> FixityReport:
+    """verify_fixity for the paths in `scope` only (see there)."""
+    found = {entry.path: entry for entry in entries_at(corpus, scope)}
+    differing: dict[str, Entry] = {}
+    for name in sorted(scope | found.keys()):
+        entry, row = found.get(name), listed.get(name)
+        if entry is None:
+            if row is not None:
+                differing[name] = Entry(name, "missing")
+        elif row is None or entry.kind != "file" or (entry.size, entry.sha256) != (row.bytes, row.sha256):
+            differing[name] = entry
+    report = _report(corpus, manifest, listed, differing, depth="sha256", strict=strict, scope=scope)
+    shown = replace(manifest, rows=tuple(row for row in manifest.rows if row.file in scope))
+    return replace(report, manifest=shown)
+
+
+def _report(
+    corpus: Path,
+    manifest: Manifest,
+    listed: dict[str, Row],
+    differing: dict[str, Entry],
+    *,
+    depth: Depth,
+    strict: bool,
+    scope: frozenset[str] | None = None,
+) -> FixityReport:
+    """The failures of a walk's differences from INDEX.md, INDEX.md's own, as a report."""
     failures: list[Result] = []
     expected_pin = manifest.expected_pin()
     if manifest.pin != expected_pin:
@@ -280,7 +319,7 @@ def verify_fixity(
                 check = Check.FIXITY_READABLE if entry.kind == "unreadable" else Check.FIXITY_REGULAR_FILE
                 failures.append(failed(check, name, entry.error, kind=entry.kind))
     for nfc, names in normalization_clashes(set(listed) | set(differing)).items():
-        for name in names:
+        for name in names if scope is None else [n for n in names if n in scope]:
             failures.append(
                 failed(
                     Check.FIXITY_UNICODE_NAMES,
