@@ -7,7 +7,7 @@ of a staged article anywhere in the corpus. Files the commit does not touch are 
 bytes: pre-commit stashes unstaged changes before hooks run, and every file already committed was
 audited when it was. A staged WAIVERS.md, outlets.toml or corpus-audit.toml can change any
 verdict, so it makes the hook audit the whole corpus, as does a change too large to be worth
-scoping.
+scoping, and a run with nothing staged (`pre-commit run --all-files`, or by hand).
 
 git is asked, never parsed from .git: `git diff --cached --name-status -z --no-renames` for the
 paths (a rename is a deletion and an addition; deletions are listed, so a commit that only
@@ -22,7 +22,10 @@ from pathlib import Path
 
 from provenance.errors import UsageError
 from provenance.fixity.walk import METADATA_FILES
+from provenance.manifest.mdtable import cells, is_delimiter, is_fence, is_row, unquote
 from provenance.manifest.model import INDEX_NAME
+from provenance.manifest.reader import MAX_LINE
+from provenance.safeopen import open_metadata
 
 #: A staged change touching more files than this (or than a tenth of the corpus, whichever is
 #: larger) is audited whole: scoping it would save little.
@@ -41,6 +44,20 @@ class StagedChange:
     def whole(self) -> bool:
         """A staged metadata file other than INDEX.md: every verdict may change."""
         return bool(self.metadata - {INDEX_NAME})
+
+    def scope(self, corpus: Path) -> frozenset[str] | None:
+        """The corpus paths to audit: the staged payload and the files whose INDEX.md row the commit
+        adds, changes or removes; None when the whole corpus must be audited (a staged policy,
+        waivers or outlets file, INDEX.md's header or layout changed, or too much changed), and
+        when nothing under the corpus is staged: pre-commit runs the hook then only when asked to
+        (`pre-commit run --all-files`), and a check of nothing would pass a corpus unseen."""
+        if self.whole or not (self.payload or self.metadata):
+            return None
+        rows = _row_files(corpus, self.index_lines) if self.index_lines else frozenset()
+        if rows is None:
+            return None
+        scope = self.payload | rows
+        return scope if len(scope) <= SCOPE_LIMIT else None
 
 
 def staged_change(corpus: Path) -> StagedChange:
@@ -65,6 +82,39 @@ def staged_change(corpus: Path) -> StagedChange:
             if line[:1] in ("+", "-") and not line.startswith(("+++ ", "--- "))
         )
     return StagedChange(frozenset(payload), frozenset(metadata), lines)
+
+
+def _row_files(corpus: Path, lines: tuple[str, ...]) -> frozenset[str] | None:
+    """The files named by INDEX.md lines a commit changed, read under the staged INDEX.md's header;
+    None when a changed line is not a plain row (the header, the delimiter, a malformed row)."""
+    header = _header(corpus)
+    keys = [cell.lower() for cell in header]
+    if "file" not in keys:
+        return None
+    files: set[str] = set()
+    for line in lines:
+        if not is_row(line):
+            continue  # prose or the pin: INDEX.md's own checks judge them
+        row = cells(line)
+        if len(row) != len(keys) or is_delimiter(line, len(keys)) or [c.lower() for c in row] == keys:
+            return None
+        files.add(unquote(row[keys.index("file")]))
+    return frozenset(files)
+
+
+def _header(corpus: Path) -> list[str]:
+    """The cells of INDEX.md's table header (the first table line outside a code fence), or []."""
+    handle = open_metadata(corpus, INDEX_NAME)
+    if handle is None:
+        return []
+    fenced = False
+    with handle:
+        for raw in iter(lambda: handle.readline(MAX_LINE + 1), b""):
+            line = raw.decode("utf-8-sig", "replace").rstrip("\r\n")
+            fenced ^= is_fence(line)
+            if not fenced and is_row(line):
+                return cells(line)
+    return []
 
 
 def _git(corpus: Path, *args: str) -> str:

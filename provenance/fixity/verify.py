@@ -13,9 +13,10 @@ from expectations.ids import Check
 from provenance.findings import Result, failed, passed
 from provenance.fixity.statcache import Stat, StatCache
 from provenance.fixity.walk import Entry, entries_at, walk_corpus
-from provenance.manifest.model import Manifest, Pin, Row
+from provenance.manifest.model import INDEX_LIMIT, INDEX_NAME, Manifest, Pin, Row, render_manifest
 from provenance.manifest.names import normalization_clashes
 from provenance.manifest.reader import read_manifest
+from provenance.safeopen import read_metadata
 
 Depth = Literal["size", "sha256"]
 
@@ -36,6 +37,8 @@ class FixityReport:
     failures_by_file: dict[str | None, list[Result]] = field(default_factory=dict)
     strict: bool = False
     pin: Pin = field(default_factory=lambda: Pin(0, 0, ""))  # the rows' pin, computed once by verify_fixity
+    #: With a scope (verify_fixity's): the rows INDEX.md lists outside it, taken to match.
+    outside: tuple[Row, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -165,6 +168,8 @@ def _stale_index(corpus: Path, manifest: Manifest, differing: dict[str, Entry], 
     """manifest.current: a failure when INDEX.md is not what `corpus-audit index` would write."""
     from provenance.fixity.inventory import plan_index
 
+    if not differing and _renders_as_written(corpus, manifest, pin):  # the usual hook run: no rows to rebuild
+        return None
     # Listed files that matched are exactly as INDEX.md says; the rest came back from the walk.
     entries = [Entry(r.file, "file", r.bytes, r.sha256) for r in manifest.rows if r.file not in differing]
     entries += [e for e in differing.values() if e.kind != "missing"]
@@ -179,6 +184,15 @@ def _stale_index(corpus: Path, manifest: Manifest, differing: dict[str, Entry], 
         f"INDEX.md is not what `corpus-audit index {corpus}` writes{shown}",
         changes=changes,
     )
+
+
+def _renders_as_written(corpus: Path, manifest: Manifest, pin: Pin) -> bool:
+    """INDEX.md's bytes are what `index` writes for its own rows (every file matched them)."""
+    data = read_metadata(corpus, INDEX_NAME, limit=INDEX_LIMIT)
+    try:
+        return data is not None and data.decode("utf-8-sig") == render_manifest(manifest, pin=pin)
+    except UnicodeDecodeError:
+        return False
 
 
 def _row_failures(listed: dict[str, Row], differing: dict[str, Entry], depth: Depth) -> list[Result]:
@@ -280,7 +294,7 @@ def _verify_scope(
             differing[name] = entry
     report = _report(corpus, manifest, listed, differing, depth="sha256", strict=strict, scope=scope)
     shown = replace(manifest, rows=tuple(row for row in manifest.rows if row.file in scope))
-    return replace(report, manifest=shown)
+    return replace(report, manifest=shown, outside=tuple(row for row in manifest.rows if row.file not in scope))
 
 
 def _report(
