@@ -140,9 +140,11 @@ def _bench_caches(workdir: Path, corpus: Path, *, files: int, cold: float) -> li
         warm, code, _ = run(validate)
         if code not in (0, 1):
             raise SystemExit(f"warm validate failed with exit {code}")
+        _commit_all(corpus)  # the hook judges what is staged against the last commit
         originals.update(_change_files(corpus, 1, skip=2))
         run([*CLI, "index", str(corpus)])
-        hook, _, _ = run([*CLI, "validate", str(corpus), *HOOK, *cached])
+        _git(corpus, "add", "-A")
+        hook = min(run([*CLI, "validate", str(corpus), *HOOK, *cached])[0] for _ in range(3))
         originals.update(_change_files(corpus, 1, skip=3))
         run([*CLI, "index", str(corpus)])
         verify, _, _ = run([*CLI, "verify", "--strict", "--changed", str(corpus), *cached])
@@ -154,14 +156,28 @@ def _bench_caches(workdir: Path, corpus: Path, *, files: int, cold: float) -> li
         f"caches: {files} articles; peer: the cold run above ({cold:.1f} s)",
         row("validate, filling the cache", fill, files, "articles", peer=cold) + "  (target: <= 1.10x)",
         row("validate, warm, 1 file changed", warm, files, "articles", peer=cold) + "  (target: < 10 s)",
-        f"  hook path, 1 file changed: {hook:.2f} s (the validate hook: validate {' '.join(HOOK)};"
-        f" target: < 2 s); the verify hook alone, another file changed: {verify:.2f} s",
+        f"  hook path, 1 file changed and staged: {hook:.2f} s, best of 3 (the validate hook: validate"
+        f" {' '.join(HOOK)}; target: < 2 s); the verify hook alone, another file changed: {verify:.2f} s",
         f"  cache folder: {size / 1e6:.1f} MB, {size / files:.0f} B/article",
     ]
 
 
 #: What the corpus-audit-validate pre-commit hook passes (.pre-commit-hooks.yaml).
-HOOK = ("--engine", "pandera", "--no-report", "--changed", "--strict")
+HOOK = ("--engine", "pandera", "--no-report", "--changed", "--strict", "--staged")
+GIT_ENV = {"GIT_AUTHOR_NAME": "bench", "GIT_AUTHOR_EMAIL": "bench@localhost"}
+GIT_ENV |= {"GIT_COMMITTER_NAME": "bench", "GIT_COMMITTER_EMAIL": "bench@localhost"}
+
+
+def _git(corpus: Path, *args: str) -> None:
+    subprocess.run(["git", *args], cwd=corpus, check=True, capture_output=True, env={**os.environ, **GIT_ENV})
+
+
+def _commit_all(corpus: Path) -> None:
+    """Commit the corpus as it is (a repository of its own the first time): what the hook runs after."""
+    if not (corpus / ".git").exists():
+        _git(corpus, "init", "-q")
+    _git(corpus, "add", "-A")
+    _git(corpus, "commit", "-q", "--allow-empty", "-m", "benchmark state")
 
 
 def _change_files(corpus: Path, count: int, *, skip: int = 0) -> dict[Path, bytes]:

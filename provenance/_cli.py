@@ -117,6 +117,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
             cache=cache,
             stats=stats,
             strict=args.strict,
+            staged=args.staged,
         )
     _close_stats(stats)
     if cache is not None:
@@ -462,6 +463,12 @@ def _add_validate_command(sub: argparse._SubParsersAction[argparse.ArgumentParse
     )
     _add_strict(validate)
     _add_changed(validate)
+    validate.add_argument(
+        "--staged",
+        action="store_true",
+        help="judge only what the commit git has staged changes and what it can affect (duplicates across the "
+        "corpus, INDEX.md): the pre-commit hook; the whole corpus when a policy, waiver or outlets file is staged",
+    )
     _add_cache_dir(validate, skip=True)
     _add_jobs(validate)
     _add_max_bytes(validate)

@@ -188,6 +188,7 @@ def validate(
     cache: ParseCache | None = None,
     stats: StatCache | None = None,
     strict: bool = False,
+    staged: bool = False,
 ) -> Validated:
     """Audit `corpus` end to end: fixity, parsing, the engines' invariants, the policy, waivers, the gate.
 
@@ -201,6 +202,9 @@ def validate(
     is read first, before any work); every data problem is a result instead. `stats` (the hook
     path only) lets fixity skip files whose stat is as when they were last hashed; `strict` also
     fails when INDEX.md is not what `index` writes, as `verify --strict` does, so one hook does both.
+    `staged` (the pre-commit hook) audits only what the commit git has staged changes and what it
+    can affect (audit/staged.py), with the whole corpus's INDEX.md checks; UsageError outside a
+    git work tree.
     """
     import time
 
@@ -217,6 +221,11 @@ def validate(
     root = _corpus_dir(corpus)
     policy = read_policy(root)  # a malformed policy stops the run before anything is read or written
     chosen = tuple(engines or ENGINE_NAMES)
+    scope = None
+    if staged:
+        from provenance.audit.staged import staged_change
+
+        scope = staged_change(root).scope(root)
     if report_dir is None:
         audit = validate_corpus(
             root,
@@ -233,6 +242,7 @@ def validate(
             cache=cache,
             stats=stats,
             strict=strict,
+            scope=scope,
             facts=False,  # no report carries them
         )
         return Validated(audit, None, audit.results.summary())
@@ -255,6 +265,7 @@ def validate(
             cache=cache,
             stats=stats,
             strict=strict,
+            scope=scope,
         )
         summary_file = Path(step_summary) if step_summary else None
         published = publish_reports(audit, stage=stage, started=clock, step_summary=summary_file, results=results)

@@ -20,8 +20,9 @@ from hypothesis import strategies as st
 from provenance._cli import main
 from provenance.fixity import statcache
 from provenance.manifest.reader import read_manifest
-from provenance.parsing.cache import DB_NAME, SNAPSHOTS, ParseCache
+from provenance.parsing.cache import DB_NAME, SNAPSHOTS, ParseCache, entry_key, plain_key
 from provenance.parsing.corpus import parse_corpus
+from provenance.parsing.settings import Source
 from tests.golden import scrub
 
 RESOURCES = Path(__file__).parent / "resources"
@@ -338,3 +339,19 @@ def test_a_damaged_snapshot_is_not_used_and_said_once(tmp_path: Path, damage: st
     _tables(corpus, cache)  # saved whole again: used without a word
     assert cache.notes == []
     cache.close()
+
+
+@given(
+    context=st.text(max_size=8),
+    file=st.text(min_size=1, max_size=12),
+    sha=st.text(alphabet="0123456789abcdef", min_size=64, max_size=64),
+    encoding=st.none() | st.sampled_from(["utf-8", "windows-1256", 'it\'s "quoted"']),
+)
+def test_a_plain_key_is_the_key_of_a_source_with_no_facts(
+    context: str, file: str, sha: str, encoding: str | None
+) -> None:
+    """The fast key `validate --staged` computes for rows with no steward cells is entry_key's."""
+    assert plain_key(context, file, sha, encoding) == entry_key(context, Source(file, encoding=encoding), sha)
+    assert plain_key(context, file, sha, encoding) != entry_key(
+        context, Source(file, encoding=encoding, outlet="x"), sha
+    )

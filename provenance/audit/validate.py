@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import platform
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import metadata
@@ -13,8 +13,9 @@ from pathlib import Path
 from typing import Any, Literal
 
 from expectations.catalogue import CATALOGUE, ENGINE_NAMES, ENGINES, INVARIANTS, CheckSpec
-from expectations.engines import EngineRun
+from expectations.engines import EngineRun, Failures
 from expectations.messages import WORDINGS
+from expectations.rules import UniqueWithin
 from provenance import gcpause
 from provenance._version import __version__
 from provenance.audit.policy import NO_POLICY, Override, Policy
@@ -24,12 +25,13 @@ from provenance.audit.reuse import save as save_verdicts
 from provenance.audit.waivers import read_waivers
 from provenance.findings import Result
 from provenance.fixity.statcache import StatCache
-from provenance.fixity.verify import verify_fixity
+from provenance.fixity.verify import FixityReport, verify_fixity
 from provenance.parallel import Forked
 from provenance.parsing.cache import ParseCache
-from provenance.parsing.corpus import MAX_ARTICLE_BYTES, parse_corpus, source_of
-from provenance.parsing.outlets import load_registry
+from provenance.parsing.corpus import MAX_ARTICLE_BYTES, known_articles, parse_corpus, source_of
+from provenance.parsing.outlets import Registry, load_registry
 from provenance.parsing.settings import DEFAULT, ParseSettings, Source
+from provenance.parsing.tables import to_frame
 from provenance.render.view import policy_notes, worst_first
 from provenance.words import counted, number
 
@@ -83,6 +85,10 @@ class Audit:
             lines.append(f"  ... and {number(len(shown) - limit)} more (all in {report or 'the report'})")
         lines += [f"  policy   {note.text}" for note in policy_notes(self.head.get("policy"))]
         info = self.head["corpus"]
+        if (scope := self.run.get("scope")) is not None:
+            lines.append(
+                f"  staged   {counted(scope, 'article')} of the commit judged, with INDEX.md; the rest as committed"
+            )
         lines.append(
             f"validate {info['path']}: {counted(info['files'], 'file')}, corpus sha256 {info['digest'][:16]}: "
             f"{number(summary['passed'])} passed, {number(summary['failed'])} failed, "
@@ -214,9 +220,14 @@ def _unknown_roles(frames: Mapping[str, Any], failing: set[str | None]) -> dict[
 
 
 def _same_body(frames: Mapping[str, Any], failing: set[str | None]) -> dict[str | None, dict[str, Any]]:
-    """The other files with the same normalized body: the first ones by name, and how many in all."""
+    """The other files with the same normalized body: the first ones by name, and how many in all
+    (with `validate --staged`, among the staged articles and the rest of the corpus)."""
+    import pandas as pd
+
     articles = frames["articles"]
     keys = articles.loc[articles["file"].isin(failing), "body_key"].dropna().unique()
+    if "outside" in frames:
+        articles = pd.concat([articles[["file", "body_key"]], frames["outside"][["file", "body_key"]]])
     same = articles[articles["body_key"].isin(keys)]
     by_key: dict[str, list[str]] = {}
     for file, key in zip(same["file"].astype(str), same["body_key"].astype(str), strict=True):
@@ -286,6 +297,7 @@ def validate_corpus(
     stats: StatCache | None = None,
     facts: bool = True,
     strict: bool = False,
+    scope: Collection[str] | None = None,
 ) -> Audit:
     """Audit `corpus` end to end; raises ManifestError only when INDEX.md or WAIVERS.md is unusable.
 
@@ -297,7 +309,13 @@ def validate_corpus(
     reads no article twice for them); its head's `breakdown` counts every article by outlet, agency, language and
     month either way. With a parse `cache`, an article whose bytes (as fixity hashed them this
     run), INDEX.md facts, settings, outlets.toml and parser are those of a cached parse is not
-    parsed again: the verdict is the one a cold run gives.
+    parsed again: the verdict is the one a cold run gives. `strict` also fails the audit when
+    INDEX.md is not what `corpus-audit index` writes (manifest.current), as `verify --strict` does.
+
+    With a `scope` (`validate --staged`: the paths a commit touches; staged.py), only those files
+    are checked, parsed and judged, with INDEX.md's own checks, and the articles are compared for
+    duplicates with the rest of the corpus as the parse cache's snapshot holds it. Without such a
+    snapshot of every other listed file, the whole corpus is audited instead.
     """
     started = now or datetime.now(UTC)
     in_force = policy.in_force(started.date())
@@ -306,9 +324,22 @@ def validate_corpus(
     stages = stage.seconds
 
     waivers = read_waivers(corpus)  # a malformed WAIVERS.md stops the run before any work
-    fixity = verify_fixity(corpus, jobs=jobs, progress=count, stats=stats, strict=strict)
-    stage("fixity")
+    fixity = verify_fixity(corpus, jobs=jobs, progress=count, stats=stats, strict=strict, scope=scope)
     registry = load_registry(corpus)
+    outside = None
+    if scope is not None:
+        fixity, outside, cache = _outside_scope(
+            corpus,
+            fixity,
+            cache=cache,
+            registry=registry,
+            settings=settings,
+            max_bytes=max_bytes,
+            jobs=jobs,
+            stats=stats,
+            strict=strict,
+        )
+    stage("fixity")
     tables = parse_corpus(
         corpus,
         jobs=jobs,
@@ -344,25 +375,14 @@ def validate_corpus(
         )
     if cache is not None:
         save_verdicts(cache, corpus, tables, digest=digest, runs=runs, checks=checks)
-    failures = {name: run.failures for name, run in runs.items()}
-    notes = tuple(note for run in runs.values() for note in run.notes)
-
-    verdicts = []
-    for check in checks:
-        ran = {e: failures[e].get(check.id, {}) for e in failures if e in check.engines}
-        if ran:
-            failing = {f for files in ran.values() for f in files}
-            wording = WORDINGS.get(check.id)
-            reads = wording.reads if wording else ()
-            details = _details(check, frames, failing, reads=reads) if failing else {}
-            verdicts.append(EngineVerdict(check, ran, details, notes))
+    verdicts = _verdicts(runs, checks=checks, frames=frames, outside=outside)
     articles = tables.articles["file"].astype(str).tolist()
     digests = dict(zip(articles, tables.articles["sha256"].astype(str).tolist(), strict=True))
     results = ResultSet(
         fixity=fixity,
         verdicts=verdicts,
         articles=articles,
-        waivers=waivers,
+        waivers=waivers if outside is None else [w for w in waivers if w.file in (scope or ())],  # the scope's
         digests=digests,
         today=started.date(),
         overrides=policy.overrides,
@@ -405,6 +425,7 @@ def validate_corpus(
         run={
             "tool_version": __version__,
             "started": started.isoformat(timespec="seconds"),
+            "scope": None if outside is None else len(tables.articles),  # validate --staged: articles judged
             "stages": stages,
             "engines": list(engines),
             "fail_on": fail_on,
@@ -461,6 +482,107 @@ def _run_engines(
         if child is not None:  # interrupted, or an engine here failed: the child's work is moot
             child.stop()
     return {name: runs[name] for name in chosen}
+
+
+#: The columns of the uniqueness rules across the articles table (duplicate articles): what
+#: `validate --staged` reads of the articles outside its scope.
+_ACROSS = tuple(
+    dict.fromkeys(
+        column
+        for check in INVARIANTS
+        if check.table == "articles"
+        for rule in check.rules
+        if isinstance(rule, UniqueWithin) and "file" not in rule.columns
+        for column in rule.reads
+    )
+)
+
+
+def _verdicts(
+    runs: Mapping[str, EngineRun], *, checks: Sequence[CheckSpec], frames: dict[str, Any], outside: Any
+) -> list[EngineVerdict]:
+    """Each check's verdict from the engines' runs, with the evidence of every failing file; with
+    `outside` (validate --staged), scoped articles that repeat one outside the scope fail too."""
+    failures = {name: dict(run.failures) for name, run in runs.items()}
+    if outside is not None:
+        _duplicates_outside(failures, checks=checks, articles=frames["articles"], outside=outside)
+        frames = {**frames, "outside": outside}  # the details name the other files
+    notes = tuple(note for run in runs.values() for note in run.notes)
+    verdicts = []
+    for check in checks:
+        ran = {e: failures[e].get(check.id, {}) for e in failures if e in check.engines}
+        if ran:
+            failing = {f for files in ran.values() for f in files}
+            wording = WORDINGS.get(check.id)
+            reads = wording.reads if wording else ()
+            details = _details(check, frames, failing, reads=reads) if failing else {}
+            verdicts.append(EngineVerdict(check, ran, details, notes))
+    return verdicts
+
+
+def _outside_scope(
+    corpus: Path,
+    fixity: FixityReport,
+    *,
+    cache: ParseCache | None,
+    registry: Registry,
+    settings: ParseSettings,
+    max_bytes: int | None,
+    jobs: int,
+    stats: StatCache | None,
+    strict: bool,
+) -> tuple[FixityReport, Any, ParseCache | None]:
+    """For a scoped fixity report: the articles outside the scope as the parse cache's snapshot
+    holds them (the columns duplicates are judged on), and no cache for the rest of the run, whose
+    tables are a part of the corpus. Without such a snapshot of every other listed file, the
+    report of the whole corpus instead, no outside articles, and the cache."""
+    found = None
+    if cache is not None:
+        limit = max_bytes or MAX_ARTICLE_BYTES
+        found = known_articles(
+            corpus,
+            rows=fixity.outside,
+            cache=cache,
+            registry=registry,
+            settings=settings,
+            max_bytes=limit,
+            columns=["file", *_ACROSS],
+        )
+    if found is None:  # the rest of the corpus is not known: audit it all
+        return verify_fixity(corpus, jobs=jobs, stats=stats, strict=strict), None, cache
+    return fixity, to_frame(found), None
+
+
+def _duplicates_outside(
+    failures: dict[str, Failures], *, checks: Sequence[CheckSpec], articles: Any, outside: Any
+) -> None:
+    """Add to each engine's failures the scoped articles that repeat, under a uniqueness rule across
+    the articles table, an article outside the scope: what a run on the whole corpus finds for them."""
+    for check in checks:
+        for rank, rule in enumerate(check.rules):  # numbered as the engines number them, from 0
+            if check.table != "articles" or not isinstance(rule, UniqueWithin) or "file" in rule.columns:
+                continue
+            theirs = {
+                tuple(key) for key in zip(*(_keyed(outside, rule)[c].tolist() for c in rule.columns), strict=True)
+            }
+            mine = _keyed(articles, rule)
+            keyed = zip(mine["file"].astype(str).tolist(), *(mine[c].tolist() for c in rule.columns), strict=True)
+            hits = [file for file, *key in keyed if tuple(key) in theirs]
+            for engine, found in failures.items():
+                if engine in check.engines and hits:
+                    judged = dict(found.get(check.id, {}))
+                    for file in hits:
+                        judged[file] = min(judged.get(file, rank), rank)
+                    found[check.id] = judged
+
+
+def _keyed(frame: Any, rule: UniqueWithin) -> Any:
+    """The rows a uniqueness rule compares (no null in its columns, its `where` holding): file, then key."""
+    columns = list(rule.columns)
+    scope = frame[columns].notna().all(axis=1)
+    if rule.where:
+        scope &= (frame[rule.where[0]] == rule.where[1]).fillna(False).astype(bool)
+    return frame.loc[scope, ["file", *columns]]
 
 
 DETAIL_LIMIT = 500  # articles whose lines the report carries (the most serious first: render.view.worst_first)

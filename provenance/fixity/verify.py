@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
@@ -12,10 +12,11 @@ from expectations.catalogue import CATALOGUE
 from expectations.ids import Check
 from provenance.findings import Result, failed, passed
 from provenance.fixity.statcache import Stat, StatCache
-from provenance.fixity.walk import Entry, walk_corpus
-from provenance.manifest.model import Manifest, Pin, Row
+from provenance.fixity.walk import Entry, entries_at, walk_corpus
+from provenance.manifest.model import INDEX_LIMIT, INDEX_NAME, Manifest, Pin, Row, render_manifest
 from provenance.manifest.names import normalization_clashes
 from provenance.manifest.reader import read_manifest
+from provenance.safeopen import read_metadata
 
 Depth = Literal["size", "sha256"]
 
@@ -36,6 +37,8 @@ class FixityReport:
     failures_by_file: dict[str | None, list[Result]] = field(default_factory=dict)
     strict: bool = False
     pin: Pin = field(default_factory=lambda: Pin(0, 0, ""))  # the rows' pin, computed once by verify_fixity
+    #: With a scope (verify_fixity's): the rows INDEX.md lists outside it, taken to match.
+    outside: tuple[Row, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -165,6 +168,8 @@ def _stale_index(corpus: Path, manifest: Manifest, differing: dict[str, Entry], 
     """manifest.current: a failure when INDEX.md is not what `corpus-audit index` would write."""
     from provenance.fixity.inventory import plan_index
 
+    if not differing and _renders_as_written(corpus, manifest, pin):  # the usual hook run: no rows to rebuild
+        return None
     # Listed files that matched are exactly as INDEX.md says; the rest came back from the walk.
     entries = [Entry(r.file, "file", r.bytes, r.sha256) for r in manifest.rows if r.file not in differing]
     entries += [e for e in differing.values() if e.kind != "missing"]
@@ -179,6 +184,15 @@ def _stale_index(corpus: Path, manifest: Manifest, differing: dict[str, Entry], 
         f"INDEX.md is not what `corpus-audit index {corpus}` writes{shown}",
         changes=changes,
     )
+
+
+def _renders_as_written(corpus: Path, manifest: Manifest, pin: Pin) -> bool:
+    """INDEX.md's bytes are what `index` writes for its own rows (every file matched them)."""
+    data = read_metadata(corpus, INDEX_NAME, limit=INDEX_LIMIT)
+    try:
+        return data is not None and data.decode("utf-8-sig") == render_manifest(manifest, pin=pin)
+    except UnicodeDecodeError:
+        return False
 
 
 def _row_failures(listed: dict[str, Row], differing: dict[str, Entry], depth: Depth) -> list[Result]:
@@ -228,6 +242,7 @@ def verify_fixity(
     strict: bool = False,
     progress: Callable[[int], None] | None = None,
     stats: StatCache | None = None,
+    scope: Collection[str] | None = None,
 ) -> FixityReport:
     """Check every file against INDEX.md; raises ManifestError when INDEX.md itself is unusable.
 
@@ -235,9 +250,15 @@ def verify_fixity(
     (manifest.current), from the same walk: what a pre-commit hook wants. With a stat cache
     (`verify --changed`, the hooks), a file whose stat is as recorded when it was last hashed is
     not read again (statcache.py says when a record is trusted); what was hashed is recorded.
+
+    With a `scope` (`validate --staged`: the paths a commit touches), only those paths are looked
+    at, every other listed file is taken to match, and the report is about the scope: its files'
+    results, and INDEX.md's own checks (the pin; with `strict`, its layout) on the whole table.
     """
     manifest = read_manifest(corpus)
     listed = manifest.by_file()
+    if scope is not None:
+        return _verify_scope(corpus, manifest, listed, frozenset(scope), strict=strict)
     want = {row.file: (row.bytes, row.sha256 if depth == "sha256" else None) for row in manifest.rows}
     use_stats = stats is not None and stats.usable and depth == "sha256"
     known = stats.trusted() if stats is not None and use_stats else None
@@ -255,6 +276,38 @@ def verify_fixity(
     differing = {e.path: e for e in walk}
     if stats is not None and use_stats:
         stats.record(read, stamp=stamp, listed=listed)
+    return _report(corpus, manifest, listed, differing, depth=depth, strict=strict)
+
+
+def _verify_scope(
+    corpus: Path, manifest: Manifest, listed: dict[str, Row], scope: frozenset[str], *, strict: bool
+) -> FixityReport:
+    """verify_fixity for the paths in `scope` only (see there)."""
+    found = {entry.path: entry for entry in entries_at(corpus, scope)}
+    differing: dict[str, Entry] = {}
+    for name in sorted(scope | found.keys()):
+        entry, row = found.get(name), listed.get(name)
+        if entry is None:
+            if row is not None:
+                differing[name] = Entry(name, "missing")
+        elif row is None or entry.kind != "file" or (entry.size, entry.sha256) != (row.bytes, row.sha256):
+            differing[name] = entry
+    report = _report(corpus, manifest, listed, differing, depth="sha256", strict=strict, scope=scope)
+    shown = replace(manifest, rows=tuple(row for row in manifest.rows if row.file in scope))
+    return replace(report, manifest=shown, outside=tuple(row for row in manifest.rows if row.file not in scope))
+
+
+def _report(
+    corpus: Path,
+    manifest: Manifest,
+    listed: dict[str, Row],
+    differing: dict[str, Entry],
+    *,
+    depth: Depth,
+    strict: bool,
+    scope: frozenset[str] | None = None,
+) -> FixityReport:
+    """The failures of a walk's differences from INDEX.md, INDEX.md's own, as a report."""
     failures: list[Result] = []
     expected_pin = manifest.expected_pin()
     if manifest.pin != expected_pin:
@@ -280,7 +333,7 @@ def verify_fixity(
                 check = Check.FIXITY_READABLE if entry.kind == "unreadable" else Check.FIXITY_REGULAR_FILE
                 failures.append(failed(check, name, entry.error, kind=entry.kind))
     for nfc, names in normalization_clashes(set(listed) | set(differing)).items():
-        for name in names:
+        for name in names if scope is None else [n for n in names if n in scope]:
             failures.append(
                 failed(
                     Check.FIXITY_UNICODE_NAMES,

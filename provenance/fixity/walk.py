@@ -82,6 +82,46 @@ def walk_corpus(
             progress(done)
 
 
+def entries_at(root: Path, paths: Collection[str]) -> Iterator[Entry]:
+    """The entry at each of `paths` (relative, POSIX) as a walk of `root` would give it, without
+    walking: for `validate --staged`, which audits only what a commit touches. Nothing comes back
+    for a path with nothing there (or a folder), or for one the walk never audits (hidden names,
+    the metadata files). Each file is opened beneath the corpus like the walk's: no link followed
+    at any component, no FIFO or device opened for reading."""
+    buffer = bytearray(BUFFER)
+    root_fd = open_dir(root)
+    try:
+        for rel in sorted(paths):
+            folder, _, name = rel.rpartition("/")
+            parts = rel.split("/")
+            if any(part.startswith(".") for part in parts) or (not folder and name in METADATA_FILES):
+                continue
+            if unsafe := next((p for p in map(_name_problem, parts) if p), None):
+                yield Entry(_shown(rel), "unsafe", error=unsafe)
+                continue
+            try:
+                fd = open_beneath(root_fd, folder, directory=True) if folder else os.dup(root_fd)
+            except FileNotFoundError:
+                continue
+            except OSError as exc:  # a folder on the way is a link or not a folder
+                yield Entry(rel, "unreadable", error=exc.strerror or str(exc))
+                continue
+            try:
+                opened = open_ahead([name], dir_fd=fd, advise=False)
+                try:
+                    if isinstance(opened[0], FileNotFoundError):
+                        continue
+                    entry = _read_entry(fd, name, rel, opened[0], hash_files=True, buffer=buffer, read=None)
+                finally:
+                    close_all(opened)
+            finally:
+                os.close(fd)
+            if entry is not None:
+                yield entry
+    finally:
+        os.close(root_fd)
+
+
 _Settings = tuple[
     str,
     frozenset[str],

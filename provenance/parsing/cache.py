@@ -94,6 +94,15 @@ def entry_key(context: str, source: Source, sha256: str) -> str:
 _source_facts = operator.attrgetter(*(f.name for f in fields(Source)))
 
 
+def plain_key(context: str, file: str, sha256: str, encoding: str | None) -> str:
+    """entry_key of a file whose INDEX.md row declares no facts (its Source: the file and the
+    policy's encoding, every other fact None), from the same text, without building the Source."""
+    return hashlib.sha256(f"({context!r}, {sha256!r}, ({file!r}, {encoding!r}{_NONE_FACTS}))".encode()).hexdigest()
+
+
+_NONE_FACTS = ", None" * (len(fields(Source)) - 2)
+
+
 # Entries: an article row and its line columns, JSON, zlib-compressed; datetimes as ISO text.
 _KINDS = {c.name: c.kind for c in ARTICLES} | {c.name: c.kind for c in PARAGRAPHS}
 
@@ -233,9 +242,24 @@ class ParseCache(Store):
         """The snapshot of `corpus`'s tables the last run saved, with each article's key and the
         snapshot's token; None when there is none, or it is not whole, of another schema or
         unreadable (said once)."""
+        found = self._load(corpus, articles=articles, paragraphs=paragraphs)
+        if found is None:
+            return None
+        table, lines, keys, token = found
+        assert lines is not None
+        return table, lines, keys, token
+
+    def load_articles(self, corpus: Path, *, articles: pa.Schema) -> tuple[pa.Table, list[str | None]] | None:
+        """The articles table of `corpus`'s snapshot and each row's key, without reading its lines."""
+        found = self._load(corpus, articles=articles, paragraphs=None)
+        return None if found is None else (found[0], found[2])
+
+    def _load(
+        self, corpus: Path, *, articles: pa.Schema, paragraphs: pa.Schema | None
+    ) -> tuple[pa.Table, pa.Table | None, list[str | None], str] | None:
         import pyarrow as pa
 
-        paths = self._snapshot(corpus)
+        paths = self._snapshot(corpus)[: 1 if paragraphs is None else 2]
         if self._db is None or not all(path.exists() for path in paths):
             return None
         try:
@@ -250,10 +274,11 @@ class ParseCache(Store):
         except (OSError, sqlite3.Error, pa.ArrowException) as exc:
             self._note_snapshot(f"unreadable ({exc})")
             return None
-        table, lines = tables
+        table, lines = tables[0], (tables[1] if paragraphs is not None else None)
         tokens = {(t.schema.metadata or {}).get(_SNAPSHOT_TOKEN) for t in tables}
         keyed = articles.append(pa.field(_KEY_COLUMN, pa.string()))
-        if len(tokens) != 1 or None in tokens or not table.schema.equals(keyed) or not lines.schema.equals(paragraphs):
+        wrong_lines = lines is not None and paragraphs is not None and not lines.schema.equals(paragraphs)
+        if len(tokens) != 1 or None in tokens or not table.schema.equals(keyed) or wrong_lines:
             if tokens != {None} or table.schema.names != keyed.names:
                 self._note_snapshot("not a whole snapshot of this version's tables")
             return None

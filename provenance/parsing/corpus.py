@@ -18,7 +18,7 @@ from provenance.manifest.model import INDEX_NAME, Row
 from provenance.manifest.reader import stream_rows
 from provenance.parallel import ordered_map
 from provenance.parsing.article import ParsedArticle, parse_article
-from provenance.parsing.cache import ParseCache, context_digest, decode, encode, entry_key
+from provenance.parsing.cache import ParseCache, context_digest, decode, encode, entry_key, plain_key
 from provenance.parsing.outlets import Registry, load_registry
 from provenance.parsing.settings import DEFAULT, ParseSettings, Source
 from provenance.parsing.tables import TableBatch, arrow_schema, column_batch, record_batch, to_frame
@@ -323,6 +323,43 @@ def parse_corpus(
         pa.Table.from_batches(articles, schema=arrow_schema(ARTICLES)),
         pa.Table.from_batches(paragraphs, schema=arrow_schema(_paragraph_columns(lean=lean))),
     )
+
+
+def known_articles(
+    corpus: Path,
+    *,
+    rows: Sequence[Row],
+    cache: ParseCache,
+    registry: Registry,
+    settings: ParseSettings = DEFAULT,
+    max_bytes: int = MAX_ARTICLE_BYTES,
+    lean: bool = True,
+    columns: Sequence[str] | None = None,
+) -> pa.Table | None:
+    """The article rows (their `columns`, default all) the parse cache's snapshot holds for `rows`,
+    in their order, each found under the key a parse would give it now (the bytes INDEX.md records,
+    its facts, the settings, outlets and parser); None unless every one of `rows` has one. For
+    `validate --staged`, which compares the staged articles with the rest of the corpus without
+    parsing the rest."""
+    import pyarrow as pa
+
+    found = cache.load_articles(corpus, articles=arrow_schema(ARTICLES)) if cache.usable else None
+    if found is None:
+        return None
+    table, keys = found
+    context = context_digest(settings=settings, registry=registry, max_bytes=max_bytes, lean=lean)
+    position = {key: number for number, key in enumerate(keys) if key is not None}
+    at = [
+        position.get(
+            entry_key(context, source_of(row, settings=settings), row.sha256)
+            if row.extra
+            else plain_key(context, row.file, row.sha256, settings.encoding)
+        )
+        for row in rows
+    ]
+    if None in at:
+        return None
+    return (table if columns is None else table.select(list(columns))).take(pa.array(at, type=pa.int64()))
 
 
 def _tables(articles: pa.Table, paragraphs: pa.Table) -> CorpusTables:

@@ -1,0 +1,188 @@
+"""validate --staged (the pre-commit hook): what a commit changes, judged as a whole-corpus run judges it.
+
+Each case commits a corpus, fills the parse cache with a run on it, makes one kind of change,
+stages it, and compares `validate --staged` with a full run without any cache: the results on the
+staged scope (and INDEX.md's own) must be the same, result for result; a change that can alter
+every verdict (waivers, outlets, INDEX.md's header) must make the staged run a full one.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from provenance import api
+from provenance._cli import main
+from provenance.audit.staged import staged_change
+from provenance.findings import Result
+from provenance.parsing.cache import ParseCache
+
+RESOURCES = Path(__file__).parent / "resources"
+SEEDS = Path(__file__).parent.parent / "seeds"
+NOW = datetime(2026, 12, 1, tzinfo=UTC)
+GIT_ENV = {
+    **{k: v for k, v in os.environ.items() if not k.startswith("GIT_")},
+    "GIT_AUTHOR_NAME": "t",
+    "GIT_AUTHOR_EMAIL": "t@t",
+    "GIT_COMMITTER_NAME": "t",
+    "GIT_COMMITTER_EMAIL": "t@t",
+}
+
+
+def _git(cwd: Path, *args: str) -> str:
+    done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=True, env=GIT_ENV)
+    return done.stdout
+
+
+def _append(name: str) -> Callable[[Path], None]:
+    def edit(corpus: Path) -> None:
+        with (corpus / name).open("ab") as handle:
+            handle.write("\nسطر جديد أضيف إلى المقال.\n".encode())
+
+    return edit
+
+
+def _indexed(*edits: Callable[[Path], None]) -> Callable[[Path], None]:
+    def edit(corpus: Path) -> None:
+        for step in edits:
+            step(corpus)
+        api.index(corpus)
+
+    return edit
+
+
+def _copy(source: str, target: str) -> Callable[[Path], None]:
+    return lambda corpus: shutil.copyfile(corpus / source, corpus / target)
+
+
+def _remove(name: str) -> Callable[[Path], None]:
+    return lambda corpus: (corpus / name).unlink()
+
+
+def _rename(source: str, target: str) -> Callable[[Path], None]:
+    return lambda corpus: (corpus / source).rename(corpus / target)
+
+
+def _index_text(old: str, new: str) -> Callable[[Path], None]:
+    def edit(corpus: Path) -> None:
+        index = corpus / "INDEX.md"
+        text = index.read_text(encoding="utf-8")
+        assert old in text
+        index.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+    return edit
+
+
+def _sha_of(corpus: str, name: str) -> str:
+    line = next(
+        line for line in (RESOURCES / corpus / "INDEX.md").read_text(encoding="utf-8").splitlines() if name in line
+    )
+    return line.split("|")[2].strip()
+
+
+def _drop_waiver(corpus: Path) -> None:
+    waivers = corpus / "WAIVERS.md"
+    lines = waivers.read_text(encoding="utf-8").splitlines()
+    waivers.write_text("\n".join(line for line in lines if "no_duplicate" not in line) + "\n", encoding="utf-8")
+
+
+# (base corpus, the change, the scope it must give: the paths judged, or None for the whole corpus)
+CASES: dict[str, tuple[str, Callable[[Path], None], set[str] | None]] = {
+    "an article edited and indexed": ("invariants", _indexed(_append("clean.txt")), {"clean.txt"}),
+    "a copy of an article, indexed": ("invariants", _indexed(_copy("clean.txt", "copy.txt")), {"copy.txt"}),
+    "an article edited, not indexed": ("invariants", _append("short-title.txt"), {"short-title.txt"}),
+    "an article removed, not indexed": ("invariants", _remove("clean.txt"), {"clean.txt"}),
+    "an article removed and indexed": ("invariants", _indexed(_remove("clean.txt")), {"clean.txt"}),
+    "an article renamed and indexed": (
+        "invariants",
+        _indexed(_rename("clean.txt", "renamed.txt")),
+        {"clean.txt", "renamed.txt"},
+    ),
+    "an unlisted file": ("invariants", _copy("clean.txt", "new.txt"), {"new.txt"}),
+    "a row of INDEX.md edited by hand": (
+        "invariants",
+        _index_text(_sha_of("invariants", "latin-body.txt"), "0" * 64),
+        {"latin-body.txt"},
+    ),
+    "INDEX.md's header respaced": ("invariants", _index_text("| file |", "|  file |"), None),
+    "outlets.toml added": (
+        "invariants",
+        lambda corpus: (corpus / "outlets.toml").write_text("# no outlets of its own\n", encoding="utf-8"),
+        None,
+    ),
+    "a waiver removed": ("seeds", _drop_waiver, None),
+    "a waived article edited and indexed": (
+        "seeds",
+        _indexed(_append("000_351c3a7ca37fd0ed.txt")),
+        {"000_351c3a7ca37fd0ed.txt"},
+    ),
+    "nothing staged under the corpus (pre-commit run --all-files)": ("seeds", lambda corpus: None, None),
+}
+
+
+def _committed(tmp_path: Path, base: str) -> Path:
+    repo = tmp_path / "repo"
+    corpus = repo / "corpus"
+    shutil.copytree(SEEDS if base == "seeds" else RESOURCES / base, corpus)
+    _git(repo, "init", "-q")
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-q", "-m", "corpus")
+    return corpus
+
+
+def _key(result: Result) -> tuple[str, str | None, str, str, str]:
+    return result.check, result.file, result.status, result.message, repr(sorted(result.details.items()))
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_a_staged_run_judges_the_change_as_a_full_run_does(tmp_path: Path, case: str) -> None:
+    base, change, scope = CASES[case]
+    corpus = _committed(tmp_path, base)
+    cache = ParseCache.open(tmp_path / "cache")
+    api.validate(corpus, engines=("pandera",), strict=True, now=NOW, cache=cache)  # what the hook ran last
+    change(corpus)
+    _git(corpus.parent, "add", "-A")
+    assert staged_change(corpus).scope(corpus) == (None if scope is None else frozenset(scope))
+    staged = api.validate(corpus, engines=("pandera",), strict=True, now=NOW, cache=cache, staged=True).audit
+    full = api.validate(corpus, engines=("pandera",), strict=True, now=NOW).audit
+    cache.close()
+    shown = {_key(r) for r in full.results.notable() if scope is None or r.file is None or r.file in scope}
+    assert {_key(r) for r in staged.results.notable()} == shown
+    assert staged.run["scope"] == (None if scope is None else len(staged.results.articles))
+    if scope is not None:
+        assert staged.ok == (not any(r.status == "failed" and r.severity == "error" for r in staged.results.notable()))
+
+
+def test_without_a_snapshot_of_the_rest_the_staged_run_is_a_full_one(tmp_path: Path) -> None:
+    """Duplicates cannot be judged against articles nobody parsed: no cache, no scope."""
+    corpus = _committed(tmp_path, "invariants")
+    _indexed(_copy("clean.txt", "copy.txt"))(corpus)
+    _git(corpus.parent, "add", "-A")
+    staged = api.validate(corpus, engines=("pandera",), now=NOW, staged=True).audit
+    full = api.validate(corpus, engines=("pandera",), now=NOW).audit
+    assert staged.run["scope"] is None
+    assert {_key(r) for r in staged.results.notable()} == {_key(r) for r in full.results.notable()}
+
+
+def test_outside_a_git_work_tree_staged_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    corpus = tmp_path / "corpus"
+    shutil.copytree(SEEDS, corpus)
+    ceiling = {"GIT_CEILING_DIRECTORIES": str(tmp_path)}
+    old = {k: os.environ.get(k) for k in ceiling}
+    os.environ.update(ceiling)
+    try:
+        assert main(["validate", "--engine", "pandera", "--no-report", "--staged", str(corpus)]) == 2
+    finally:
+        for k, v in old.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+    error = capsys.readouterr().err.strip().splitlines()
+    assert len(error) == 1 and "--staged needs" in error[0] and "git work tree" in error[0]
