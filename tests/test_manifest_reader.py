@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 
 from provenance.errors import ManifestError
 from provenance.fixity.inventory import plan_index
-from provenance.manifest.model import Row
-from provenance.manifest.reader import parse_manifest, read_manifest, stream_rows
+from provenance.manifest.model import Manifest, Row
+from provenance.manifest.reader import _read_lines, parse_manifest, read_manifest, stream_rows
 from tests.test_manifest import GOOD, HEADER, MALFORMED, SHA_A, SHA_B
 
 REPO = Path(__file__).parent.parent
@@ -138,3 +138,45 @@ def test_a_long_bad_size_is_quoted_cut_at_forty_characters(tmp_path: Path) -> No
         read_manifest(tmp_path)
     messages = [p.message for p in caught.value.problems]
     assert any(f"bad size {'x' * 40 + '…'!r} for 'a.txt'" in m for m in messages), messages
+
+
+PROSE = st.sampled_from(
+    ["", "# Corpus manifest", "Some prose | with a pipe.", "**Corpus pin:** 2 files, 3 bytes, sha256 `x`"]
+)
+ROW_SHAPES = st.sampled_from(
+    ["| `{n}` | {s} | {b} |", "|`{n}`|{s}|{b}|", "  | {n} |  {s} | {b} |  ", "| `{n}` | {s} |"]
+)
+
+
+@settings(max_examples=400)
+@given(
+    before=st.lists(PROSE, max_size=3),
+    header=st.sampled_from(["| file | sha256 | bytes |", "| File | SHA256 | Bytes |", "| sha256 | file | bytes |"]),
+    delimiter=st.sampled_from(["|---|---|---|", "|:--|--:|---|", "---|---|---", "|---|---|"]),
+    rows=st.lists(st.tuples(NAMES, CELLS, st.sampled_from(["1", "22", "-1", "0" * 19]), ROW_SHAPES), max_size=8),
+    after=st.lists(PROSE | st.just("| a second | table |"), max_size=3),
+    crlf=st.booleans(),
+)
+def test_the_bulk_reader_reads_what_the_line_reader_reads(
+    before: list[str],
+    header: str,
+    delimiter: str,
+    rows: list[tuple[str, str, str, str]],
+    after: list[str],
+    crlf: bool,
+) -> None:
+    """`index`'s own layout is read in bulk; any text gives the same Manifest (or the same problems)
+    as the line-by-line reader, which reads every other layout."""
+    lines = [*before, header, delimiter, *(shape.format(n=n, s=s, b=b) for n, s, b, shape in rows), *after]
+    newline = "\r\n" if crlf else "\n"
+    text = newline.join(lines) + newline
+
+    def outcome(read: Callable[[], Manifest]) -> object:
+        try:
+            return read()
+        except ManifestError as error:
+            return error.lines()
+
+    assert outcome(lambda: parse_manifest(text)) == outcome(
+        lambda: _read_lines(lines, path="INDEX.md", newline=newline)
+    )
