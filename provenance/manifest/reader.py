@@ -44,6 +44,7 @@ def read_manifest(corpus: Path) -> Manifest:
         ) from None
     if long:
         raise ManifestError(path, [Problem(long, _TOO_LONG)])
+    del data  # the text is all that is needed now: 10 MB less held at 100,000 rows
     return parse_manifest(text, path=path)
 
 
