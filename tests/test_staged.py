@@ -11,11 +11,14 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import tempfile
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from provenance import api
 from provenance._cli import main
@@ -186,3 +189,41 @@ def test_outside_a_git_work_tree_staged_is_a_usage_error(tmp_path: Path, capsys:
                 os.environ[k] = v
     error = capsys.readouterr().err.strip().splitlines()
     assert len(error) == 1 and "--staged needs" in error[0] and "git work tree" in error[0]
+
+
+ARTICLES = ["clean.txt", "short-title.txt", "latin-body.txt", "duplicate-a.txt", "no-source.txt"]
+EDITS: dict[str, Callable[[Path, str], None]] = {
+    "append": lambda corpus, name: _append(name)(corpus) if (corpus / name).exists() else None,
+    "copy": lambda corpus, name: _copy(name, f"copy-of-{name}")(corpus) if (corpus / name).exists() else None,
+    "remove": lambda corpus, name: _remove(name)(corpus) if (corpus / name).exists() else None,
+    "rename": lambda corpus, name: _rename(name, f"renamed-{name}")(corpus) if (corpus / name).exists() else None,
+    "duplicate": lambda corpus, name: (
+        shutil.copyfile(corpus / "clean.txt", corpus / f"dup-{name}") if (corpus / "clean.txt").exists() else None
+    ),
+}
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    edits=st.lists(st.tuples(st.sampled_from(sorted(EDITS)), st.sampled_from(ARTICLES)), min_size=1, max_size=4),
+    indexed=st.booleans(),
+)
+def test_any_commit_of_several_changes_is_judged_as_a_full_run_judges_it(
+    tmp_path: Path, edits: list[tuple[str, str]], indexed: bool
+) -> None:
+    """Several edits in one commit, indexed or not: the staged run's results are the full run's on its scope."""
+    with tempfile.TemporaryDirectory(dir=tmp_path) as folder:
+        corpus = _committed(Path(folder), "invariants")
+        cache = ParseCache.open(Path(folder) / "cache")
+        api.validate(corpus, engines=("pandera",), strict=True, now=NOW, cache=cache)
+        for kind, name in edits:
+            EDITS[kind](corpus, name)
+        if indexed:
+            api.index(corpus)
+        _git(corpus.parent, "add", "-A")
+        scope = staged_change(corpus).scope(corpus)
+        staged = api.validate(corpus, engines=("pandera",), strict=True, now=NOW, cache=cache, staged=True).audit
+        full = api.validate(corpus, engines=("pandera",), strict=True, now=NOW).audit
+        cache.close()
+    shown = {_key(r) for r in full.results.notable() if scope is None or r.file is None or r.file in scope}
+    assert {_key(r) for r in staged.results.notable()} == shown
