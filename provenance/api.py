@@ -221,11 +221,12 @@ def validate(
     root = _corpus_dir(corpus)
     policy = read_policy(root)  # a malformed policy stops the run before anything is read or written
     chosen = tuple(engines or ENGINE_NAMES)
-    scope = None
+    scope, whole = None, None
     if staged:
         from provenance.audit.staged import staged_change
 
-        scope = staged_change(root).scope(root)
+        change = staged_change(root)
+        scope, whole = change.scope(root), change.whole_because(root)
     if report_dir is None:
         audit = validate_corpus(
             root,
@@ -245,6 +246,7 @@ def validate(
             scope=scope,
             facts=False,  # no report carries them
         )
+        _note_scope(audit, staged=staged, whole=whole)
         return Validated(audit, None, audit.results.summary())
     # Every report, GX's Data Docs included, is written into staging and moved into place as a set.
     with staging(_output_dir(report_dir)) as stage:
@@ -267,9 +269,16 @@ def validate(
             strict=strict,
             scope=scope,
         )
+        _note_scope(audit, staged=staged, whole=whole)
         summary_file = Path(step_summary) if step_summary else None
         published = publish_reports(audit, stage=stage, started=clock, step_summary=summary_file, results=results)
     return Validated(audit, published, published.summary)
+
+
+def _note_scope(audit: Audit, *, staged: bool, whole: str | None) -> None:
+    """With --staged, why the whole corpus was audited, when it was (the run block says it)."""
+    if staged and audit.run.get("scope") is None:
+        audit.run["whole"] = whole or "the parse cache holds no snapshot of the rest of the corpus (a first run)"
 
 
 def open_cache(cache_dir: StrPath | None = None) -> ParseCache:

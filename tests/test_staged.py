@@ -158,6 +158,7 @@ def test_a_staged_run_judges_the_change_as_a_full_run_does(tmp_path: Path, case:
     shown = {_key(r) for r in full.results.notable() if scope is None or r.file is None or r.file in scope}
     assert {_key(r) for r in staged.results.notable()} == shown
     assert staged.run["scope"] == (None if scope is None else len(staged.results.articles))
+    assert ("whole" in staged.run) is (scope is None)  # and the run says why
     if scope is not None:
         assert staged.ok == (not any(r.status == "failed" and r.severity == "error" for r in staged.results.notable()))
 
@@ -170,7 +171,48 @@ def test_without_a_snapshot_of_the_rest_the_staged_run_is_a_full_one(tmp_path: P
     staged = api.validate(corpus, engines=("pandera",), now=NOW, staged=True).audit
     full = api.validate(corpus, engines=("pandera",), now=NOW).audit
     assert staged.run["scope"] is None
+    assert staged.run["whole"] == "the parse cache holds no snapshot of the rest of the corpus (a first run)"
     assert {_key(r) for r in staged.results.notable()} == {_key(r) for r in full.results.notable()}
+
+
+@pytest.mark.parametrize(
+    ("change", "printed"),
+    [
+        (
+            _indexed(_copy("clean.txt", "copy.txt")),
+            "  staged   1 article of the commit judged, with INDEX.md; the rest as committed",
+        ),
+        (
+            lambda corpus: (corpus / "outlets.toml").write_text("# none\n", encoding="utf-8"),
+            "  staged   the whole corpus audited: outlets.toml staged: every verdict may change",
+        ),
+        (
+            lambda corpus: None,
+            "  staged   the whole corpus audited: nothing under it is staged (pre-commit run --all-files, "
+            "or a run by hand)",
+        ),
+    ],
+)
+def test_the_hook_says_what_it_judged(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], change: Callable[[Path], None], printed: str
+) -> None:
+    corpus = _committed(tmp_path, "invariants")
+    argv = [
+        "validate",
+        "--engine",
+        "pandera",
+        "--no-report",
+        "--staged",
+        "--cache-dir",
+        str(tmp_path / "c"),
+        str(corpus),
+    ]
+    main(argv)  # the first run fills the cache
+    change(corpus)
+    _git(corpus.parent, "add", "-A")
+    capsys.readouterr()
+    main(argv)
+    assert printed in capsys.readouterr().out.splitlines()
 
 
 def test_outside_a_git_work_tree_staged_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -51,13 +51,24 @@ class StagedChange:
         waivers or outlets file, INDEX.md's header or layout changed, or too much changed), and
         when nothing under the corpus is staged: pre-commit runs the hook then only when asked to
         (`pre-commit run --all-files`), and a check of nothing would pass a corpus unseen."""
-        if self.whole or not (self.payload or self.metadata):
-            return None
+        return self._decide(corpus)[0]
+
+    def whole_because(self, corpus: Path) -> str | None:
+        """Why the whole corpus must be audited (see `scope`), in a steward's words; None when not."""
+        return self._decide(corpus)[1]
+
+    def _decide(self, corpus: Path) -> tuple[frozenset[str] | None, str | None]:
+        if not (self.payload or self.metadata):
+            return None, "nothing under it is staged (pre-commit run --all-files, or a run by hand)"
+        if self.whole:
+            return None, f"{' and '.join(sorted(self.metadata - {INDEX_NAME}))} staged: every verdict may change"
         rows = _row_files(corpus, self.index_lines) if self.index_lines else frozenset()
         if rows is None:
-            return None
+            return None, "INDEX.md's header or table layout changed"
         scope = self.payload | rows
-        return scope if len(scope) <= SCOPE_LIMIT else None
+        if len(scope) > SCOPE_LIMIT:
+            return None, f"the commit changes {len(scope):,} files, more than {SCOPE_LIMIT:,}"
+        return scope, None
 
 
 def staged_change(corpus: Path) -> StagedChange:

@@ -89,6 +89,8 @@ class Audit:
             lines.append(
                 f"  staged   {counted(scope, 'article')} of the commit judged, with INDEX.md; the rest as committed"
             )
+        elif whole := self.run.get("whole"):
+            lines.append(f"  staged   the whole corpus audited: {whole}")
         lines.append(
             f"validate {info['path']}: {counted(info['files'], 'file')}, corpus sha256 {info['digest'][:16]}: "
             f"{number(summary['passed'])} passed, {number(summary['failed'])} failed, "
