@@ -171,6 +171,7 @@ class ParseCache(Store):
     hits: int = 0
     misses: int = 0
     _used: list[str] = field(default_factory=list)
+    _empty: bool | None = None  # no entry stored at all: nothing to look up (a first fill), until a put
 
     DB_NAME: ClassVar[str] = DB_NAME
     SCHEMA: ClassVar[tuple[str, ...]] = _SCHEMA
@@ -185,7 +186,7 @@ class ParseCache(Store):
 
     def get(self, keys: Sequence[str]) -> dict[str, bytes]:
         """The entries stored under `keys` (the ones found); their last use is now."""
-        if self._db is None or not keys:
+        if self._db is None or not keys or self._holds_none():
             return {}
         try:
             marks = ",".join("?" * len(keys))
@@ -196,10 +197,22 @@ class ParseCache(Store):
         self._used += found  # their last use is written with the run's other writes (`put`, `evict`)
         return {k: v for k, v in found.items() if isinstance(v, bytes)}
 
+    def _holds_none(self) -> bool:
+        """No entry is stored: a first fill looks none up (100,000 lookups cost seconds)."""
+        if self._empty is None and self._db is not None:
+            try:
+                self._empty = self._db.execute("SELECT NOT EXISTS (SELECT 1 FROM entries)").fetchone()[0] == 1
+            except sqlite3.Error as exc:
+                self._fail(exc)
+                return True
+        return bool(self._empty)
+
     def put(self, items: Iterable[tuple[str, bytes]]) -> None:
         """Store entries, and the last use of those read since, in one transaction."""
         now = _now()
         rows = [(key, value, len(value), now) for key, value in items]
+        if rows:
+            self._empty = False
         used, self._used = [(now, key) for key in self._used], []
         if self._db is None or not (rows or used):
             return
