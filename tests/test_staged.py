@@ -269,3 +269,44 @@ def test_any_commit_of_several_changes_is_judged_as_a_full_run_judges_it(
         cache.close()
     shown = {_key(r) for r in full.results.notable() if scope is None or r.file is None or r.file in scope}
     assert {_key(r) for r in staged.results.notable()} == shown
+
+
+def _symlink(corpus: Path) -> None:
+    (corpus / "link.txt").symlink_to("/etc/passwd")
+
+
+def _odd_name(raw: bytes) -> Callable[[Path], None]:
+    def make(corpus: Path) -> None:
+        with open(os.fsencode(corpus) + b"/" + raw, "wb") as handle:  # a bytes path: Path has no bytes names
+            handle.write(b"text\n")
+
+    return make
+
+
+@pytest.mark.parametrize(
+    ("make", "expected"),
+    [
+        (_symlink, {("fixity.listed", "link.txt"), ("fixity.regular_file", "link.txt")}),
+        (_odd_name(b"bad\xffname.txt"), {("fixity.unsafe_name", "bad\\xffname.txt")}),
+        (_odd_name(b"new\nline.txt"), {("fixity.unsafe_name", "new\\nline.txt")}),
+    ],
+)
+def test_hostile_staged_paths_are_findings_not_followed_or_crashed_on(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], make: Callable[[Path], None], expected: set[tuple[str, str]]
+) -> None:
+    """A staged link is never followed, a name that is not UTF-8 or holds a line break is named
+    escaped: findings (exit 1), one line each, as a full run gives them."""
+    corpus = _committed(tmp_path, "seeds")
+    cache = ParseCache.open(tmp_path / "cache")
+    api.validate(corpus, engines=("pandera",), now=NOW, cache=cache)
+    make(corpus)
+    _git(corpus.parent, "add", "-A")
+    staged = api.validate(corpus, engines=("pandera",), now=NOW, cache=cache, staged=True).audit
+    cache.close()
+    assert staged.run["scope"] == 0  # judged as the commit, with no article to parse
+    assert {(r.check, r.file) for r in staged.results.notable() if r.status == "failed"} == expected
+    full = api.validate(corpus, engines=("pandera",), now=NOW).audit
+    assert {(r.check, r.file) for r in full.results.notable() if r.status == "failed"} == expected
+    code = main(["validate", "--engine", "pandera", "--no-report", "--staged", "--no-cache", str(corpus)])
+    assert code == 1
+    assert all("\n" not in line for line in capsys.readouterr().out.splitlines())
