@@ -82,6 +82,14 @@ def _index_text(old: str, new: str) -> Callable[[Path], None]:
     return edit
 
 
+def _chain(*edits: Callable[[Path], None]) -> Callable[[Path], None]:
+    def edit(corpus: Path) -> None:
+        for step in edits:
+            step(corpus)
+
+    return edit
+
+
 def _sha_of(corpus: str, name: str) -> str:
     line = next(
         line for line in (RESOURCES / corpus / "INDEX.md").read_text(encoding="utf-8").splitlines() if name in line
@@ -111,6 +119,11 @@ CASES: dict[str, tuple[str, Callable[[Path], None], set[str] | None]] = {
     "a row of INDEX.md edited by hand": (
         "invariants",
         _index_text(_sha_of("invariants", "latin-body.txt"), "0" * 64),
+        {"latin-body.txt"},
+    ),
+    "a row edited by hand in an INDEX.md git would call binary": (
+        "invariants",
+        _chain(_index_text("# ", "#\x00 "), _index_text(_sha_of("invariants", "latin-body.txt"), "0" * 64)),
         {"latin-body.txt"},
     ),
     "INDEX.md's header respaced": ("invariants", _index_text("| file |", "|  file |"), None),

@@ -27,8 +27,7 @@ from provenance.manifest.model import INDEX_NAME
 from provenance.manifest.reader import MAX_LINE
 from provenance.safeopen import open_metadata
 
-#: A staged change touching more files than this (or than a tenth of the corpus, whichever is
-#: larger) is audited whole: scoping it would save little.
+#: A staged change touching more files than this is audited whole: scoping it would save little.
 SCOPE_LIMIT = 2000
 
 
@@ -86,7 +85,13 @@ def staged_change(corpus: Path) -> StagedChange:
             payload.add(path)
     lines: tuple[str, ...] = ()
     if INDEX_NAME in metadata:
-        diff = _git(corpus, "diff", "--cached", "-U0", "--no-color", "--no-ext-diff", "--relative", "--", INDEX_NAME)
+        # As text whatever it holds (a NUL byte would make it "binary", its rows unseen), with no
+        # diff driver, external tool or colour the user's git may be set to apply.
+        diff = _git(
+            corpus,
+            *("diff", "--cached", "-U0", "--text", "--no-textconv", "--no-ext-diff", "--no-color", "--relative"),
+            *("--", INDEX_NAME),
+        )
         lines = tuple(
             line[1:].rstrip("\r")
             for line in diff.split("\n")
