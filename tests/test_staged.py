@@ -323,3 +323,18 @@ def test_hostile_staged_paths_are_findings_not_followed_or_crashed_on(
     code = main(["validate", "--engine", "pandera", "--no-report", "--staged", "--no-cache", str(corpus)])
     assert code == 1
     assert all("\n" not in line for line in capsys.readouterr().out.splitlines())
+
+
+def test_a_staged_submodule_makes_the_hook_audit_the_whole_corpus(tmp_path: Path) -> None:
+    """A gitlink is a folder on disk: its files are judged by the walk of the whole corpus."""
+    corpus = _committed(tmp_path, "seeds")
+    (corpus / "sub").mkdir()
+    (corpus / "sub" / "a.txt").write_text("text\n", encoding="utf-8")
+    head = _git(corpus.parent, "rev-parse", "HEAD").strip()
+    _git(corpus.parent, "update-index", "--add", "--cacheinfo", f"160000,{head},corpus/sub")
+    change = staged_change(corpus)
+    assert change.payload == {"sub"}
+    assert change.scope(corpus) is None
+    assert "a staged path is a folder" in (change.whole_because(corpus) or "")
+    staged = api.validate(corpus, engines=("pandera",), now=NOW, staged=True).audit
+    assert ("fixity.listed", "sub/a.txt") in {(r.check, r.file) for r in staged.results.notable()}

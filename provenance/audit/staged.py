@@ -16,6 +16,8 @@ removes a file is still checked), `git diff --cached -U0` for INDEX.md's changed
 
 from __future__ import annotations
 
+import os
+import stat
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -67,6 +69,8 @@ class StagedChange:
         scope = self.payload | rows
         if len(scope) > SCOPE_LIMIT:
             return None, f"the commit changes {len(scope):,} files, more than {SCOPE_LIMIT:,}"
+        if any(_is_folder(corpus / path) for path in self.payload):
+            return None, "a staged path is a folder (a submodule): its files are judged with the rest"
         return scope, None
 
 
@@ -98,6 +102,14 @@ def staged_change(corpus: Path) -> StagedChange:
             if line[:1] in ("+", "-") and not line.startswith(("+++ ", "--- "))
         )
     return StagedChange(frozenset(payload), frozenset(metadata), lines)
+
+
+def _is_folder(path: Path) -> bool:
+    """A real folder (not a link to one) is at `path`."""
+    try:
+        return stat.S_ISDIR(os.lstat(path).st_mode)
+    except OSError:
+        return False
 
 
 def _row_files(corpus: Path, lines: tuple[str, ...]) -> frozenset[str] | None:
