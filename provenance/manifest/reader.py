@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
+from provenance import gcpause
 from provenance.errors import ManifestError, Problem
 from provenance.manifest.mdtable import cells as _cells
 from provenance.manifest.mdtable import is_delimiter as _is_delimiter
@@ -75,9 +76,10 @@ def parse_manifest(text: str, *, path: Path | str = INDEX_NAME) -> Manifest:
     if lines and lines[-1] == "":
         lines.pop()
     newline = "\r\n" if "\r\n" in text else "\n"
-    if "```" not in text and "~~~" not in text and (plain := _plain_manifest(lines, path=path, newline=newline)):
-        return plain
-    return _read_lines(lines, path=path, newline=newline)
+    with gcpause.paused():  # 100,000 rows are 100,000 small acyclic records: no collection between them
+        if "```" not in text and "~~~" not in text and (plain := _plain_manifest(lines, path=path, newline=newline)):
+            return plain
+        return _read_lines(lines, path=path, newline=newline)
 
 
 def _read_lines(lines: list[str], *, path: Path | str, newline: str) -> Manifest:
@@ -314,8 +316,7 @@ def _row_pattern(keys: list[str] | tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(rf"[ \t]*\|{body}\|[ \t]*")
 
 
-#: _row_pattern of the usual header, one row per line of a block (no cell runs past a line's end).
-_PLAIN_ROWS = re.compile(
-    "^" + _row_pattern(REQUIRED).pattern.replace(r"[^|\\`]", r"[^|\\`\n]") + "$",
-    re.MULTILINE,
-)
+#: A row exactly as `index` writes it, one per line of a block. Every line it matches, the line
+#: reader's pattern (_row_pattern) matches with the same cells; it has no lazy or optional parts,
+#: so a block of 100,000 rows takes a fifth of the time. Any other spacing goes line by line.
+_PLAIN_ROWS = re.compile(r"^\| `([^|\\`\n]*)` \| ([0-9a-f]{64}) \| ([0-9]{1,18}) \|$", re.MULTILINE)
