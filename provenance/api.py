@@ -225,8 +225,7 @@ def validate(
     if staged:
         from provenance.audit.staged import staged_change
 
-        change = staged_change(root)
-        scope, whole = change.scope(root), change.whole_because(root)
+        scope, whole = staged_change(root).decide(root)
     if report_dir is None:
         audit = validate_corpus(
             root,

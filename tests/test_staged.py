@@ -164,7 +164,7 @@ def test_a_staged_run_judges_the_change_as_a_full_run_does(tmp_path: Path, case:
     api.validate(corpus, engines=("pandera",), strict=True, now=NOW, cache=cache)  # what the hook ran last
     change(corpus)
     _git(corpus.parent, "add", "-A")
-    assert staged_change(corpus).scope(corpus) == (None if scope is None else frozenset(scope))
+    assert staged_change(corpus).decide(corpus)[0] == (None if scope is None else frozenset(scope))
     staged = api.validate(corpus, engines=("pandera",), strict=True, now=NOW, cache=cache, staged=True).audit
     full = api.validate(corpus, engines=("pandera",), strict=True, now=NOW).audit
     cache.close()
@@ -276,7 +276,7 @@ def test_any_commit_of_several_changes_is_judged_as_a_full_run_judges_it(
         if indexed:
             api.index(corpus)
         _git(corpus.parent, "add", "-A")
-        scope = staged_change(corpus).scope(corpus)
+        scope = staged_change(corpus).decide(corpus)[0]
         staged = api.validate(corpus, engines=("pandera",), strict=True, now=NOW, cache=cache, staged=True).audit
         full = api.validate(corpus, engines=("pandera",), strict=True, now=NOW).audit
         cache.close()
@@ -334,7 +334,8 @@ def test_a_staged_submodule_makes_the_hook_audit_the_whole_corpus(tmp_path: Path
     _git(corpus.parent, "update-index", "--add", "--cacheinfo", f"160000,{head},corpus/sub")
     change = staged_change(corpus)
     assert change.payload == {"sub"}
-    assert change.scope(corpus) is None
-    assert "a staged path is a folder" in (change.whole_because(corpus) or "")
+    scope, why = change.decide(corpus)
+    assert scope is None
+    assert "a staged path is a folder" in (why or "")
     staged = api.validate(corpus, engines=("pandera",), now=NOW, staged=True).audit
     assert ("fixity.listed", "sub/a.txt") in {(r.check, r.file) for r in staged.results.notable()}

@@ -18,6 +18,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any, Protocol
 
 from expectations.catalogue import ENGINE_NAMES, CheckSpec
+from expectations.rules import UniqueWithin
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -82,3 +83,13 @@ def runner(name: str) -> Runner:
 def rules_translated(name: str) -> frozenset[type]:
     """The rule types engine `name`'s `translate` has a translation for."""
     return frozenset(t for t in _module(name).translate.registry if t is not object)
+
+
+def compared(frame: pd.DataFrame, rule: UniqueWithin) -> pd.Series:
+    """The rows a uniqueness rule compares: no null in its columns, and its `where` holding. The
+    pandera engine judges those rows; `validate --staged` compares the staged articles with the
+    rest of the corpus on the same ones."""
+    scope = frame[list(rule.columns)].notna().all(axis=1)
+    if rule.where:
+        scope &= (frame[rule.where[0]] == rule.where[1]).fillna(False).astype(bool)
+    return scope

@@ -14,7 +14,7 @@ from pandera.errors import SchemaErrors
 
 from expectations.catalogue import CheckSpec
 from expectations.columns import PANDAS_DTYPES, VALIDATED
-from expectations.engines import EngineRun, Failures, UnknownRuleError, columns_read
+from expectations.engines import EngineRun, Failures, UnknownRuleError, columns_read, compared
 from expectations.ids import Check
 from expectations.rules import (
     Between,
@@ -98,10 +98,7 @@ def _pair_equal(rule: PairEqual, params: Mapping[str, Any]) -> RowTest:
 @translate.register
 def _unique_within(rule: UniqueWithin, params: Mapping[str, Any]) -> RowTest:
     def unique(df: pd.DataFrame) -> pd.Series:
-        scope = df[list(rule.columns)].notna().all(axis=1)
-        if rule.where:
-            scope &= (df[rule.where[0]] == rule.where[1]).fillna(False).astype(bool)
-        repeated = df.loc[scope, list(rule.columns)].duplicated(keep=False)
+        repeated = df.loc[compared(df, rule), list(rule.columns)].duplicated(keep=False)
         return ~repeated.reindex(df.index, fill_value=False)
 
     return RowTest(None, unique)

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from provenance.errors import UsageError
-from provenance.fixity.walk import METADATA_FILES
+from provenance.fixity.walk import METADATA_FILES, is_payload
 from provenance.manifest.mdtable import cells, is_delimiter, is_fence, is_row, unquote
 from provenance.manifest.model import INDEX_NAME
 from provenance.manifest.reader import MAX_LINE
@@ -46,19 +46,14 @@ class StagedChange:
         """A staged metadata file other than INDEX.md: every verdict may change."""
         return bool(self.metadata - {INDEX_NAME})
 
-    def scope(self, corpus: Path) -> frozenset[str] | None:
-        """The corpus paths to audit: the staged payload and the files whose INDEX.md row the commit
-        adds, changes or removes; None when the whole corpus must be audited (a staged policy,
-        waivers or outlets file, INDEX.md's header or layout changed, or too much changed), and
-        when nothing under the corpus is staged: pre-commit runs the hook then only when asked to
-        (`pre-commit run --all-files`), and a check of nothing would pass a corpus unseen."""
-        return self._decide(corpus)[0]
-
-    def whole_because(self, corpus: Path) -> str | None:
-        """Why the whole corpus must be audited (see `scope`), in a steward's words; None when not."""
-        return self._decide(corpus)[1]
-
-    def _decide(self, corpus: Path) -> tuple[frozenset[str] | None, str | None]:
+    def decide(self, corpus: Path) -> tuple[frozenset[str] | None, str | None]:
+        """The corpus paths to audit, and None; or None and why the whole corpus must be audited,
+        in a steward's words. The paths are the staged payload and the files whose INDEX.md row
+        the commit adds, changes or removes. The whole corpus is audited when a policy, waivers or
+        outlets file is staged, INDEX.md's header or layout changed, too much changed, a staged
+        path is a folder, or nothing under the corpus is staged: pre-commit runs the hook then
+        only when asked to (`pre-commit run --all-files`), and a check of nothing would pass a
+        corpus unseen."""
         if not (self.payload or self.metadata):
             return None, "nothing under it is staged (pre-commit run --all-files, or a run by hand)"
         if self.whole:
@@ -85,7 +80,7 @@ def staged_change(corpus: Path) -> StagedChange:
             continue
         if path in METADATA_FILES:
             metadata.add(path)
-        elif not any(part.startswith(".") for part in path.split("/")):  # hidden names are never payload
+        elif is_payload(path):
             payload.add(path)
     lines: tuple[str, ...] = ()
     if INDEX_NAME in metadata:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from expectations.catalogue import CATALOGUE, ENGINE_NAMES, ENGINES, INVARIANTS, CheckSpec
-from expectations.engines import EngineRun, Failures
+from expectations.engines import EngineRun, Failures, compared
 from expectations.messages import WORDINGS
 from expectations.rules import UniqueWithin
 from provenance import gcpause
@@ -338,6 +338,7 @@ def validate_corpus(
             settings=settings,
             max_bytes=max_bytes,
             jobs=jobs,
+            progress=count,
             stats=stats,
             strict=strict,
         )
@@ -531,6 +532,7 @@ def _outside_scope(
     settings: ParseSettings,
     max_bytes: int | None,
     jobs: int,
+    progress: Callable[[int], None] | None,
     stats: StatCache | None,
     strict: bool,
 ) -> tuple[FixityReport, Any, ParseCache | None]:
@@ -551,7 +553,7 @@ def _outside_scope(
             columns=["file", *_ACROSS],
         )
     if found is None:  # the rest of the corpus is not known: audit it all
-        return verify_fixity(corpus, jobs=jobs, stats=stats, strict=strict), None, cache
+        return verify_fixity(corpus, jobs=jobs, progress=progress, stats=stats, strict=strict), None, cache
     return fixity, to_frame(found), None
 
 
@@ -579,12 +581,8 @@ def _duplicates_outside(
 
 
 def _keyed(frame: Any, rule: UniqueWithin) -> Any:
-    """The rows a uniqueness rule compares (no null in its columns, its `where` holding): file, then key."""
-    columns = list(rule.columns)
-    scope = frame[columns].notna().all(axis=1)
-    if rule.where:
-        scope &= (frame[rule.where[0]] == rule.where[1]).fillna(False).astype(bool)
-    return frame.loc[scope, ["file", *columns]]
+    """The rows a uniqueness rule compares (engines.compared): file, then key."""
+    return frame.loc[compared(frame, rule), ["file", *rule.columns]]
 
 
 DETAIL_LIMIT = 500  # articles whose lines the report carries (the most serious first: render.view.worst_first)

@@ -8,12 +8,11 @@ octet count (Payload-Oxum), the bagging date and the corpus pin.
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 from provenance._version import __version__
 from provenance.errors import UsageError
-from provenance.export.plan import ExportPlan
+from provenance.export.plan import ExportPlan, sha256_of
 
 
 def write_bag(plan: ExportPlan, target: Path) -> None:
@@ -49,7 +48,7 @@ def write_bag(plan: ExportPlan, target: Path) -> None:
     tags = ("bag-info.txt", "bagit.txt", "manifest-sha256.txt")
     _write(
         target / "tagmanifest-sha256.txt",
-        "".join(f"{_sha256(target / name)}  {name}\n" for name in tags),
+        "".join(f"{sha256_of(target / name)}  {name}\n" for name in tags),
     )
 
 
@@ -61,7 +60,3 @@ def _encoded(path: str) -> str:
 
 def _write(path: Path, text: str) -> None:
     path.write_text(text, encoding="utf-8", newline="\n")
-
-
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()

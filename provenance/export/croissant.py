@@ -22,7 +22,6 @@ they were gathered.
 from __future__ import annotations
 
 import glob
-import hashlib
 import json
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
@@ -30,7 +29,7 @@ from typing import Any
 
 from expectations.columns import ARTICLES, PARAGRAPHS, Column, Kind
 from provenance._version import __version__
-from provenance.export.plan import ExportPlan
+from provenance.export.plan import ExportPlan, sha256_of
 from provenance.fixity.walk import METADATA_FILES
 from provenance.manifest.model import INDEX_NAME
 
@@ -137,7 +136,7 @@ def write_croissant(plan: ExportPlan, target: Path) -> None:
     tables = write_tables(batches, out=target / "tables", fmt="csv")
     for name, _, description, _ in TABLES:
         path = tables[name]
-        table = _file_object(f"{name}.csv", f"tables/{path.name}", path.stat().st_size, _sha256(path), "text/csv")
+        table = _file_object(f"{name}.csv", f"tables/{path.name}", path.stat().st_size, sha256_of(path), "text/csv")
         distribution.append(table | {"description": description})
     pin = plan.pin
     summary = f"{pin.files} files, {pin.bytes} bytes, sha256 {pin.digest}"
@@ -247,11 +246,3 @@ def _citation(plan: ExportPlan, summary: str) -> str:
         f"  note = {{Corpus pin: {summary}; exported by corpus-audit {__version__}}}\n"
         "}"
     )
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()

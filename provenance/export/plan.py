@@ -116,6 +116,12 @@ def _why(exc: OSError) -> str:
     return exc.strerror or str(exc)
 
 
+def sha256_of(path: Path) -> str:
+    """The sha256 of a file the export itself wrote (a table, a tag file), read a chunk at a time."""
+    with path.open("rb") as handle:
+        return _digest(handle)[1]
+
+
 def _digest(source: BinaryIO, sink: BinaryIO | None = None) -> tuple[int, str]:
     """Size and sha256 of what `source` holds, written to `sink` as it is read."""
     digest, size = hashlib.sha256(), 0

@@ -82,6 +82,12 @@ def walk_corpus(
             progress(done)
 
 
+def is_payload(path: str) -> bool:
+    """A corpus path (relative, POSIX) the walk audits: no hidden name on the way, and not one of
+    the metadata files at the top."""
+    return not (path.startswith(".") or "/." in path or path in METADATA_FILES)  # string tests: the walk's hot path
+
+
 def entries_at(root: Path, paths: Collection[str]) -> Iterator[Entry]:
     """The entry at each of `paths` (relative, POSIX) as a walk of `root` would give it, without
     walking: for `validate --staged`, which audits only what a commit touches. Nothing comes back
@@ -94,7 +100,7 @@ def entries_at(root: Path, paths: Collection[str]) -> Iterator[Entry]:
         for rel in sorted(paths):
             folder, _, name = rel.rpartition("/")
             parts = rel.split("/")
-            if any(part.startswith(".") for part in parts) or (not folder and name in METADATA_FILES):
+            if not is_payload(rel):
                 continue
             if unsafe := next((p for p in map(_name_problem, parts) if p), None):
                 yield Entry(_shown(rel), "unsafe", error=unsafe)
@@ -201,7 +207,7 @@ def _scan(fd: int, folder: str, buffer: bytearray, out: list[Entry], read: _Read
     names: list[str] = []
     for name in sorted(os.listdir(fd)):
         rel = prefix + name
-        if name.startswith(".") or (not folder and name in METADATA_FILES):
+        if not is_payload(rel):
             continue
         if unsafe := _name_problem(name):
             out.append(Entry(_shown(rel), "unsafe", error=unsafe))

@@ -88,19 +88,21 @@ def entry_key(context: str, source: Source, sha256: str) -> str:
 
     The facts are strings or None, so their tuple's repr is unambiguous, and it is cheap: a warm
     run keys every article of the corpus before it knows which changed."""
-    return hashlib.sha256(repr((context, sha256, _source_facts(source))).encode()).hexdigest()
-
-
-_source_facts = operator.attrgetter(*(f.name for f in fields(Source)))
+    return _key(context, sha256, _source_facts(source))
 
 
 def plain_key(context: str, file: str, sha256: str, encoding: str | None) -> str:
     """entry_key of a file whose INDEX.md row declares no facts (its Source: the file and the
-    policy's encoding, every other fact None), from the same text, without building the Source."""
-    return hashlib.sha256(f"({context!r}, {sha256!r}, ({file!r}, {encoding!r}{_NONE_FACTS}))".encode()).hexdigest()
+    policy's encoding, every other fact None), without building the Source."""
+    return _key(context, sha256, (file, encoding, *_NO_FACTS))
 
 
-_NONE_FACTS = ", None" * (len(fields(Source)) - 2)
+def _key(context: str, sha256: str, facts: tuple[str | None, ...]) -> str:
+    return hashlib.sha256(repr((context, sha256, facts)).encode()).hexdigest()
+
+
+_source_facts = operator.attrgetter(*(f.name for f in fields(Source)))
+_NO_FACTS = (None,) * (len(fields(Source)) - 2)  # a Source's facts after its file and encoding
 
 
 # Entries: an article row and its line columns, JSON, zlib-compressed; datetimes as ISO text.
