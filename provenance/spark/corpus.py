@@ -116,6 +116,8 @@ def read_corpus(
     listed = manifest.by_file()
     registry = registry or load_registry(root)
     entries = list(walk_corpus(root, listed=listed.keys(), hash_files=False, jobs=jobs))  # no byte read
+    walked = {entry.path for entry in entries}
+    entries += _folders_listed(root, [name for name in listed if name not in walked])
     sources = {row.file: source_of(row, settings=settings) for row in manifest.rows}
     if not indexed:  # as corpus_sources: every regular payload file, with no INDEX.md facts
         sources = {e.path: Source(e.path) for e in entries if e.kind == "file"}
@@ -146,6 +148,23 @@ def _todo(entries: Sequence[Entry], sources: dict[str, Source], listed: dict[str
         _item(name, source, hashed=False, want=(None, None)) for name, source in sources.items() if name not in on_disk
     ]
     return todo
+
+
+def _folders_listed(root: Path, names: Sequence[str]) -> list[Entry]:
+    """The listed names the walk went into as folders: what the walk's own comparison reports of
+    them (it is given INDEX.md's sizes; this walk is not)."""
+    found = []
+    root_fd = open_dir(root)
+    try:
+        for name in names:
+            try:
+                os.close(open_beneath(root_fd, name, directory=True))
+            except OSError:
+                continue  # nothing there, or behind a link: missing
+            found.append(Entry(name, "special", error="a folder where a file was expected"))
+    finally:
+        os.close(root_fd)
+    return found
 
 
 def _item(file: str, source: Source | None, *, hashed: bool, want: tuple[int | None, str | None]) -> dict[str, Any]:

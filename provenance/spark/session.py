@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
 import sys
 import tempfile
 import warnings
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -68,6 +70,8 @@ def start_session(*, master: str = DEFAULT_MASTER, shuffle_partitions: int | Non
     master URL is not one, or the session cannot start on it.
     """
     check_master(master)
+    # pyspark 4.3 warns on import and at each pandas/Arrow call under pandas 3: not the steward's concern
+    warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas", category=FutureWarning)
     try:
         with warnings.catch_warnings():  # pyspark 4.3 warns about pandas 3 on import; the agreement tests vouch
             warnings.simplefilter("ignore", FutureWarning)
@@ -117,3 +121,24 @@ def _log4j() -> Path:
     if not path.is_file() or path.read_text(encoding="utf-8") != text:
         path.write_text(text, encoding="utf-8")
     return path
+
+
+@contextlib.contextmanager
+def spark_session(*, master: str = DEFAULT_MASTER) -> Iterator[Any]:
+    """start_session's session for a block of work, stopped after it unless this process was
+    running one already (a notebook's, a spark-submit job's), which is left running."""
+    running = _active()
+    session = start_session(master=master)
+    try:
+        yield session
+    finally:
+        if running is None:
+            session.stop()
+
+
+def _active() -> Any:
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError:
+        return None
+    return SparkSession.getActiveSession()
