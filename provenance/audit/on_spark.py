@@ -1,8 +1,8 @@
 """validate's Spark backend: fixity, parsing and the engines on a Spark session; the gate stays here.
 
 Only what the report needs comes back to the driver: fixity's differences, every article's file and
-sha256, the breakdown's counts (aggregated by Spark), and the rows of the files that fail a check
-(and those sharing a failing article's body), never the whole table.
+sha256, the breakdown's counts (aggregated by Spark), and the rows of the files that fail a check,
+never the whole table.
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ def judge_on_spark(
     import expectations.view as view_module
     from expectations.view import articles_view
     from provenance.spark.corpus import read_corpus
-    from provenance.spark.output import files_and_digests, rows_of, rows_sharing_body, value_counts
+    from provenance.spark.output import files_and_digests, rows_of, value_counts
     from provenance.spark.session import DEFAULT_MASTER, spark_session
 
     registry = load_registry(metadata or Path(corpus))
@@ -76,9 +76,10 @@ def judge_on_spark(
             for name in runs:
                 stage(name)
             failing = {file for run in runs.values() for files in run.failures.values() for file in files}
-            rows = rows_sharing_body(tables.articles, failing)
+            # The failing files' rows only: every article whose body another shares fails the
+            # duplicate check too, so the evidence naming those others is among them.
             local = {
-                "articles": articles_view(rows, outlet_started=started, run_at=run_at),
+                "articles": articles_view(rows_of(tables.articles, failing), outlet_started=started, run_at=run_at),
                 "paragraphs": _lines_of(tables.paragraphs, failing),
             }
             verdicts = verdicts_of(runs, checks=checks, frames=local, outside=None)

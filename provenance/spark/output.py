@@ -81,15 +81,3 @@ def value_counts(articles: Any, breakdown: Mapping[str, str]) -> dict[str, list[
         pairs.sort(key=lambda pair: (-pair[1], pair[0] is None, pair[0] or ""))
         counted[name] = [{"value": value, "articles": n} for value, n in pairs]
     return counted
-
-
-def rows_sharing_body(articles: Any, failing: Collection[str | None]) -> Any:
-    """The failing files' article rows, and those of every article with the same body (the
-    duplicate checks' evidence names them), as pandas in file order."""
-    from pyspark.sql import functions as F  # noqa: N812 - Spark's own convention
-
-    named = sorted(f for f in failing if f is not None)
-    keys = [r.body_key for r in articles.where(F.col("file").isin(named)).select("body_key").distinct().collect()]
-    keys = [k for k in keys if k is not None]
-    same = articles.where(F.col("body_key").isin(keys)).select("file").collect() if keys else []
-    return rows_of(articles, set(named) | {r.file for r in same})
