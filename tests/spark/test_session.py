@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 import pytest
@@ -48,3 +49,13 @@ def test_a_bad_master_url_is_a_usage_error_naming_it(master: str) -> None:
     with pytest.raises(UsageError, match="not a Spark master URL") as caught:
         check_master(master)
     assert repr(master) in str(caught.value)
+
+
+def test_python_dash_c_runs_once_pyspark_is_installed() -> None:
+    """With the extra's grpc, `python -c` that imports GX (which imports pyspark) runs to the end
+    instead of exiting 0 silently (docs/spark-notes.md, trap 1): a CI check written with -c is real."""
+    import subprocess
+
+    code = "import great_expectations, pyspark.sql.connect.utils; print('ran to the end')"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False)
+    assert (done.returncode, done.stdout) == (0, "ran to the end\n"), done.stderr
