@@ -72,9 +72,9 @@ def judge_on_spark(
                 "paragraphs": tables.paragraphs,
             }
             params = {"registry outlet ids": sorted(registry.outlets)}
-            runs = _run_engines(engine_registry, frames, checks=checks, engines=engines, params=params, gx_docs=gx_docs)
-            for name in runs:
-                stage(name)
+            runs = _run_engines(
+                engine_registry, frames, checks=checks, engines=engines, params=params, gx_docs=gx_docs, stage=stage
+            )
             failing = {file for run in runs.values() for files in run.failures.values() for file in files}
             # The failing files' rows only: every article whose body another shares fails the
             # duplicate check too, so the evidence naming those others is among them.
@@ -105,15 +105,17 @@ def _run_engines(
     engines: Sequence[str],
     params: Mapping[str, Any],
     gx_docs: Path | None,
+    stage: Callable[[str], None],
 ) -> dict[str, EngineRun]:
     """Each chosen engine's Spark runner (expectations.engines.runner(name, backend="spark")), in the
-    catalogue's order, on the same frames."""
+    catalogue's order, on the same frames; `stage` hears each one's name as it ends."""
     runs: dict[str, EngineRun] = {}
     for name in ENGINE_NAMES:
         if name in engines:
             run = registry.runner(name, backend="spark")
             docs = gx_docs if ENGINES[name].data_docs else None
             runs[name] = run(frames, checks, params=params, docs_dir=docs)
+            stage(name)
     return runs
 
 
