@@ -134,20 +134,27 @@ def read_corpus(
     return _tables(fixity, read, columns)
 
 
-def _todo(entries: Sequence[Entry], sources: dict[str, Source], listed: dict[str, Any]) -> list[dict[str, Any]]:
-    """The executors' work: every regular file to hash (and parse when listed), then the listed
-    files with no regular file there, to parse as the error reading them gives."""
-    todo: list[dict[str, Any]] = []
-    for entry in entries:
-        if entry.kind == "file":
-            row = listed.get(entry.path)
-            want = (row.bytes, row.sha256) if row else (None, None)
-            todo.append(_item(entry.path, sources.get(entry.path), hashed=True, want=want))
+def _todo(entries: Sequence[Entry], sources: dict[str, Source], listed: dict[str, Any]) -> pa.Table:
+    """The executors' work, as one Arrow table built column by column (no object per file beyond
+    the strings the manifest holds already): every regular file to hash (and parse when listed),
+    then the listed files with no regular file there, to parse as the error reading them gives."""
+    import pyarrow as pa
+
     on_disk = {entry.path for entry in entries if entry.kind == "file"}
-    todo += [
-        _item(name, source, hashed=False, want=(None, None)) for name, source in sources.items() if name not in on_disk
-    ]
-    return todo
+    hashed = [entry.path for entry in entries if entry.kind == "file"]
+    files = hashed + [name for name in sources if name not in on_disk]
+    rows = [listed.get(name) for name in hashed]
+    found = [sources.get(name) for name in files]
+    columns: dict[str, list[Any]] = {
+        "file": files,
+        "hash": [True] * len(hashed) + [False] * (len(files) - len(hashed)),
+        "parse": [source is not None for source in found],
+        "want_bytes": [row.bytes if row else None for row in rows] + [None] * (len(files) - len(hashed)),
+        "want_sha256": [row.sha256 if row else None for row in rows] + [None] * (len(files) - len(hashed)),
+    }
+    for name in SOURCE_FACTS:
+        columns[f"source_{name}"] = [getattr(source, name) if source else None for source in found]
+    return pa.Table.from_pydict(columns, schema=_input_schema())
 
 
 def _folders_listed(root: Path, names: Sequence[str]) -> list[Entry]:
@@ -165,18 +172,6 @@ def _folders_listed(root: Path, names: Sequence[str]) -> list[Entry]:
     finally:
         os.close(root_fd)
     return found
-
-
-def _item(file: str, source: Source | None, *, hashed: bool, want: tuple[int | None, str | None]) -> dict[str, Any]:
-    """One file for the executors: whether to hash it, its source facts when it is to be parsed."""
-    facts = {name: getattr(source, name) for name in SOURCE_FACTS} if source else {}
-    return {
-        "file": file,
-        "hash": hashed,
-        "parse": source is not None,
-        "want_bytes": want[0],
-        "want_sha256": want[1],
-    } | {f"source_{name}": facts.get(name) for name in SOURCE_FACTS}
 
 
 def _input_schema() -> pa.Schema:
@@ -216,19 +211,17 @@ def output_schema(columns: Sequence[Column]) -> pa.Schema:
 def _read_folder(
     spark: Any,
     root: str,
-    todo: list[dict[str, Any]],
+    todo: pa.Table,
     *,
     registry: Registry,
     settings: ParseSettings,
     max_bytes: int,
 ) -> Callable[[Sequence[Column]], Any]:
     """The executors' pass over a local folder's files, as a function of the paragraph columns."""
-    import pyarrow as pa
     from pyspark.sql.pandas.types import from_arrow_schema
 
-    table = pa.Table.from_pylist(todo, schema=_input_schema())
-    frame = spark.createDataFrame(table)
-    partitions = max(1, min(-(-len(todo) // FILES_PER_PARTITION), 4096))
+    frame = spark.createDataFrame(todo)
+    partitions = max(1, min(-(-todo.num_rows // FILES_PER_PARTITION), 4096))
     shared = spark.sparkContext.broadcast(registry)  # once, not once per task
 
     def read(columns: Sequence[Column]) -> Any:
@@ -447,10 +440,9 @@ def _read_uri(
     large = files.where(F.col("length") > max_bytes).select(
         "file", F.col("length").alias("large_bytes"), F.sha2("content", 256).alias("large_sha256")
     )  # hashed in the JVM, never handed to Python whole
-    import pyarrow as pa
     from pyspark.sql.pandas.types import from_arrow_schema
 
-    frame = spark.createDataFrame(pa.Table.from_pylist(todo, schema=_input_schema()))
+    frame = spark.createDataFrame(todo)
     frame = frame.join(small, "file", "left").join(large, "file", "left")
     if empty:
         frame = frame.withColumn("content", F.coalesce("content", F.when(F.col("file").isin(empty), F.lit(b""))))
@@ -458,7 +450,7 @@ def _read_uri(
     task = functools.partial(
         read_uri_partition, shared=shared, settings=settings, max_bytes=max_bytes, columns=tuple(columns)
     )
-    partitions = max(1, min(-(-len(todo) // FILES_PER_PARTITION), 4096))
+    partitions = max(1, min(-(-todo.num_rows // FILES_PER_PARTITION), 4096))
     schema = from_arrow_schema(output_schema(columns), prefer_timestamp_ntz=True)
     read = frame.repartition(partitions).mapInArrow(task, schema).persist()
     expected: dict[str, tuple[int, str | None]] = {row.file: (row.bytes, row.sha256) for row in manifest.rows}
