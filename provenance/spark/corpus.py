@@ -412,9 +412,14 @@ def _read_uri(
     root = _qualified(spark, base)
     files = files.withColumn("file", F.expr(f"substring(path, {len(root) + 2})"))
     try:
-        listing = {r.file: int(r.length) for r in files.select("file", "length").collect()}
+        found = files.select("path", "file", "length").collect()
     except Exception as exc:  # noqa: BLE001 - the listing runs here: an unreachable store or a refused path
         raise UsageError(f"{corpus}: cannot be listed by Spark: {_first_line(exc)}") from None
+    if stray := next((r.path for r in found if not str(r.path).startswith(root + "/")), None):
+        raise UsageError(
+            f"{corpus}: Spark listed {stray}, which is not under {root}: give the corpus as Spark names it"
+        )
+    listing = {r.file: int(r.length) for r in found}
     with tempfile.TemporaryDirectory(prefix="corpus-audit-metadata-") as folder:
         meta = fetch_metadata(spark, base, into=Path(folder))
         indexed = require_index or (meta / INDEX_NAME).exists()
