@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from provenance._cli import main
 from provenance.fixity import statcache
 from provenance.manifest.reader import read_manifest
-from provenance.parsing.cache import DB_NAME, SNAPSHOTS, ParseCache, entry_key, plain_key
+from provenance.parsing.cache import DB_NAME, SNAPSHOTS, Marks, ParseCache, entry_key, mark
 from provenance.parsing.corpus import parse_corpus
 from provenance.parsing.settings import Source
 from tests.golden import scrub
@@ -341,17 +341,29 @@ def test_a_damaged_snapshot_is_not_used_and_said_once(tmp_path: Path, damage: st
     cache.close()
 
 
-@given(
-    context=st.text(max_size=8),
-    file=st.text(min_size=1, max_size=12),
-    sha=st.text(alphabet="0123456789abcdef", min_size=64, max_size=64),
-    encoding=st.none() | st.sampled_from(["utf-8", "windows-1256", 'it\'s "quoted"']),
-)
-def test_a_plain_key_is_the_key_of_a_source_with_no_facts(
-    context: str, file: str, sha: str, encoding: str | None
+_SMALL = st.sampled_from(["a.txt", "b.txt"])
+_FACT = st.none() | st.sampled_from(["utf-8", "windows-1256", 'it\'s "quoted"'])
+
+
+@st.composite
+def _marked(draw: st.DrawFn) -> tuple[str, str | None, Source, str]:
+    """A snapshot row's parse: its context (which fixes the settings' encoding), file, facts, digest."""
+    encoding = draw(_FACT)
+    context = f"context for {encoding!r}{draw(st.sampled_from(['', ' and another registry']))}"
+    source = Source(draw(_SMALL), encoding=draw(st.just(encoding) | _FACT), outlet=draw(st.none() | st.just("x")))
+    return context, encoding, source, draw(st.sampled_from(["0" * 64, "f" * 64]))
+
+
+@given(stored=_marked(), current=_marked())
+def test_marks_match_exactly_when_the_keys_are_equal(
+    stored: tuple[str, str | None, Source, str], current: tuple[str, str | None, Source, str]
 ) -> None:
-    """The fast key `validate --staged` computes for rows with no steward cells is entry_key's."""
-    assert plain_key(context, file, sha, encoding) == entry_key(context, Source(file, encoding=encoding), sha)
-    assert plain_key(context, file, sha, encoding) != entry_key(
-        context, Source(file, encoding=encoding, outlet="x"), sha
-    )
+    """A snapshot row is found by its mark (a digest, for a file whose row declares no facts) just
+    when its entry key is the one the current parse has: never a row of other facts or settings."""
+    (context, encoding, source, sha), (now, now_encoding, now_source, now_sha) = stored, current
+    key, digest = mark(context, source, sha, encoding=encoding)
+    marks = Marks(context=context, files=[source.file], keys=[key], plain=[digest])
+    found = marks.positions([now_source.file], [mark(now, now_source, now_sha, encoding=now_encoding)], now)
+    same = entry_key(context, source, sha) == entry_key(now, now_source, now_sha)
+    assert found == ([0] if same else [None])
+    assert (digest is None) == (source != Source(source.file, encoding=encoding))

@@ -18,7 +18,7 @@ from provenance.manifest.model import INDEX_NAME, Row
 from provenance.manifest.reader import stream_rows
 from provenance.parallel import ordered_map
 from provenance.parsing.article import ParsedArticle, parse_article
-from provenance.parsing.cache import ParseCache, context_digest, decode, encode, entry_key, plain_key
+from provenance.parsing.cache import ParseCache, context_digest, decode, encode, entry_key, mark
 from provenance.parsing.outlets import Registry, load_registry
 from provenance.parsing.settings import DEFAULT, ParseSettings, Source
 from provenance.parsing.tables import TableBatch, arrow_schema, column_batch, record_batch, to_frame
@@ -346,17 +346,16 @@ def known_articles(
     found = cache.load_articles(corpus, articles=arrow_schema(ARTICLES)) if cache.usable else None
     if found is None:
         return None
-    table, keys = found
+    table, stored = found
     context = context_digest(settings=settings, registry=registry, max_bytes=max_bytes, lean=lean)
-    position = {key: number for number, key in enumerate(keys) if key is not None}
-    at = [
-        position.get(
-            entry_key(context, source_of(row, settings=settings), row.sha256)
-            if row.extra
-            else plain_key(context, row.file, row.sha256, settings.encoding)
-        )
+    encoding = settings.encoding
+    marks = [
+        mark(context, source_of(row, settings=settings), row.sha256, encoding=encoding)
+        if row.extra
+        else (None, row.sha256)  # source_of(row) is Source(row.file, encoding): mark's plain case
         for row in rows
     ]
+    at = stored.positions([row.file for row in rows], marks, context)
     if None in at:
         return None
     return (table if columns is None else table.select(list(columns))).take(pa.array(at, type=pa.int64()))
@@ -390,20 +389,23 @@ def _parse_incrementally(corpus: Path, sources: list[Source], options: _Options)
     context = context_digest(
         settings=options.settings, registry=options.registry, max_bytes=options.max_bytes, lean=lean
     )
-    keys = [
-        entry_key(context, source, digest) if (digest := options.digests.get(source.file)) else None
+    encoding = options.settings.encoding
+    marks = [
+        mark(context, source, digest, encoding=encoding)
+        if (digest := options.digests.get(source.file))
+        else (None, None)
         for source in sources
     ]
     lines_schema = arrow_schema(_paragraph_columns(lean=lean))
     snapshot = cache.load_tables(corpus, articles=arrow_schema(ARTICLES), paragraphs=lines_schema)
-    old_articles, old_lines, old_keys, loaded = snapshot or (
-        arrow_schema(ARTICLES).empty_table(),
-        lines_schema.empty_table(),
-        [],
-        None,
-    )
-    position = {key: number for number, key in enumerate(old_keys) if key is not None}
-    kept = [position.get(key) if key is not None else None for key in keys]
+    if snapshot is None:
+        old_articles, old_lines, loaded = arrow_schema(ARTICLES).empty_table(), lines_schema.empty_table(), None
+        kept: list[int | None] = [None] * len(sources)
+        stored = 0
+    else:
+        old_articles, old_lines, old_marks, loaded = snapshot
+        kept = old_marks.positions([source.file for source in sources], marks, context)
+        stored = len(old_marks.files)
     todo = [source for source, at in zip(sources, kept, strict=True) if at is None]
     done = len(sources) - len(todo)
     if options.progress and done:
@@ -446,8 +448,8 @@ def _parse_incrementally(corpus: Path, sources: list[Source], options: _Options)
     table = _gathered((old_articles, new_articles), article_rows).combine_chunks()
     lines = _gathered((old_lines, new_lines), line_rows).combine_chunks()
     saved = loaded
-    if todo or len(old_keys) != len(keys):
-        saved = cache.save_tables(corpus, table, lines, keys)
+    if todo or stored != len(sources):
+        saved = cache.save_tables(corpus, table, lines, marks, context=context)
     unchanged = frozenset(source.file for source, at in zip(sources, kept, strict=True) if at is not None)
     return replace(_tables(table, lines), reused=unchanged, loaded=loaded, saved=saved)
 
