@@ -187,12 +187,15 @@ def _typed(name: str, value: Any) -> Any:
 
 @dataclass(frozen=True, slots=True)
 class CacheInfo:
-    """What the cache holds: where, how many entries, their bytes, and its size limit."""
+    """What the cache holds: where, how many entries and their bytes, how many corpora's table
+    snapshots and their bytes, and the limit on the two together."""
 
     path: Path
     entries: int
     bytes: int
     limit: int
+    snapshots: int = 0
+    snapshot_bytes: int = 0
 
 
 @dataclass(slots=True)
@@ -268,22 +271,47 @@ class ParseCache(Store):
                 self._db.execute("DELETE FROM entries WHERE key = ?", (key,))
 
     def evict(self) -> None:
-        """Drop the least recently used entries until the total is within the limit."""
+        """Keep the entries and the table snapshots together within the limit: the least recently
+        used entries go first, then the snapshots written longest ago (never the newest)."""
         self.put(())  # the last uses not written yet
         if self._db is None:
             return
         try:
             total = self._db.execute("SELECT COALESCE(SUM(size), 0) FROM entries").fetchone()[0]
+            snapshots = self._snapshots()
+            total += sum(size for _, size, _ in snapshots)
             if total <= self.limit:
                 return
             with transaction(self._db):
                 for key, size in self._db.execute("SELECT key, size FROM entries ORDER BY used, key").fetchall():
-                    self._db.execute("DELETE FROM entries WHERE key = ?", (key,))
-                    total -= size
                     if total <= self.limit * 0.9:  # room for the next run's changes
                         break
-        except sqlite3.Error as exc:
+                    self._db.execute("DELETE FROM entries WHERE key = ?", (key,))
+                    total -= size
+            for _, size, files in snapshots[:-1]:
+                if total <= self.limit * 0.9:
+                    break
+                for path in files:
+                    path.unlink(missing_ok=True)
+                total -= size
+        except (sqlite3.Error, OSError) as exc:
             self._fail(exc)
+
+    def _snapshots(self) -> list[tuple[int, int, list[Path]]]:
+        """Each corpus's snapshot files as (last written, bytes, files), the oldest first."""
+        groups: dict[str, list[Path]] = {}
+        with contextlib.suppress(OSError):
+            for path in (self.folder / SNAPSHOTS).iterdir():
+                if not path.name.startswith("."):  # a temporary file being written
+                    groups.setdefault(path.name.split(".", 1)[0], []).append(path)
+        found = []
+        for files in groups.values():
+            try:
+                stats = [path.stat() for path in files]
+            except OSError:
+                continue
+            found.append((max(st.st_mtime_ns for st in stats), sum(st.st_size for st in stats), sorted(files)))
+        return sorted(found)
 
     def load_tables(
         self, corpus: Path, *, articles: pa.Schema, paragraphs: pa.Schema
@@ -431,11 +459,13 @@ class ParseCache(Store):
         if self._db is not None:
             with contextlib.suppress(sqlite3.Error):
                 entries, size = self._db.execute("SELECT COUNT(*), COALESCE(SUM(size), 0) FROM entries").fetchone()
-        return CacheInfo(self.folder, entries, size, self.limit)
+        snapshots = self._snapshots()
+        return CacheInfo(self.folder, entries, size, self.limit, len(snapshots), sum(s for _, s, _ in snapshots))
 
-    def clear(self) -> int:
-        """Remove every entry; the number removed."""
-        removed = self.info().entries
+    def clear(self) -> tuple[int, int]:
+        """Remove every entry and table snapshot; the numbers removed."""
+        info = self.info()
+        removed = info.entries, info.snapshots
         if self._db is not None:
             try:
                 with transaction(self._db):
