@@ -1,0 +1,130 @@
+"""The Spark backend's engines give the local engines' failures and notes, on every named corpus."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+import pytest
+
+from expectations.catalogue import INVARIANTS
+from expectations.columns import ARTICLES, PARAGRAPHS
+from expectations.engines import EngineRun, runner
+from expectations.view import articles_view, spark_articles_view, spark_schema
+from provenance.audit.policy import read_policy
+from provenance.parsing.corpus import parse_corpus
+from provenance.parsing.outlets import Registry, load_registry
+from provenance.parsing.tables import arrow_schema
+
+pytestmark = pytest.mark.spark
+
+REPO = Path(__file__).parent.parent.parent
+RESOURCES = REPO / "tests" / "resources"
+NOW = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
+#: Every corpus the repository holds: seeds and each folder of tests/resources with an INDEX.md
+#: (audit-v1 and golden hold reports of these corpora, not corpora).
+CORPORA = ["seeds", *sorted(str(p.parent.relative_to(RESOURCES)) for p in RESOURCES.rglob("INDEX.md"))]
+#: GX on Spark costs about a second an expectation: these corpora between them fail every rule type.
+GX_CORPORA = ["invariants", "duplicate-variants"]
+
+
+@dataclass(frozen=True)
+class Tables:
+    """A corpus's tables as validate_corpus builds them (pandas), and its registry's parameters."""
+
+    articles: pd.DataFrame  # parsed, before the view
+    paragraphs: pd.DataFrame
+    registry: Registry
+
+    @property
+    def params(self) -> dict[str, Any]:
+        return {"registry outlet ids": sorted(self.registry.outlets)}
+
+    @property
+    def started(self) -> dict[str, Any]:
+        return {k: o.started for k, o in self.registry.outlets.items()}
+
+    def local(self) -> dict[str, pd.DataFrame]:
+        view = articles_view(self.articles, outlet_started=self.started, run_at=NOW)
+        return {"articles": view, "paragraphs": self.paragraphs}
+
+    def spark(self, session: Any) -> dict[str, Any]:
+        """The raw parsed tables as Spark DataFrames (from Arrow), the view made on Spark."""
+        articles = spark_frame(session, self.articles, ARTICLES)
+        view = spark_articles_view(articles, outlet_started=self.started, run_at=NOW)
+        return {"articles": view, "paragraphs": spark_frame(session, self.paragraphs, PARAGRAPHS)}
+
+
+def spark_frame(session: Any, frame: pd.DataFrame, columns: tuple[Any, ...]) -> Any:
+    """`frame` as a Spark DataFrame of its columns' declared types (a lean paragraphs table has no text)."""
+    present = tuple(c for c in columns if c.name in frame.columns)
+    table = pa.Table.from_pandas(frame[[c.name for c in present]], schema=arrow_schema(present), preserve_index=False)
+    return session.createDataFrame(table, schema=spark_schema(present))
+
+
+def tables_of(name: str) -> Tables:
+    corpus = REPO / name if name == "seeds" else RESOURCES / name
+    registry = load_registry(corpus)
+    parsed = parse_corpus(corpus, registry=registry, lean=True, settings=read_policy(corpus).settings)
+    return Tables(parsed.articles, parsed.paragraphs, registry)
+
+
+def both(engine: str, tables: Tables, session: Any) -> tuple[EngineRun, EngineRun]:
+    local = runner(engine)(tables.local(), INVARIANTS, params=tables.params, docs_dir=None)
+    spark = runner(engine, backend="spark")(tables.spark(session), INVARIANTS, params=tables.params, docs_dir=None)
+    return local, spark
+
+
+def test_every_corpus_is_found() -> None:
+    """The corpus list is the repository's, not a hand-kept subset."""
+    assert {"seeds", "invariants", "parse-bad", "real-shapes/dates", "outlets-overlap"} <= set(CORPORA)
+    assert len(CORPORA) >= 14
+
+
+@pytest.mark.parametrize("name", CORPORA)
+def test_spark_view_is_the_local_view(spark: Any, name: str) -> None:
+    """spark_articles_view gives the local articles_view's rows, every column, value for value."""
+    tables = tables_of(name)
+    local = tables.local()["articles"]
+    remote = (
+        tables.spark(spark)["articles"]
+        .toArrow()
+        .to_pandas(
+            types_mapper={
+                pa.string(): pd.StringDtype("pyarrow"),
+                pa.large_string(): pd.StringDtype("pyarrow"),
+                pa.int64(): pd.Int64Dtype(),
+                pa.float64(): pd.Float64Dtype(),
+                pa.bool_(): pd.BooleanDtype(),
+            }.get,
+            coerce_temporal_nanoseconds=False,
+        )
+    )
+    remote = remote.sort_values("file", ignore_index=True)
+    local = local.sort_values("file", ignore_index=True)
+    pd.testing.assert_frame_equal(remote, local, check_dtype=False)
+    assert list(remote.dtypes.astype(str)) == list(local.dtypes.astype(str))
+
+
+@pytest.mark.parametrize("name", CORPORA)
+def test_pandera_on_spark_is_pandera_locally(spark: Any, name: str) -> None:
+    """On every corpus, the Spark pandera engine's failures (file and first failing rule) and notes
+    are the local pandera engine's."""
+    local, remote = both("pandera", tables_of(name), spark)
+    assert remote.failures == local.failures
+    assert remote.notes == local.notes
+    if name == "invariants":  # the corpus that breaks every check: the comparison is not of two empties
+        assert len(local.failures) >= 13
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", GX_CORPORA)
+def test_gx_on_spark_is_gx_locally(spark: Any, name: str) -> None:
+    """GX through its Spark data source fails the files GX fails locally, with the same first rule."""
+    local, remote = both("gx", tables_of(name), spark)
+    assert remote.failures == local.failures
+    assert local.failures
