@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -11,9 +12,9 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
-from expectations.catalogue import INVARIANTS
+from expectations.catalogue import ENGINE_NAMES, INVARIANTS, CheckSpec
 from expectations.columns import ARTICLES, PARAGRAPHS
-from expectations.engines import EngineRun, runner
+from expectations.engines import EngineRun, UnknownRuleError, runner
 from expectations.view import articles_view, spark_articles_view, spark_schema
 from provenance.audit.policy import read_policy
 from provenance.parsing.corpus import parse_corpus
@@ -29,7 +30,7 @@ NOW = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
 #: (audit-v1 and golden hold reports of these corpora, not corpora).
 CORPORA = ["seeds", *sorted(str(p.parent.relative_to(RESOURCES)) for p in RESOURCES.rglob("INDEX.md"))]
 #: GX on Spark costs about a second an expectation: these corpora between them fail every rule type.
-GX_CORPORA = ["invariants", "duplicate-variants"]
+GX_CORPORA = ["invariants", "duplicate-variants", "parse-bad"]
 
 
 @dataclass(frozen=True)
@@ -123,8 +124,39 @@ def test_pandera_on_spark_is_pandera_locally(spark: Any, name: str) -> None:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", GX_CORPORA)
-def test_gx_on_spark_is_gx_locally(spark: Any, name: str) -> None:
-    """GX through its Spark data source fails the files GX fails locally, with the same first rule."""
-    local, remote = both("gx", tables_of(name), spark)
+def test_gx_on_spark_is_gx_locally(spark: Any, name: str, tmp_path: Path) -> None:
+    """GX through its Spark data source fails the files GX fails locally, with the same first rule,
+    and writes its Data Docs (offline) as the local run does."""
+    tables = tables_of(name)
+    local = runner("gx")(tables.local(), INVARIANTS, params=tables.params, docs_dir=None)
+    docs = tmp_path / "gx"
+    remote = runner("gx", backend="spark")(tables.spark(spark), INVARIANTS, params=tables.params, docs_dir=docs)
     assert remote.failures == local.failures
     assert local.failures
+    pages = "".join(page.read_text(encoding="utf-8") for page in docs.rglob("*.html"))
+    assert (docs / "index.html").is_file()
+    assert all(file in pages for files in local.failures.values() for file in files if file)
+    assert "bootstrapcdn" not in pages and "cdnjs" not in pages  # made offline, as locally
+
+
+@dataclasses.dataclass(frozen=True)
+class Untaught:
+    """A rule type no engine was taught."""
+
+    column: str = "title"
+
+    @property
+    def reads(self) -> tuple[str, ...]:
+        return (self.column,)
+
+    def describe(self) -> str:
+        return "untaught"
+
+
+@pytest.mark.parametrize("engine", ENGINE_NAMES)
+def test_an_unknown_rule_stops_every_spark_engine(spark: Any, engine: str) -> None:
+    """A rule a Spark engine cannot translate raises UnknownRuleError naming it, rather than being skipped."""
+    tables = tables_of("fixity-clean")
+    check = CheckSpec("test.untaught", "Untaught", "", "error", "article", "articles", (Untaught(),))  # type: ignore[arg-type]  # not a Rule, on purpose
+    with pytest.raises(UnknownRuleError, match=f"the {engine} engine cannot translate Untaught"):
+        runner(engine, backend="spark")(tables.spark(spark), [check], params=tables.params, docs_dir=None)
