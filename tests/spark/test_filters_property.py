@@ -102,7 +102,7 @@ def tables(draw: st.DrawFn) -> dict[str, pd.DataFrame]:
         "file": [draw(st.sampled_from(["00.txt", "01.txt", "02.txt"])) for _ in range(m)],
         "index": list(range(m)),
         "line": list(range(1, m + 1)),
-        "role": [draw(st.sampled_from([*ROLES[:5], "advert", ""])) for _ in range(m)],
+        "role": [draw(st.sampled_from([*ROLES[:5], "advert", "", None])) for _ in range(m)],
         "norm_hash": [draw(st.sampled_from([None, "h1", "h2", "H1"])) for _ in range(m)],
         "duplicate_of": [None] * m,
         "char_count": [5] * m,
@@ -153,3 +153,26 @@ def test_nan_is_read_as_null(spark: Any) -> None:
     assert judge(data, checks, "articles", params=PARAMS).failures == {"article.language": {"b.txt": 0}}
     notes = structure(frame, "articles", data=data)
     assert "arabic_fraction: not_nullable" in notes
+
+
+def test_a_file_fails_with_its_first_rule_across_its_lines(spark: Any) -> None:
+    """A file whose lines fail different rules of one check (a null role, rule 0; an unknown role,
+    rule 1) fails it with the first, on Spark as locally: the rule number is per file, not per row."""
+    lines = pd.DataFrame(
+        {
+            "file": _column(["a.txt", "a.txt", "b.txt"], "string"),
+            "index": _column([0, 1, 0], "int"),
+            "line": _column([1, 2, 1], "int"),
+            "role": _column(["advert", None, "advert"], "string"),
+            "norm_hash": _column([None, None, None], "string"),
+            "duplicate_of": _column([None, None, None], "int"),
+            "char_count": _column([5, 5, 5], "int"),
+        }
+    )
+    checks = [c for c in CHECKS if c.id == "paragraph.role_known"]
+    articles = pd.DataFrame({c.name: pd.Series([], dtype=PANDAS_DTYPES[c.kind]) for c in ARTICLES})
+    local, _ = run_pandera({"articles": articles, "paragraphs": lines}, checks, params=PARAMS)
+    local.pop("table.schema")  # the null role, and an articles table of no view: not what is compared here
+    frame = _spark(spark, lines, "paragraphs")
+    remote = judge(narrowed(frame, list(lines.columns)), checks, "paragraphs", params=PARAMS).failures
+    assert remote == local == {"paragraph.role_known": {"a.txt": 0, "b.txt": 1}}
