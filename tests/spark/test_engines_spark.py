@@ -15,7 +15,7 @@ import pytest
 from expectations.catalogue import ENGINE_NAMES, INVARIANTS, CheckSpec
 from expectations.columns import ARTICLES, PARAGRAPHS
 from expectations.engines import EngineRun, UnknownRuleError, runner
-from expectations.view import articles_view, spark_articles_view, spark_schema
+from expectations.view import DERIVED, articles_view, spark_articles_view, spark_schema
 from provenance.audit.policy import read_policy
 from provenance.parsing.corpus import parse_corpus
 from provenance.parsing.outlets import Registry, load_registry
@@ -160,3 +160,41 @@ def test_an_unknown_rule_stops_every_spark_engine(spark: Any, engine: str) -> No
     check = CheckSpec("test.untaught", "Untaught", "", "error", "article", "articles", (Untaught(),))  # type: ignore[arg-type]  # not a Rule, on purpose
     with pytest.raises(UnknownRuleError, match=f"the {engine} engine cannot translate Untaught"):
         runner(engine, backend="spark")(tables.spark(spark), [check], params=tables.params, docs_dir=None)
+
+
+def test_table_schema_on_spark_is_the_local_one(spark: Any) -> None:
+    """Columns of the wrong type (each kind), a missing column and a paragraphs column of the wrong
+    type fail table.schema on Spark with the local engine's notes, word for word."""
+    from pyspark.sql import types as T
+
+    tables = tables_of("seeds")
+    view = tables.local()["articles"]
+    view = view.drop(columns=["dateline"]).assign(
+        bytes=view["bytes"].astype("Float64"),
+        arabic_fraction=view["arabic_fraction"].astype("string"),
+        published_tz_known=view["published_tz_known"].astype("string"),
+        published_local=view["published_local"].dt.tz_localize("UTC"),
+        run_at=view["run_at"].dt.tz_localize(None),
+    )
+    lines = tables.paragraphs.astype({"line": "Float64"})
+    local = runner("pandera")({"articles": view, "paragraphs": lines}, INVARIANTS, params=tables.params, docs_dir=None)
+    wrong = {
+        "bytes": T.DoubleType(),
+        "line": T.DoubleType(),
+        "arabic_fraction": T.StringType(),
+        "published_tz_known": T.StringType(),
+        "published_local": T.TimestampType(),
+        "run_at": T.TimestampNTZType(),
+    }
+
+    def on_spark(frame: pd.DataFrame) -> Any:
+        """`frame` with the declared Spark types but the `wrong` ones."""
+        declared = {f.name: f for f in spark_schema((*ARTICLES, *PARAGRAPHS), derived=DERIVED).fields}
+        fields = [T.StructField(n, wrong[n], True) if n in wrong else declared[n] for n in frame.columns]
+        return spark.createDataFrame(pa.Table.from_pandas(frame, preserve_index=False), schema=T.StructType(fields))
+
+    frames = {"articles": on_spark(view), "paragraphs": on_spark(lines)}
+    remote = runner("pandera", backend="spark")(frames, INVARIANTS, params=tables.params, docs_dir=None)
+    assert remote.notes == local.notes
+    assert remote.failures == local.failures
+    assert len(local.notes) == 7  # column_in_dataframe and one per wrong type

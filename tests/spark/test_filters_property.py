@@ -124,7 +124,7 @@ def _spark(session: Any, frame: pd.DataFrame, table: str) -> Any:
     return session.createDataFrame(pa.Table.from_pandas(frame, preserve_index=False), schema=schema)
 
 
-@settings(max_examples=25, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(max_examples=25, suppress_health_check=[HealthCheck.too_slow])
 @given(tables())
 def test_spark_filters_are_the_local_pandera_engine(spark: Any, frames: dict[str, pd.DataFrame]) -> None:
     """Failures (file, first failing rule) and notes of the Spark filters equal the local engine's."""

@@ -214,16 +214,34 @@ class Judged:
     failed: frozenset[tuple[str, int]]  # (check id, rule number)
 
 
+def _family(spark: Any) -> str:
+    """What a Spark type compares as: numbers with numbers, instants with instants, and so on."""
+    from pyspark.sql import types as T
+
+    if isinstance(spark, T.NumericType):
+        return "number"
+    return type(spark).__name__
+
+
 def _rules(frame: DataFrame, checks: Sequence[CheckSpec], table: str) -> list[tuple[CheckSpec, int, Rule]]:
-    """The rules of `checks` on `table` this engine runs: as the local engine, none that reads a
-    column the table lacks (table.schema reports the missing column)."""
-    present = set(frame.columns)
+    """The rules of `checks` on `table` this engine runs. As the local engine, none that reads a
+    column the table lacks, or one of a type its test cannot compare (a number held as text, a
+    wall time where an instant belongs: pandas raises and the rule judges no row); table.schema
+    reports both. A number of the other numeric type is judged, as pandas judges it."""
+    declared = _declared(table)
+    present = {field.name: field.dataType for field in frame.schema.fields}
+
+    def usable(column: str) -> bool:
+        if column not in present:
+            return False
+        return column not in declared or _family(present[column]) == _family(declared[column][0])
+
     return [
         (check, number, rule)
         for check in checks
         if check.table == table
         for number, rule in enumerate(check.rules)
-        if set(rule.reads) <= present
+        if all(usable(column) for column in rule.reads)
     ]
 
 
