@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from benchmarks.generate import article_corpus, plain_corpus
@@ -24,6 +25,17 @@ def run(argv: Sequence[str], *, cwd: Path | None = None) -> tuple[float, int, in
     )
     figures = json.loads(measured.stdout)
     return figures["wall"], figures["code"], figures["maxrss_kib"]
+
+
+def run_tree(argv: Sequence[str]) -> dict[str, float]:
+    """`run`'s figures, and the peak RSS (KiB) of the command, its JVMs, its other descendants and
+    all together, sampled from /proc every 0.1 s (measure.py)."""
+    env = {**os.environ, "MEASURE_CWD": "", "MEASURE_TREE": "1"}
+    measured = subprocess.run(
+        [sys.executable, "-m", "benchmarks.measure", *argv], capture_output=True, text=True, check=True, env=env
+    )
+    figures: dict[str, float] = json.loads(measured.stdout)
+    return figures
 
 
 def best_of(argv: Sequence[str], repeat: int, *, cwd: Path | None = None) -> tuple[float, int]:
@@ -310,6 +322,72 @@ def _best_fresh(
     return min(walls), peak
 
 
+SPARK_RSS_TARGET_GIB = 2.0
+
+
+def bench_spark(workdir: Path, *, files: int, repeat: int, large: int = 0) -> list[str]:
+    """validate --backend spark (issue 15) on `local[1]` and `local[2]` against the local backend in
+    the same invocation, both engines, no cache; the reports must agree outside `run`. Where the time
+    goes: each Spark run's stages. Memory: the driver's peak RSS (the Python process and its JVM,
+    sampled from /proc). With `large`, one more corpus of that size on `local[2]` only, for the
+    driver's memory (target: < 2 GiB)."""
+    del repeat  # one run each: a Spark run takes minutes
+    corpus = workdir / f"articles-{files}"
+    if not corpus.exists():
+        article_corpus(corpus, files=files, defect_rate=0.02)
+    reports = {name: workdir / f"reports-spark-{name}" for name in ("local", "local[1]", "local[2]")}
+    local = run_tree([*CLI, "validate", str(corpus), "--report-dir", str(reports["local"]), "--no-cache"])
+    lines = [
+        f"spark: {files} articles (2% planted defects), validate with both engines, no cache, one run each;"
+        " peer: the local backend",
+        _spark_row("local backend (peer)", local, files, peer=local["wall"]),
+    ]
+    spark = {}
+    for master in ("local[1]", "local[2]"):
+        argv = ["--backend", "spark", "--master", master, "--report-dir", str(reports[master]), "--no-cache"]
+        spark[master] = run_tree([*CLI, "validate", str(corpus), *argv])
+        lines.append(_spark_row(f"spark {master}", spark[master], files, peer=local["wall"]))
+    for master, figures in spark.items():
+        if figures["code"] not in (0, 1):
+            lines.append(f"  spark {master} failed with exit {figures['code']:.0f}")
+            continue
+        same = _outside_run(reports[master] / "audit.json") == _outside_run(reports["local"] / "audit.json")
+        stages = json.loads(_tail(reports[master] / "audit.json"))["run"]["stages"]
+        shares = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in stages.items())
+        lines.append(
+            f"  {master}: audit.json {'equals' if same else 'DIFFERS FROM'} the local one outside run; {shares}"
+        )
+    if all(figures["code"] in (0, 1) for figures in spark.values()):
+        lines.append(f"  local[2] against local[1]: {spark['local[2]']['wall'] / spark['local[1]']['wall']:.2f}x")
+    if large:
+        big = workdir / f"articles-{large}"
+        if not big.exists():
+            article_corpus(big, files=large, defect_rate=0.02)
+        out = workdir / "reports-spark-large"
+        argv = ["--backend", "spark", "--master", "local[2]", "--report-dir", str(out), "--no-cache"]
+        figures = run_tree([*CLI, "validate", str(big), *argv])
+        driver = (figures.get("peak_driver_kib", 0) + figures.get("peak_jvm_kib", 0)) / (1 << 20)
+        lines += [
+            f"spark: {large} articles on local[2]: exit {figures['code']:.0f}",
+            _spark_row("spark local[2]", figures, large, peer=figures["wall"])
+            + f"  (driver target: < {SPARK_RSS_TARGET_GIB:.0f} GiB: {driver:.2f} GiB)",
+        ]
+    return lines
+
+
+def _spark_row(label: str, figures: dict[str, float], files: int, *, peer: float) -> str:
+    memory = ", ".join(
+        f"{role} {figures.get(f'peak_{role}_kib', 0) / 1024:.0f} MiB" for role in ("driver", "jvm", "workers", "total")
+    )
+    return row(label, figures["wall"], files, "articles", peer=peer) + f"  peak RSS: {memory}"
+
+
+def _outside_run(path: Path) -> object:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data.pop("run", None)
+    return data
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument("--files", type=int, default=100_000, help="corpus size (default 100,000)")
@@ -318,23 +396,38 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--only",
         action="append",
-        choices=("fixity", "parse", "validate", "hook", "export"),
-        help="run only these benchmarks",
+        choices=("fixity", "parse", "validate", "hook", "export", "spark"),
+        help="run only these benchmarks (spark: not run unless named; needs corpus-audit[spark])",
+    )
+    parser.add_argument(
+        "--spark-large",
+        type=int,
+        default=0,
+        metavar="N",
+        help="with --only spark: also audit N articles on local[2] for the driver's memory (e.g. 1000000)",
     )
     args = parser.parse_args(argv)
     workdir = args.keep or Path(tempfile.mkdtemp(prefix="corpus-audit-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
-    benches = {
+    benches: dict[str, Callable[..., list[str]]] = {
         "fixity": bench_fixity,
         "parse": bench_parse,
         "validate": bench_validate,
         "hook": bench_hook,
         "export": bench_export,
+        "spark": functools.partial(bench_spark, large=args.spark_large),
     }
     lines: list[str] = []
     try:
-        for name in args.only or list(benches):
-            for files in (args.files, max(1, args.files // 10)) if name != "hook" else (2000,):
+        for name in args.only or [name for name in benches if name != "spark"]:
+            sizes = (
+                (2000,)
+                if name == "hook"
+                else (args.files,)
+                if name == "spark"
+                else (args.files, max(1, args.files // 10))
+            )
+            for files in sizes:
                 done = [*benches[name](workdir, files=files, repeat=args.repeat), ""]
                 lines += done
                 print("\n".join(done), file=sys.stderr, flush=True)

@@ -3,6 +3,11 @@
 The benchmark driver starts this small process first, so the measured command is forked from a
 fresh interpreter: a child forked straight from the large driver would count the driver's pages
 in its peak RSS.
+
+With MEASURE_TREE=1 it also samples, every 0.1 s, the resident memory of every process the
+command starts (from /proc), and reports the peaks of the command itself, of the JVMs among its
+descendants (a Spark driver is the Python process and the JVM it starts), of the other
+descendants (Python workers), and of their sum. ru_maxrss alone cannot tell these apart.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ import os
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 
 def main() -> int:
@@ -19,10 +25,51 @@ def main() -> int:
     cwd = os.environ.get("MEASURE_CWD") or None
     start = time.perf_counter()
     process = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    peaks: dict[str, int] = {}
+    if os.environ.get("MEASURE_TREE"):
+        while os.waitid(os.P_PID, process.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is None:
+            _sample(process.pid, peaks)
+            time.sleep(0.1)
     _, status, usage = os.wait4(process.pid, 0)
     wall = time.perf_counter() - start
-    print(json.dumps({"wall": wall, "code": os.waitstatus_to_exitcode(status), "maxrss_kib": usage.ru_maxrss}))
+    figures = {"wall": wall, "code": os.waitstatus_to_exitcode(status), "maxrss_kib": usage.ru_maxrss}
+    print(json.dumps(figures | {f"peak_{role}_kib": kib for role, kib in peaks.items()}))
     return 0
+
+
+def _sample(root: int, peaks: dict[str, int]) -> None:
+    """One reading of the RSS of `root` and its descendants, into `peaks` by role."""
+    parents: dict[int, int] = {}
+    names: dict[int, str] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                text = (entry / "stat").read_text(encoding="utf-8", errors="replace")
+            except OSError:
+                continue
+            name, rest = text[text.index("(") + 1 : text.rindex(")")], text[text.rindex(")") + 2 :].split()
+            parents[int(entry.name)], names[int(entry.name)] = int(rest[1]), name
+    tree, frontier = {root}, [root]
+    while frontier:
+        pid = frontier.pop()
+        children = [child for child, parent in parents.items() if parent == pid and child not in tree]
+        tree.update(children)
+        frontier += children
+    now = {"driver": 0, "jvm": 0, "workers": 0}
+    for pid in tree:
+        role = "driver" if pid == root else "jvm" if names.get(pid) == "java" else "workers"
+        now[role] += _rss_kib(pid)
+    now["total"] = sum(now.values())
+    for role, kib in now.items():
+        peaks[role] = max(peaks.get(role, 0), kib)
+
+
+def _rss_kib(pid: int) -> int:
+    try:
+        lines = Path(f"/proc/{pid}/status").read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return 0
+    return next((int(line.split()[1]) for line in lines if line.startswith("VmRSS:")), 0)
 
 
 if __name__ == "__main__":

@@ -573,16 +573,17 @@ def _cmd_cache(args: argparse.Namespace) -> int:
         if not (cache.usable and stats.usable):
             return EXIT_USAGE
         if args.action == "clear":
-            removed, records = cache.clear(), stats.clear()
+            (removed, snapshots), records = cache.clear(), stats.clear()
             _print(
-                f"cache {cache.folder}: removed {counted(removed, 'entry', 'entries')}"
-                f" and {counted(records, 'stat record')}"
+                f"cache {cache.folder}: removed {counted(removed, 'entry', 'entries')},"
+                f" {counted(snapshots, 'table snapshot')} and {counted(records, 'stat record')}"
             )
             return EXIT_OK
         info = cache.info()
         _print(
-            f"cache {info.path}: {counted(info.entries, 'entry', 'entries')}, {number(info.bytes)} bytes"
-            f" (limit {number(info.limit)} bytes); {counted(stats.count(), 'stat record')}"
+            f"cache {info.path}: {counted(info.entries, 'entry', 'entries')}, {number(info.bytes)} bytes;"
+            f" {counted(info.snapshots, 'table snapshot')}, {number(info.snapshot_bytes)} bytes"
+            f" (limit {number(info.limit)} bytes for both); {counted(stats.count(), 'stat record')}"
         )
         return EXIT_OK
     finally:

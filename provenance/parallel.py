@@ -81,24 +81,32 @@ class Forked:
     The child starts as a copy of this process (fork), so the function and everything it reads
     (DataFrames of a million rows) are shared, not pickled; only its result comes back, pickled
     through a pipe. Ctrl-C is the parent's to handle: it stops the child (`stop`).
+
+    Started with `prepare` and no function, the child runs `prepare` at once (an import that
+    takes seconds) and then waits for the function, which `submit` sends it pickled: the slow
+    start overlaps the parent's work until then. The child ends when this object is dropped.
     """
 
-    def __init__(self, function: Callable[[], Any]) -> None:
+    def __init__(self, function: Callable[[], Any] | None = None, *, prepare: Callable[[], Any] | None = None) -> None:
         context = get_context("fork")
-        self._receive, send = context.Pipe(duplex=False)
-        self._process = context.Process(target=_child, args=(function, send), daemon=True)
+        self._connection, theirs = context.Pipe()
+        self._process = context.Process(target=_child, args=(function, prepare, theirs, self._connection), daemon=True)
         self._process.start()
-        send.close()  # the child's end: our copy closed, EOF comes when the child's is
+        theirs.close()  # the child's end: our copy closed, EOF comes when the child's is
+
+    def submit(self, function: Callable[[], Any]) -> None:
+        """Send the function a child started with `prepare` alone is waiting for."""
+        self._connection.send(function)
 
     def result(self) -> Any:
         """The function's return value; its exception raised here again if it raised one."""
         try:
-            kind, value = self._receive.recv()
+            kind, value = self._connection.recv()
         except EOFError:  # the child died without a word (killed, out of memory)
             self._process.join()
             raise RuntimeError(f"worker process ended with exit code {self._process.exitcode}") from None
         finally:
-            self._receive.close()
+            self._connection.close()
         self._process.join()
         if kind == "raised":
             raise value
@@ -109,21 +117,38 @@ class Forked:
         if self._process.is_alive():
             self._process.kill()
         self._process.join()
-        self._receive.close()
+        self._connection.close()
 
 
-def _child(function: Callable[[], Any], send: Any) -> None:
-    """In the forked child: run `function` and send ("returned", value) or ("raised", exception)."""
+def _child(
+    function: Callable[[], Any] | None, prepare: Callable[[], Any] | None, connection: Any, parents: Any
+) -> None:
+    """In the forked child: `prepare`, then run `function` (or the one sent) and send back
+    ("returned", value) or ("raised", exception)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    parents.close()  # the parent's end, copied by the fork: only then does its closing reach us as EOF
+    unprepared: BaseException | None = None
+    if prepare is not None:
+        try:
+            prepare()
+        except BaseException as exc:  # noqa: BLE001 (raised in the parent when it asks for the result)
+            unprepared = exc
+    if function is None:
+        try:
+            function = connection.recv()
+        except EOFError:  # the parent dropped us: nothing to do
+            return
     try:
+        if unprepared is not None:
+            raise unprepared
         outcome: tuple[str, Any] = ("returned", function())
     except BaseException as exc:  # noqa: BLE001 (sent to the parent, which raises it there)
         outcome = ("raised", exc)
     try:
-        send.send(outcome)
+        connection.send(outcome)
     except Exception:  # noqa: BLE001 (a value or exception that cannot be pickled: its words go)
         kind, value = outcome
         words = f"{type(value).__name__}: {value}" if kind == "raised" else f"unpicklable result {type(value).__name__}"
-        send.send(("raised", RuntimeError(words)))
+        connection.send(("raised", RuntimeError(words)))
     finally:
-        send.close()
+        connection.close()

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from expectations import rules
 from expectations.catalogue import CATALOGUE, ENGINE_NAMES, INVARIANTS, CheckSpec
 from expectations.columns import ARTICLES, PARAGRAPHS
-from expectations.engines import UnknownRuleError, rules_translated, runner
+from expectations.engines import BACKEND_NAMES, UnknownRuleError, rules_translated, runner
 from expectations.engines.gx_engine import run_gx, suites_as_json
 from expectations.engines.pandera_engine import run_pandera
 from expectations.view import articles_view
@@ -136,10 +136,21 @@ def test_every_rule_class_is_a_rule() -> None:
     assert classes == set(RULE_TYPES)
 
 
-@pytest.mark.parametrize(("engine", "rule_type"), [(e, r) for e in ENGINE_NAMES for r in RULE_TYPES])
-def test_every_engine_translates_every_rule(engine: str, rule_type: type) -> None:
-    """Each engine's translate registers a translation of each rule type."""
-    assert rule_type in rules_translated(engine)
+@pytest.mark.parametrize(
+    ("engine", "backend", "rule_type"), [(e, b, r) for e in ENGINE_NAMES for b in BACKEND_NAMES for r in RULE_TYPES]
+)
+def test_every_engine_translates_every_rule(engine: str, backend: typing.Any, rule_type: type) -> None:
+    """Each engine's translate, on every backend, registers a translation of each rule type (the Spark
+    modules import pyspark only when run, so this holds without it)."""
+    assert rule_type in rules_translated(engine, backend)
+
+
+def test_an_unknown_engine_or_backend_is_named() -> None:
+    """runner() names what it does not know, engine or backend, with the choices."""
+    with pytest.raises(KeyError, match="unknown engine 'pandas': expected one of pandera, gx"):
+        runner("pandas")
+    with pytest.raises(KeyError, match="unknown backend 'dask': expected one of local, spark"):
+        runner("pandera", "dask")  # type: ignore[arg-type]  # not a Backend, on purpose
 
 
 @dataclasses.dataclass(frozen=True)

@@ -104,3 +104,58 @@ def test_a_stopped_child_is_gone() -> None:
     assert time.monotonic() - started < 10
     assert not child._process.is_alive()
     assert child._process.exitcode == -signal.SIGKILL
+
+
+def _imported_in_child() -> tuple[bool, int]:
+    import os
+    import sys
+
+    return "colorsys" in sys.modules, os.getpid()
+
+
+def _fail_to_prepare() -> None:
+    raise ImportError("no module named 'a_missing_engine'")
+
+
+def test_a_standby_child_prepares_first_then_runs_the_function_it_is_sent() -> None:
+    """`prepare` runs in the child as soon as it starts (this process never imports what it imports);
+    the function sent later, pickled, runs there after it and its result comes back."""
+    import importlib
+    import os
+    import sys
+
+    from provenance.parallel import Forked
+
+    sys.modules.pop("colorsys", None)
+    child = Forked(prepare=lambda: importlib.import_module("colorsys"))
+    child.submit(_imported_in_child)
+    imported, pid = child.result()
+    assert imported and pid != os.getpid()
+    assert "colorsys" not in sys.modules  # the import was the child's alone
+
+
+def test_a_standby_child_that_failed_to_prepare_raises_that_failure_when_asked() -> None:
+    """A failed `prepare` (an engine that cannot be imported) is raised here, at result(), as it was."""
+    from provenance.parallel import Forked
+
+    child = Forked(prepare=_fail_to_prepare)
+    child.submit(_imported_in_child)
+    with pytest.raises(ImportError, match="a_missing_engine"):
+        child.result()
+
+
+def test_a_standby_child_never_sent_a_function_ends_when_dropped() -> None:
+    """A run that fails before the engines drops its standby child: the child sees the pipe close
+    and ends by itself (no process is left waiting)."""
+    import time
+
+    from provenance.parallel import Forked
+
+    child = Forked(prepare=lambda: None)
+    process = child._process
+    del child
+    deadline = time.monotonic() + 10
+    while process.is_alive() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not process.is_alive()
+    assert process.exitcode == 0

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from provenance._cli import main
 from provenance.fixity import statcache
 from provenance.manifest.reader import read_manifest
-from provenance.parsing.cache import DB_NAME, SNAPSHOTS, ParseCache, entry_key, plain_key
+from provenance.parsing.cache import DB_NAME, SNAPSHOTS, Marks, ParseCache, entry_key, mark
 from provenance.parsing.corpus import parse_corpus
 from provenance.parsing.settings import Source
 from tests.golden import scrub
@@ -103,6 +103,12 @@ def _rename(corpus: Path, n: int) -> None:
     target.rename(corpus / f"renamed-{n}-{target.name}")
 
 
+def _revert(corpus: Path, n: int) -> None:
+    """A file back to its first bytes (a revert or a branch switch): its rows may be an entry now."""
+    source = _texts(SOURCE)[n % len(_texts(SOURCE))]
+    shutil.copyfile(source, corpus / source.name)
+
+
 def _reindex(corpus: Path, n: int) -> None:
     del n
     assert main(["index", str(corpus), "--jobs", "1"]) == 0
@@ -143,6 +149,7 @@ EDITS = {
     "delete": _delete,
     "rename": _rename,
     "reindex": _reindex,
+    "revert": _revert,
     "policy": _policy,
     "waiver": _waiver,
     "outlets": _outlets,
@@ -197,11 +204,13 @@ def test_a_damaged_entry_is_parsed_again_and_said_once(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], damage: str, note: str
 ) -> None:
     """An entry that is not ours, cut short, or another file's rows under this key is never trusted."""
-    cache_dir = tmp_path / "cache"
-    cold = _audit(SOURCE, tmp_path / "cold", "--no-cache")
-    _audit(SOURCE, tmp_path / "fill", "--cache-dir", str(cache_dir))
+    corpus, cache_dir = tmp_path / "corpus", tmp_path / "cache"
+    shutil.copytree(SOURCE, corpus)
+    cold = _audit(corpus, tmp_path / "cold", "--no-cache")
+    _spill_every_article(corpus, tmp_path, cache_dir)
     with sqlite3.connect(cache_dir / DB_NAME) as db:
         rows = db.execute("SELECT key, value FROM entries ORDER BY key").fetchall()
+        assert len(rows) == len(_texts(corpus))
         for number, (key, value) in enumerate(rows):
             changed = {
                 "garbage": b"not a cache entry",
@@ -209,14 +218,72 @@ def test_a_damaged_entry_is_parsed_again_and_said_once(
                 "foreign": rows[(number + 1) % len(rows)][1],  # another file's rows
             }[damage]
             db.execute("UPDATE entries SET value = ? WHERE key = ?", (changed, key))
-    shutil.rmtree(cache_dir / SNAPSHOTS)  # else the last run's tables serve every article
     capsys.readouterr()
-    assert _audit(SOURCE, tmp_path / "warm", "--cache-dir", str(cache_dir)) == cold
+    assert _audit(corpus, tmp_path / "warm", "--cache-dir", str(cache_dir)) == cold
     err = capsys.readouterr().err
     assert err.count("an entry was not usable") == 1 and note in err
     capsys.readouterr()
-    assert _audit(SOURCE, tmp_path / "again", "--cache-dir", str(cache_dir)) == cold  # rewritten: clean now
+    assert _audit(corpus, tmp_path / "again", "--cache-dir", str(cache_dir)) == cold  # from the snapshot now
     assert "cache" not in capsys.readouterr().err
+
+
+def _spill_every_article(corpus: Path, work: Path, cache_dir: Path) -> None:
+    """Fill the cache, change every article (so the next run's snapshot drops each one's first rows
+    into entries), then put the first bytes back: the next run's articles are all entries."""
+    originals = {path: path.read_bytes() for path in _texts(corpus)}
+    _audit(corpus, work / "fill", "--cache-dir", str(cache_dir))
+    for path, data in originals.items():
+        path.write_bytes(data + "\nسطر أضيف ثم أزيل.\n".encode())
+    _reindex(corpus, 0)
+    _audit(corpus, work / "changed", "--cache-dir", str(cache_dir))
+    for path, data in originals.items():
+        path.write_bytes(data)
+    _reindex(corpus, 0)
+
+
+def test_a_fill_writes_the_snapshot_and_no_entries_and_a_file_changed_back_is_not_parsed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A first run keeps its rows in the snapshot only (entries would cost a quarter more time);
+    the rows a later snapshot drops become entries, so putting a file's old bytes back (a revert,
+    a branch switch) parses nothing."""
+    import provenance.parsing.corpus as corpus_module
+
+    corpus, cache_dir = tmp_path / "corpus", tmp_path / "cache"
+    shutil.copytree(SOURCE, corpus)
+    cold = _audit(corpus, tmp_path / "cold", "--no-cache")
+    _audit(corpus, tmp_path / "fill", "--cache-dir", str(cache_dir))
+    assert ParseCache.open(cache_dir).info().entries == 0
+    _spill_every_article(corpus, tmp_path, cache_dir)
+    assert ParseCache.open(cache_dir).info().entries == len(_texts(corpus))
+
+    def no_parsing(*args: object, **kwargs: object) -> object:
+        raise AssertionError("parsed again")
+
+    monkeypatch.setattr(corpus_module, "parse_article", no_parsing)
+    assert _audit(corpus, tmp_path / "reverted", "--cache-dir", str(cache_dir)) == cold
+
+
+def test_snapshots_count_within_the_limit_and_the_oldest_goes_first(tmp_path: Path) -> None:
+    """The limit bounds entries and snapshots together: beyond it, the snapshot of the corpus
+    audited longest ago is dropped (and that corpus is parsed again, correctly), the newest kept."""
+    cache_dir = tmp_path / "cache"
+    corpora = []
+    for name in ("first", "second"):
+        corpora.append(tmp_path / name)
+        shutil.copytree(SOURCE, corpora[-1])
+        _audit(corpora[-1], tmp_path / f"{name}-fill", "--cache-dir", str(cache_dir))
+    info = ParseCache.open(cache_dir).info()
+    assert info.snapshots == 2
+    one = info.snapshot_bytes // 2
+    cache = ParseCache.open(cache_dir, limit=one + one // 2)  # room for one snapshot, not two
+    cache.evict()
+    assert cache.info().snapshots == 1
+    cache.close()
+    kept = ParseCache.open(cache_dir)._snapshot(corpora[1])[0]
+    assert kept.exists()  # the newest
+    cold = _audit(corpora[0], tmp_path / "cold", "--no-cache")
+    assert _audit(corpora[0], tmp_path / "again", "--cache-dir", str(cache_dir)) == cold
 
 
 @pytest.mark.parametrize("kind", ["a file", "beneath a file", "a corrupt database"])
@@ -242,16 +309,20 @@ def test_an_unusable_cache_leaves_the_run_uncached_and_says_so_once(
 
 def test_cache_info_and_clear(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """info says where the cache is and what it holds; clear empties it."""
-    cache_dir = tmp_path / "cache"
-    _audit(SOURCE, tmp_path / "a", "--cache-dir", str(cache_dir))
-    files = len([line for line in (SOURCE / "INDEX.md").read_text(encoding="utf-8").splitlines() if ".txt" in line])
+    corpus, cache_dir = tmp_path / "corpus", tmp_path / "cache"
+    shutil.copytree(SOURCE, corpus)
+    _spill_every_article(corpus, tmp_path, cache_dir)
+    files = len(_texts(corpus))
     capsys.readouterr()
     assert main(["cache", "info", "--cache-dir", str(cache_dir)]) == 0
-    assert capsys.readouterr().out.startswith(f"cache {cache_dir}: {files} entries, ")
+    out = capsys.readouterr().out
+    assert out.startswith(f"cache {cache_dir}: {files} entries, ") and "; 1 table snapshot, " in out
     assert main(["cache", "clear", "--cache-dir", str(cache_dir)]) == 0
-    assert capsys.readouterr().out == f"cache {cache_dir}: removed {files} entries and 0 stat records\n"
+    assert (
+        capsys.readouterr().out == f"cache {cache_dir}: removed {files} entries, 1 table snapshot and 0 stat records\n"
+    )
     assert main(["cache", "info", "--cache-dir", str(cache_dir)]) == 0
-    assert capsys.readouterr().out.startswith(f"cache {cache_dir}: 0 entries, 0 bytes")
+    assert capsys.readouterr().out.startswith(f"cache {cache_dir}: 0 entries, 0 bytes; 0 table snapshots, 0 bytes")
 
 
 def test_the_cache_keeps_within_its_limit_dropping_the_least_recently_used(tmp_path: Path) -> None:
@@ -341,17 +412,29 @@ def test_a_damaged_snapshot_is_not_used_and_said_once(tmp_path: Path, damage: st
     cache.close()
 
 
-@given(
-    context=st.text(max_size=8),
-    file=st.text(min_size=1, max_size=12),
-    sha=st.text(alphabet="0123456789abcdef", min_size=64, max_size=64),
-    encoding=st.none() | st.sampled_from(["utf-8", "windows-1256", 'it\'s "quoted"']),
-)
-def test_a_plain_key_is_the_key_of_a_source_with_no_facts(
-    context: str, file: str, sha: str, encoding: str | None
+_SMALL = st.sampled_from(["a.txt", "b.txt"])
+_FACT = st.none() | st.sampled_from(["utf-8", "windows-1256", 'it\'s "quoted"'])
+
+
+@st.composite
+def _marked(draw: st.DrawFn) -> tuple[str, str | None, Source, str]:
+    """A snapshot row's parse: its context (which fixes the settings' encoding), file, facts, digest."""
+    encoding = draw(_FACT)
+    context = f"context for {encoding!r}{draw(st.sampled_from(['', ' and another registry']))}"
+    source = Source(draw(_SMALL), encoding=draw(st.just(encoding) | _FACT), outlet=draw(st.none() | st.just("x")))
+    return context, encoding, source, draw(st.sampled_from(["0" * 64, "f" * 64]))
+
+
+@given(stored=_marked(), current=_marked())
+def test_marks_match_exactly_when_the_keys_are_equal(
+    stored: tuple[str, str | None, Source, str], current: tuple[str, str | None, Source, str]
 ) -> None:
-    """The fast key `validate --staged` computes for rows with no steward cells is entry_key's."""
-    assert plain_key(context, file, sha, encoding) == entry_key(context, Source(file, encoding=encoding), sha)
-    assert plain_key(context, file, sha, encoding) != entry_key(
-        context, Source(file, encoding=encoding, outlet="x"), sha
-    )
+    """A snapshot row is found by its mark (a digest, for a file whose row declares no facts) just
+    when its entry key is the one the current parse has: never a row of other facts or settings."""
+    (context, encoding, source, sha), (now, now_encoding, now_source, now_sha) = stored, current
+    key, digest = mark(context, source, sha, encoding=encoding)
+    marks = Marks(context=context, files=[source.file], keys=[key], plain=[digest])
+    found = marks.positions([now_source.file], [mark(now, now_source, now_sha, encoding=now_encoding)], now)
+    same = entry_key(context, source, sha) == entry_key(now, now_source, now_sha)
+    assert found == ([0] if same else [None])
+    assert (digest is None) == (source != Source(source.file, encoding=encoding))

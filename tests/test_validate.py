@@ -335,8 +335,9 @@ def test_fixity_findings_keep_their_message_and_details(corpus: Callable[[str], 
 
 @pytest.mark.parametrize("corpus_name", ["invariants", "seeds"])
 def test_engines_side_by_side_give_the_report_one_at_a_time_gives(tmp_path: Path, corpus_name: str) -> None:
-    """With two jobs GX runs in a forked child beside pandera: audit.json and every rendering are the
-    bytes a one-job run writes (outside the run block), and the child's stage time is recorded."""
+    """With two jobs GX runs in a forked child beside pandera (started before fixity to import GX,
+    then sent the columns it reads): audit.json and every rendering are the bytes a one-job run
+    writes (outside the run block), and the child's stage time is recorded."""
     from tests.golden import scrub
 
     corpus = REPO / "seeds" if corpus_name == "seeds" else RESOURCES / corpus_name

@@ -13,7 +13,7 @@ import json
 import logging
 import shutil
 import warnings
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -205,30 +205,38 @@ def _context(docs_dir: Path | None) -> Any:
     return gx.get_context(mode="ephemeral", project_config=config)
 
 
+def pandas_source(context: Any) -> Any:
+    """The context's data source of in-memory pandas DataFrames."""
+    return context.data_sources.add_or_update_pandas("corpus-audit")
+
+
 def run_gx(
-    frames: Mapping[str, pd.DataFrame],
+    frames: Mapping[str, Any],
     checks: Iterable[CheckSpec],
     *,
     params: Mapping[str, Any],
     docs_dir: Path | None = None,
+    data_source: Callable[[Any], Any] = pandas_source,
 ) -> Failures:
     """Validate every table and return the failures, mapped to files.
 
     With `docs_dir`, GX also builds its Data Docs for this run there (nothing is written anywhere
     else), made to open offline: their scripts, styles and fonts are local copies (gx_docs).
+    `data_source` adds to a context the GX data source that reads `frames` (the Spark backend
+    passes its Spark one: expectations/engines/spark/gx_engine.py).
     """
     _quiet()
     if docs_dir is None:
         with _no_fingerprint():
-            return _run(_context(None), frames, checks, params=params, docs=False)
+            return _run(_context(None), frames, checks, params=params, docs=False, data_source=data_source)
     shutil.rmtree(docs_dir, ignore_errors=True)  # the docs of this run only
     with _no_fingerprint():
-        failures = _run(_context(docs_dir.resolve()), frames, checks, params=params, docs=True)
+        failures = _run(_context(docs_dir.resolve()), frames, checks, params=params, docs=True, data_source=data_source)
     make_offline(docs_dir)
     return failures
 
 
-def _validate(context: Any, definition: Any, table: str, frame: pd.DataFrame, *, docs: bool) -> Any:
+def _validate(context: Any, definition: Any, table: str, frame: Any, *, docs: bool) -> Any:
     """Run one validation (through a Checkpoint that updates Data Docs when `docs`)."""
     # COMPLETE: every unexpected row, named by its file (and line), as Data Docs show it too, not by
     # its index label; GX's query string for them is not needed.
@@ -255,15 +263,16 @@ def _validate(context: Any, definition: Any, table: str, frame: pd.DataFrame, *,
 
 def _run(
     context: Any,
-    frames: Mapping[str, pd.DataFrame],
+    frames: Mapping[str, Any],
     checks: Iterable[CheckSpec],
     *,
     params: Mapping[str, Any],
     docs: bool,
+    data_source: Callable[[Any], Any],
 ) -> Failures:
     checks = list(checks)
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
-    source = context.data_sources.add_or_update_pandas("corpus-audit")
+    source = data_source(context)
     failures: Failures = {}
     by_id = {c.id: c for c in checks}
     for table, built in build_suites(checks, params=params).items():

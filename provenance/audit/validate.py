@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from expectations.catalogue import CATALOGUE, ENGINE_NAMES, ENGINES, INVARIANTS, CheckSpec
-from expectations.engines import EngineRun, Failures, compared
+from expectations.engines import EngineRun, Failures, columns_read, compared, runner
 from expectations.messages import WORDINGS
 from expectations.rules import UniqueWithin
 from provenance import gcpause
@@ -365,6 +365,7 @@ def validate_corpus(
                 stage=stage,
                 run={"engines": list(engines), "fail_on": fail_on, "jobs": jobs, "backend": backend, "master": master},
             )
+    ready = standby(engines, jobs=jobs)  # GX importing in a child while fixity hashes and the parser parses
     fixity = verify_fixity(corpus, jobs=jobs, progress=count, stats=stats, strict=strict, scope=scope)
     registry = load_registry(corpus)
     outside = None
@@ -413,7 +414,15 @@ def validate_corpus(
     reuse = prior(cache, corpus, tables, digest) if cache is not None else None
     with gcpause.frozen():  # the engines make many short-lived objects: leave the heap so far unscanned
         runs = _run_engines(
-            frames, checks=checks, engines=engines, params=params, gx_docs=gx_docs, stage=stage, jobs=jobs, reuse=reuse
+            frames,
+            checks=checks,
+            engines=engines,
+            params=params,
+            gx_docs=gx_docs,
+            stage=stage,
+            jobs=jobs,
+            reuse=reuse,
+            ready=ready,
         )
     if cache is not None:
         save_verdicts(cache, corpus, tables, digest=digest, runs=runs, checks=checks)
@@ -534,6 +543,36 @@ def _audit(
     )
 
 
+def _aside(engines: Sequence[str], jobs: int) -> str | None:
+    """The engine that runs in a forked child beside the others: the slowest (GX: seconds to
+    import, then its validation graph), with two or more jobs and more than one engine."""
+    chosen = [name for name in ENGINE_NAMES if name in engines]
+    heavy = [name for name in chosen if ENGINES[name].heavy]
+    return heavy[0] if jobs > 1 and len(chosen) > 1 and heavy else None
+
+
+def standby(engines: Sequence[str], *, jobs: int) -> Forked | None:
+    """A child that imports the engine `_run_engines` will run aside, started before fixity so the
+    import overlaps hashing and parsing; None when none runs aside. Dropped unused, it ends."""
+    aside = _aside(engines, jobs)
+    return Forked(prepare=functools.partial(runner, aside)) if aside else None
+
+
+def _timed(
+    name: str,
+    *,
+    frames: Mapping[str, Any],
+    checks: Sequence[CheckSpec],
+    params: Mapping[str, Any],
+    docs: Path | None,
+    reuse: Reuse | None,
+) -> tuple[EngineRun, float]:
+    """Engine `name`'s run and its seconds (module level: sent pickled to a standby child)."""
+    clock = time.perf_counter()
+    run = run_engine(name, frames, checks, params=params, docs_dir=docs, reuse=reuse)
+    return run, time.perf_counter() - clock
+
+
 def _run_engines(
     frames: Mapping[str, Any],
     *,
@@ -544,32 +583,37 @@ def _run_engines(
     stage: _Stages,
     jobs: int = 1,
     reuse: Reuse | None = None,
+    ready: Forked | None = None,
 ) -> dict[str, EngineRun]:
     """Each engine's run: its failures ({check id: {file: rule}}) and structure notes, in the
     catalogue's order. With `reuse`, per-article checks judge only the changed articles (reuse.py).
 
     With two or more jobs and more than one engine, GX (the slowest: seconds to import, then its
-    validation graph) runs in a forked child while the others run here: the tables are shared by
-    the fork, only the failures come back. Each engine's stage time is its own. GX is imported in
-    the child, not by a thread here beforehand: a thread importing while the parser's workers
-    were forked left them waiting forever on the import lock it held.
+    validation graph) runs in a forked child while the others run here. Given `ready` (`standby`:
+    a child that has been importing it since the run began), the columns it reads are sent there;
+    otherwise a child is forked now and shares the tables. Only the failures come back. Each
+    engine's stage time is its own. GX is imported in a child, never by a thread here: a thread
+    importing while the parser's workers were forked left them waiting forever on the import lock.
     """
     chosen = [name for name in ENGINE_NAMES if name in engines]  # the catalogue's order
-    heavy = [name for name in chosen if ENGINES[name].heavy]
-    aside = heavy[0] if jobs > 1 and len(chosen) > 1 and heavy else None
+    aside = _aside(engines, jobs)
 
-    def engine(name: str) -> tuple[EngineRun, float]:
-        clock = time.perf_counter()
+    def engine(name: str, tables: Mapping[str, Any] = frames) -> functools.partial[tuple[EngineRun, float]]:
         docs = gx_docs if ENGINES[name].data_docs else None  # the others still reuse verdicts
-        run = run_engine(name, frames, checks, params=params, docs_dir=docs, reuse=reuse)
-        return run, time.perf_counter() - clock
+        return functools.partial(_timed, name, frames=tables, checks=checks, params=params, docs=docs, reuse=reuse)
 
-    child = Forked(functools.partial(engine, aside)) if aside else None
+    child = None
+    if aside is not None and ready is not None:
+        read = {table: frame[columns_read(frame, checks, table=table)] for table, frame in frames.items()}
+        ready.submit(engine(aside, read))
+        child = ready
+    elif aside is not None:
+        child = Forked(engine(aside))
     runs: dict[str, EngineRun] = {}
     try:
         for name in chosen:
             if name != aside:
-                runs[name] = engine(name)[0]
+                runs[name] = engine(name)()[0]
                 stage(name)
         if child is not None and aside is not None:
             runs[aside], seconds = child.result()

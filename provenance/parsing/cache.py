@@ -43,6 +43,8 @@ DB_NAME = "parsed.sqlite3"
 SNAPSHOTS = "tables"  # each corpus's tables as its last run left them (Arrow IPC), named by its real path
 _SNAPSHOT_TOKEN = b"corpus-audit-snapshot"
 _KEY_COLUMN = "__entry_key"
+_DIGEST_COLUMN = "__plain_sha256"  # a Marks' `plain`: the key is not stored for these rows
+_CONTEXT = b"corpus-audit-context"  # the Marks' context, in the articles snapshot's schema metadata
 DEFAULT_LIMIT = 2 << 30  # bytes of entries kept; the least recently used go first beyond it
 _MAGIC = b"CA1"  # the entry format; any other value is foreign
 _SCHEMA = (
@@ -91,18 +93,50 @@ def entry_key(context: str, source: Source, sha256: str) -> str:
     return _key(context, sha256, _source_facts(source))
 
 
-def plain_key(context: str, file: str, sha256: str, encoding: str | None) -> str:
-    """entry_key of a file whose INDEX.md row declares no facts (its Source: the file and the
-    policy's encoding, every other fact None), without building the Source."""
-    return _key(context, sha256, (file, encoding, *_NO_FACTS))
-
-
 def _key(context: str, sha256: str, facts: tuple[str | None, ...]) -> str:
     return hashlib.sha256(repr((context, sha256, facts)).encode()).hexdigest()
 
 
 _source_facts = operator.attrgetter(*(f.name for f in fields(Source)))
 _NO_FACTS = (None,) * (len(fields(Source)) - 2)  # a Source's facts after its file and encoding
+
+
+def mark(context: str, source: Source, sha256: str, *, encoding: str | None) -> tuple[str | None, str | None]:
+    """What names one file's parse in a snapshot, as (entry key, None), or (None, sha256) for a
+    file whose INDEX.md row declares no facts (its Source: the file and `encoding`, the settings'
+    one). Such a file's key is a function of the context, its name and its digest alone, so the
+    snapshot keeps those instead: matching 100,000 of them is a dict lookup each, not a hash."""
+    if _source_facts(source)[1:] == (encoding, *_NO_FACTS):
+        return None, sha256
+    return entry_key(context, source, sha256), None
+
+
+@dataclass(frozen=True, slots=True)
+class Marks:
+    """Each snapshot row's mark (see `mark`), and the context they were made in."""
+
+    context: str
+    files: Sequence[str]
+    keys: Sequence[str | None]
+    plain: Sequence[str | None]  # the digest where the key is not stored (a file with no facts)
+
+    def positions(
+        self, files: Sequence[str], marks: Sequence[tuple[str | None, str | None]], context: str
+    ) -> list[int | None]:
+        """For each of `files` marked `marks` in `context` (None: not keyed), the number of this
+        snapshot's row with the same key, or None. Equal marks in one context are equal keys."""
+        if context != self.context:
+            return [None] * len(files)
+        by_key = {key: number for number, key in enumerate(self.keys) if key is not None}
+        by_digest = {
+            (file, digest): number
+            for number, (file, digest) in enumerate(zip(self.files, self.plain, strict=True))
+            if digest is not None
+        }
+        return [
+            by_key.get(key) if key is not None else by_digest.get((file, digest)) if digest is not None else None
+            for file, (key, digest) in zip(files, marks, strict=True)
+        ]
 
 
 # Entries: an article row and its line columns, JSON, zlib-compressed; datetimes as ISO text.
@@ -153,12 +187,15 @@ def _typed(name: str, value: Any) -> Any:
 
 @dataclass(frozen=True, slots=True)
 class CacheInfo:
-    """What the cache holds: where, how many entries, their bytes, and its size limit."""
+    """What the cache holds: where, how many entries and their bytes, how many corpora's table
+    snapshots and their bytes, and the limit on the two together."""
 
     path: Path
     entries: int
     bytes: int
     limit: int
+    snapshots: int = 0
+    snapshot_bytes: int = 0
 
 
 @dataclass(slots=True)
@@ -234,44 +271,69 @@ class ParseCache(Store):
                 self._db.execute("DELETE FROM entries WHERE key = ?", (key,))
 
     def evict(self) -> None:
-        """Drop the least recently used entries until the total is within the limit."""
+        """Keep the entries and the table snapshots together within the limit: the least recently
+        used entries go first, then the snapshots written longest ago (never the newest)."""
         self.put(())  # the last uses not written yet
         if self._db is None:
             return
         try:
             total = self._db.execute("SELECT COALESCE(SUM(size), 0) FROM entries").fetchone()[0]
+            snapshots = self._snapshots()
+            total += sum(size for _, size, _ in snapshots)
             if total <= self.limit:
                 return
             with transaction(self._db):
                 for key, size in self._db.execute("SELECT key, size FROM entries ORDER BY used, key").fetchall():
-                    self._db.execute("DELETE FROM entries WHERE key = ?", (key,))
-                    total -= size
                     if total <= self.limit * 0.9:  # room for the next run's changes
                         break
-        except sqlite3.Error as exc:
+                    self._db.execute("DELETE FROM entries WHERE key = ?", (key,))
+                    total -= size
+            for _, size, files in snapshots[:-1]:
+                if total <= self.limit * 0.9:
+                    break
+                for path in files:
+                    path.unlink(missing_ok=True)
+                total -= size
+        except (sqlite3.Error, OSError) as exc:
             self._fail(exc)
+
+    def _snapshots(self) -> list[tuple[int, int, list[Path]]]:
+        """Each corpus's snapshot files as (last written, bytes, files), the oldest first."""
+        groups: dict[str, list[Path]] = {}
+        with contextlib.suppress(OSError):
+            for path in (self.folder / SNAPSHOTS).iterdir():
+                if not path.name.startswith("."):  # a temporary file being written
+                    groups.setdefault(path.name.split(".", 1)[0], []).append(path)
+        found = []
+        for files in groups.values():
+            try:
+                stats = [path.stat() for path in files]
+            except OSError:
+                continue
+            found.append((max(st.st_mtime_ns for st in stats), sum(st.st_size for st in stats), sorted(files)))
+        return sorted(found)
 
     def load_tables(
         self, corpus: Path, *, articles: pa.Schema, paragraphs: pa.Schema
-    ) -> tuple[pa.Table, pa.Table, list[str | None], str] | None:
-        """The snapshot of `corpus`'s tables the last run saved, with each article's key and the
+    ) -> tuple[pa.Table, pa.Table, Marks, str] | None:
+        """The snapshot of `corpus`'s tables the last run saved, with each article's mark and the
         snapshot's token; None when there is none, or it is not whole, of another schema or
         unreadable (said once)."""
         found = self._load(corpus, articles=articles, paragraphs=paragraphs)
         if found is None:
             return None
-        table, lines, keys, token = found
+        table, lines, marks, token = found
         assert lines is not None
-        return table, lines, keys, token
+        return table, lines, marks, token
 
-    def load_articles(self, corpus: Path, *, articles: pa.Schema) -> tuple[pa.Table, list[str | None]] | None:
-        """The articles table of `corpus`'s snapshot and each row's key, without reading its lines."""
+    def load_articles(self, corpus: Path, *, articles: pa.Schema) -> tuple[pa.Table, Marks] | None:
+        """The articles table of `corpus`'s snapshot and each row's mark, without reading its lines."""
         found = self._load(corpus, articles=articles, paragraphs=None)
         return None if found is None else (found[0], found[2])
 
     def _load(
         self, corpus: Path, *, articles: pa.Schema, paragraphs: pa.Schema | None
-    ) -> tuple[pa.Table, pa.Table | None, list[str | None], str] | None:
+    ) -> tuple[pa.Table, pa.Table | None, Marks, str] | None:
         import pyarrow as pa
 
         paths = self._snapshot(corpus)[: 1 if paragraphs is None else 2]
@@ -291,32 +353,49 @@ class ParseCache(Store):
             return None
         table, lines = tables[0], (tables[1] if paragraphs is not None else None)
         tokens = {(t.schema.metadata or {}).get(_SNAPSHOT_TOKEN) for t in tables}
-        keyed = articles.append(pa.field(_KEY_COLUMN, pa.string()))
+        context = (table.schema.metadata or {}).get(_CONTEXT)
+        keyed = articles.append(pa.field(_KEY_COLUMN, pa.string())).append(pa.field(_DIGEST_COLUMN, pa.string()))
         wrong_lines = lines is not None and paragraphs is not None and not lines.schema.equals(paragraphs)
-        if len(tokens) != 1 or None in tokens or not table.schema.equals(keyed) or wrong_lines:
+        if len(tokens) != 1 or None in tokens or context is None or not table.schema.equals(keyed) or wrong_lines:
             if tokens != {None} or table.schema.names != keyed.names:
                 self._note_snapshot("not a whole snapshot of this version's tables")
             return None
-        keys = table.column(_KEY_COLUMN).to_pylist()
+        marks = Marks(
+            context=context.decode(),
+            files=table.column("file").to_pylist(),
+            keys=table.column(_KEY_COLUMN).to_pylist(),
+            plain=table.column(_DIGEST_COLUMN).to_pylist(),
+        )
         token = bytes(tokens.pop() or b"")
-        return table.drop_columns([_KEY_COLUMN]), lines, keys, token.decode()
+        return table.drop_columns([_KEY_COLUMN, _DIGEST_COLUMN]), lines, marks, token.decode()
 
     def save_tables(
-        self, corpus: Path, articles: pa.Table, paragraphs: pa.Table, keys: Sequence[str | None]
+        self,
+        corpus: Path,
+        articles: pa.Table,
+        paragraphs: pa.Table,
+        marks: Sequence[tuple[str | None, str | None]],
+        *,
+        context: str,
     ) -> str | None:
-        """Replace `corpus`'s snapshot: its tables, each article's key beside it; each file atomically,
-        and the two tied by a token (returned; None when not saved) so a half-replaced pair is never used."""
+        """Replace `corpus`'s snapshot: its tables, each article's mark (made in `context`) beside it;
+        each file atomically, and the two tied by a token (returned; None when not saved) so a
+        half-replaced pair is never used."""
         import pyarrow as pa
 
         if self._db is None:
             return None
         token = os.urandom(16).hex().encode()
         options = pa.ipc.IpcWriteOptions(compression=None)  # read back as it is: no decoding
+        keys, plain = [list(column) for column in zip(*marks, strict=True)] if marks else ([], [])
         table = articles.append_column(_KEY_COLUMN, pa.array(keys, type=pa.string()))
+        table = table.append_column(_DIGEST_COLUMN, pa.array(plain, type=pa.string()))
         try:
-            for path, unmarked in zip(self._snapshot(corpus), (table, paragraphs), strict=True):
+            for path, unmarked, extra in zip(
+                self._snapshot(corpus), (table, paragraphs), ({_CONTEXT: context.encode()}, {}), strict=True
+            ):
                 path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-                data = unmarked.replace_schema_metadata({_SNAPSHOT_TOKEN: token})
+                data = unmarked.replace_schema_metadata({_SNAPSHOT_TOKEN: token, **extra})
                 temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
                 try:
                     with (
@@ -380,11 +459,13 @@ class ParseCache(Store):
         if self._db is not None:
             with contextlib.suppress(sqlite3.Error):
                 entries, size = self._db.execute("SELECT COUNT(*), COALESCE(SUM(size), 0) FROM entries").fetchone()
-        return CacheInfo(self.folder, entries, size, self.limit)
+        snapshots = self._snapshots()
+        return CacheInfo(self.folder, entries, size, self.limit, len(snapshots), sum(s for _, s, _ in snapshots))
 
-    def clear(self) -> int:
-        """Remove every entry; the number removed."""
-        removed = self.info().entries
+    def clear(self) -> tuple[int, int]:
+        """Remove every entry and table snapshot; the numbers removed."""
+        info = self.info()
+        removed = info.entries, info.snapshots
         if self._db is not None:
             try:
                 with transaction(self._db):

@@ -18,7 +18,7 @@ from provenance.manifest.model import INDEX_NAME, Row
 from provenance.manifest.reader import stream_rows
 from provenance.parallel import ordered_map
 from provenance.parsing.article import ParsedArticle, parse_article
-from provenance.parsing.cache import ParseCache, context_digest, decode, encode, entry_key, plain_key
+from provenance.parsing.cache import Marks, ParseCache, context_digest, decode, encode, entry_key, mark
 from provenance.parsing.outlets import Registry, load_registry
 from provenance.parsing.settings import DEFAULT, ParseSettings, Source
 from provenance.parsing.tables import TableBatch, arrow_schema, column_batch, record_batch, to_frame
@@ -30,7 +30,6 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
 BATCH = 64  # files per worker task
-SAVE_EVERY = 4096  # parsed entries stored per cache transaction: each commit costs, in this process
 #: Articles larger than this are not read: they get text.too_large, so memory stays bounded.
 MAX_ARTICLE_BYTES = 16 << 20
 
@@ -92,14 +91,13 @@ Item = tuple[Source, str | None, str | None, bytes | None]
 def _parse_batch(batch: Sequence[Item]) -> TableBatch:
     """Parse a batch of files into Arrow record batches, in the worker: only columns cross processes.
 
-    A file whose cache entry came along is decoded, not read; one with a key and no entry is parsed
-    and its entry made here, for the parent to store.
+    A file whose cache entry came along is decoded, not read; the others are parsed (their rows
+    are kept by the parse cache's snapshot, not as entries: see _spilled).
     """
     assert _worker is not None
     root_fd, registry, paragraph_columns, max_bytes, settings = _worker
     names = [c.name for c in paragraph_columns if c.name != "file"]
     rows: list[tuple[dict[str, Any], dict[str, list[Any]]]] = []
-    fresh: list[tuple[str, bytes]] = []
     bad: list[tuple[str, str]] = []
     with gcpause.paused():  # parsing makes no reference cycles
         cached: dict[int, tuple[dict[str, Any], dict[str, list[Any]]]] = {}
@@ -119,21 +117,17 @@ def _parse_batch(batch: Sequence[Item]) -> TableBatch:
             }
         finally:
             close_all(opened)
-        for number, (_, digest, key, _) in enumerate(batch):
+        for number in range(len(batch)):
             if number in cached:
                 rows.append(cached[number])
                 continue
             item = parsed[number]
-            lines = {name: list(getattr(item.lines, name)) for name in names}
-            rows.append((item.article, lines))
-            if key is not None and item.article["sha256"] == digest:
-                fresh.append((key, encode(item.article, lines)))  # the bytes the key names, and no others
+            rows.append((item.article, {name: list(getattr(item.lines, name)) for name in names}))
         articles = [article for article, _ in rows]
         return TableBatch(
             articles=record_batch(articles, ARTICLES),
             paragraphs=column_batch(_line_columns(rows, names), paragraph_columns),
             with_problems=sum(article["parse_error_count"] > 0 for article in articles),
-            fresh=tuple(fresh),
             bad=tuple(bad),
             hits=len(cached),
         )
@@ -219,7 +213,7 @@ def iter_batches(
     parse when only some are (in file order).
 
     With a `cache` and `digests` ({file: the sha256 its bytes have now, as fixity found them}),
-    a file's rows come from the cache when its key matches, and are stored there when parsed.
+    a file's rows come from the cache's entries when its key matches one.
     """
     import pyarrow  # noqa: F401 - imported before the workers fork, so they inherit it
 
@@ -238,13 +232,8 @@ def iter_batches(
         cache = None
     done = 0
     state = (corpus, registry, columns, max_bytes, settings)
-    unsaved: list[tuple[str, bytes]] = []
     for batch in ordered_map(_parse_batch, batches, jobs=jobs, initializer=_init, initargs=state, window=16):
         if cache is not None:
-            unsaved += batch.fresh
-            if len(unsaved) >= SAVE_EVERY:
-                cache.put(unsaved)
-                unsaved = []
             for key, why in batch.bad:
                 cache.bad(key, why)
             cache.hits += batch.hits
@@ -254,8 +243,7 @@ def iter_batches(
         if progress:
             progress(done)
     if cache is not None:
-        cache.put(unsaved)
-        cache.evict()
+        cache.put(())  # the entries' last use
 
 
 def _sources(corpus: Path, *, rows: Iterable[Row] | None, settings: ParseSettings) -> Iterator[Source]:
@@ -355,17 +343,16 @@ def known_articles(
     found = cache.load_articles(corpus, articles=arrow_schema(ARTICLES)) if cache.usable else None
     if found is None:
         return None
-    table, keys = found
+    table, stored = found
     context = context_digest(settings=settings, registry=registry, max_bytes=max_bytes, lean=lean)
-    position = {key: number for number, key in enumerate(keys) if key is not None}
-    at = [
-        position.get(
-            entry_key(context, source_of(row, settings=settings), row.sha256)
-            if row.extra
-            else plain_key(context, row.file, row.sha256, settings.encoding)
-        )
+    encoding = settings.encoding
+    marks = [
+        mark(context, source_of(row, settings=settings), row.sha256, encoding=encoding)
+        if row.extra
+        else (None, row.sha256)  # source_of(row) is Source(row.file, encoding): mark's plain case
         for row in rows
     ]
+    at = stored.positions([row.file for row in rows], marks, context)
     if None in at:
         return None
     return (table if columns is None else table.select(list(columns))).take(pa.array(at, type=pa.int64()))
@@ -399,20 +386,27 @@ def _parse_incrementally(corpus: Path, sources: list[Source], options: _Options)
     context = context_digest(
         settings=options.settings, registry=options.registry, max_bytes=options.max_bytes, lean=lean
     )
-    keys = [
-        entry_key(context, source, digest) if (digest := options.digests.get(source.file)) else None
+    encoding = options.settings.encoding
+    marks = [
+        mark(context, source, digest, encoding=encoding)
+        if (digest := options.digests.get(source.file))
+        else (None, None)
         for source in sources
     ]
     lines_schema = arrow_schema(_paragraph_columns(lean=lean))
     snapshot = cache.load_tables(corpus, articles=arrow_schema(ARTICLES), paragraphs=lines_schema)
-    old_articles, old_lines, old_keys, loaded = snapshot or (
-        arrow_schema(ARTICLES).empty_table(),
-        lines_schema.empty_table(),
-        [],
-        None,
-    )
-    position = {key: number for number, key in enumerate(old_keys) if key is not None}
-    kept = [position.get(key) if key is not None else None for key in keys]
+    if snapshot is None:
+        old_articles, old_lines, loaded = arrow_schema(ARTICLES).empty_table(), lines_schema.empty_table(), None
+        kept: list[int | None] = [None] * len(sources)
+        stored = 0
+    else:
+        old_articles, old_lines, old_marks, loaded = snapshot
+        kept = old_marks.positions([source.file for source in sources], marks, context)
+        stored = len(old_marks.files)
+    old_runs = _runs(old_lines)
+    if snapshot is not None:
+        old = (old_articles, old_lines, old_runs)
+        _spill(cache, old, snapshot[2], kept=kept, context=context, encoding=encoding, lean=lean)
     todo = [source for source, at in zip(sources, kept, strict=True) if at is None]
     done = len(sources) - len(todo)
     if options.progress and done:
@@ -439,7 +433,7 @@ def _parse_incrementally(corpus: Path, sources: list[Source], options: _Options)
     new_lines = pa.Table.from_batches(paragraphs, schema=lines_schema)
     # Each article's rows, from the snapshot or the new rows, in file order: consecutive rows of one
     # source go as one zero-copy slice, so a warm run copies each column once, not row by row.
-    old_runs, new_runs = _runs(old_lines), _runs(new_lines)
+    new_runs = _runs(new_lines)
     article_rows: list[tuple[int, int, int]] = []  # (source: 0 old, 1 new, first row, rows)
     line_rows: list[tuple[int, int, int]] = []
     parsed = 0
@@ -455,10 +449,51 @@ def _parse_incrementally(corpus: Path, sources: list[Source], options: _Options)
     table = _gathered((old_articles, new_articles), article_rows).combine_chunks()
     lines = _gathered((old_lines, new_lines), line_rows).combine_chunks()
     saved = loaded
-    if todo or len(old_keys) != len(keys):
-        saved = cache.save_tables(corpus, table, lines, keys)
+    if todo or stored != len(sources):
+        saved = cache.save_tables(corpus, table, lines, marks, context=context)
     unchanged = frozenset(source.file for source, at in zip(sources, kept, strict=True) if at is not None)
     return replace(_tables(table, lines), reused=unchanged, loaded=loaded, saved=saved)
+
+
+def _spill(
+    cache: ParseCache,
+    snapshot: tuple[pa.Table, pa.Table, dict[str, tuple[int, int]]],
+    marks: Marks,
+    *,
+    kept: Sequence[int | None],
+    context: str,
+    encoding: str | None,
+    lean: bool,
+) -> None:
+    """Store as entries the rows of the last snapshot that the new one drops (the last version of
+    a changed, renamed or removed file), so a file changed back is not parsed again.
+
+    A run saves every row it parses in its snapshot, not as entries: writing 100,000 entries made
+    filling the cache a quarter slower than a run without it. So entries hold what snapshots no
+    longer do. Rows made in another context (parser, settings, outlets) serve none here and go.
+    """
+    if marks.context != context:
+        return
+    wanted = set(kept)
+    gone = [
+        number
+        for number, (key, digest) in enumerate(zip(marks.keys, marks.plain, strict=True))
+        if number not in wanted and (key is not None or digest is not None)
+    ]
+    if not gone:
+        return
+    import pyarrow as pa
+
+    articles, lines, runs = snapshot
+    names = [c.name for c in _paragraph_columns(lean=lean) if c.name != "file"]
+    entries = []
+    for number, article in zip(gone, articles.take(pa.array(gone, type=pa.int64())).to_pylist(), strict=True):
+        part = lines.slice(*runs.get(article["file"], (0, 0)))
+        digest = str(marks.plain[number])  # a plain mark where no key is stored: its key is made here
+        key = marks.keys[number] or entry_key(context, Source(marks.files[number], encoding=encoding), digest)
+        entries.append((key, encode(article, {name: part.column(name).to_pylist() for name in names})))
+    cache.put(entries)
+    cache.evict()
 
 
 def _gathered(tables: tuple[pa.Table, pa.Table], rows: Sequence[tuple[int, int, int]]) -> pa.Table:

@@ -34,7 +34,6 @@ class TableBatch:
     articles: pa.RecordBatch
     paragraphs: pa.RecordBatch
     with_problems: int  # articles whose parse_errors is not empty
-    fresh: tuple[tuple[str, bytes], ...] = ()  # parse cache entries made by this batch: (key, entry)
     bad: tuple[tuple[str, str], ...] = ()  # cache entries that did not decode: (key, why)
     hits: int = 0  # articles whose rows came from the parse cache
 

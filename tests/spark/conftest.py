@@ -31,5 +31,6 @@ def spark() -> Iterator[Any]:
         session = start_session(master="local[2]", shuffle_partitions=2)
     except UsageError as exc:  # no pyspark or no Java: in the spark session that is a failure
         pytest.fail(f"the Spark tests cannot run: {exc}")
+    assert session.conf.get("spark.sql.ansi.enabled") == "true"  # as Spark 4 ships it: the engines must hold under it
     yield session
     session.stop()
