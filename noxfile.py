@@ -16,13 +16,13 @@ nox.options.sessions = ["lint", "typecheck", "tests", "validate"]
 PYPROJECT = nox.project.load_toml("pyproject.toml")
 
 
-def _install(session: nox.Session, *groups: str) -> None:
+def _install(session: nox.Session, *groups: str, extra: str = "") -> None:
     # Compiled bytecode in the venv, and permission to cache our own: without it every run
     # re-compiles pandas, pyarrow and GX from source (PYTHONDONTWRITEBYTECODE may be set).
     session.env["UV_COMPILE_BYTECODE"] = "1"
     session.env["PYTHONDONTWRITEBYTECODE"] = ""
     deps = [dep for group in groups for dep in nox.project.dependency_groups(PYPROJECT, group)]
-    session.install("-e", ".", *deps)
+    session.install("-e", f".[{extra}]" if extra else ".", *deps)
 
 
 @nox.session
@@ -30,6 +30,17 @@ def tests(session: nox.Session) -> None:
     """Run the test suite (pass pytest options after --)."""
     _install(session, "test")
     session.run("pytest", *session.posargs)
+
+
+@nox.session(default=False)
+def spark(session: nox.Session) -> None:
+    """The Spark backend's tests (`-m spark`) on a local[2] session: needs Java 17 (a missing
+    pyspark or Java fails them, never skips them)."""
+    _install(session, "test", extra="spark")
+    session.run("java", "-version", external=True)  # no Java: the session fails here, saying so
+    # Executors run this venv's Python (pyarrow, corpus-audit), not whatever python3 is on PATH.
+    session.env["PYSPARK_PYTHON"] = str(Path(session.virtualenv.bin) / "python")
+    session.run("pytest", "-m", "spark", *session.posargs)
 
 
 @nox.session

@@ -78,7 +78,14 @@ def _cmd_init(args: argparse.Namespace) -> int:
 def _cmd_parse(args: argparse.Namespace) -> int:
     with _progress("parse", corpus=args.dir) as progress:
         parsed = api.parse(
-            args.dir, out=args.out, fmt=args.format, jobs=args.jobs, max_bytes=args.max_article_bytes, progress=progress
+            args.dir,
+            out=args.out,
+            fmt=args.format,
+            jobs=args.jobs,
+            max_bytes=args.max_article_bytes,
+            progress=progress,
+            backend=args.backend,
+            master=args.master,
         )
     _print_lines([str(path) for path in parsed.tables.values()])
     if parsed.with_problems:
@@ -100,7 +107,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
             else:
                 stage.say(f"{name} done")
 
-        cache = None if args.no_cache else api.open_cache(args.cache_dir)
+        cache = None if args.no_cache or args.backend == "spark" else api.open_cache(args.cache_dir)
         stats = _open_stats(args)
         validated = api.validate(
             args.dir,
@@ -118,6 +125,8 @@ def _cmd_validate(args: argparse.Namespace) -> int:
             stats=stats,
             strict=args.strict,
             staged=args.staged,
+            backend=args.backend,
+            master=args.master,
         )
     _close_stats(stats)
     if cache is not None:
@@ -381,6 +390,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_jobs(parse)
     _add_max_bytes(parse)
+    _add_backend(parse)
     parse.set_defaults(run=_cmd_parse)
 
     _add_validate_command(sub)
@@ -472,6 +482,7 @@ def _add_validate_command(sub: argparse._SubParsersAction[argparse.ArgumentParse
     _add_cache_dir(validate, skip=True)
     _add_jobs(validate)
     _add_max_bytes(validate)
+    _add_backend(validate)
     validate.set_defaults(run=_cmd_validate)
 
 
@@ -506,6 +517,21 @@ def _add_cache_command(sub: argparse._SubParsersAction[argparse.ArgumentParser])
     cache.add_argument("action", choices=("info", "clear"), help="info: where it is and what it holds; clear: empty it")
     _add_cache_dir(cache)
     cache.set_defaults(run=_cmd_cache)
+
+
+def _add_backend(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--backend",
+        choices=("local", "spark"),
+        default="local",
+        help="where files are read and parsed and checks run: this machine, or Spark (needs corpus-audit[spark] "
+        "and Java; DIR may then be any URI Spark reads, such as hdfs:// or s3a://) (default: local)",
+    )
+    parser.add_argument(
+        "--master",
+        metavar="URL",
+        help="the Spark master with --backend spark: local[*] (default), local[N], spark://HOST:PORT, yarn, k8s://URL",
+    )
 
 
 def _add_strict(parser: argparse.ArgumentParser) -> None:

@@ -6,7 +6,9 @@ are imported only by the functions that need them, so `verify` and `index` stay 
 
 from __future__ import annotations
 
+import contextlib
 import os
+import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -27,6 +29,8 @@ if TYPE_CHECKING:
 
 StrPath = str | os.PathLike[str]
 ReportFormat = Literal["html", "md", "junit"]
+#: Where the tables live and the checks run (validate.Backend): this process, or a Spark session.
+Backend = Literal["local", "spark"]
 
 
 def _corpus_dir(corpus: StrPath) -> Path:
@@ -136,21 +140,30 @@ def parse(
     jobs: int = 1,
     max_bytes: int | None = None,
     progress: Callable[[int], None] | None = None,
+    backend: Backend = "local",
+    master: str | None = None,
 ) -> Parsed:
     """Parse every article of `corpus` into OUT/articles and OUT/paragraphs (both or neither).
 
     The articles are read as the corpus's corpus-audit.toml says (encoding, zone, date order,
     INDEX.md columns); a malformed one raises ManifestError before anything is parsed.
     `provenance.parsing.corpus.parse_corpus` gives the same tables as DataFrames, writing nothing.
+
+    With `backend` "spark", the files are read, hashed and parsed on a Spark session on `master`
+    (default local[*]), `corpus` may be any URI Spark reads (hdfs://, s3a://), and each table is
+    written by the executors as a Parquet folder (OUT/articles.parquet/part-*.parquet).
     """
     from provenance.audit.policy import read_policy
     from provenance.parsing.corpus import MAX_ARTICLE_BYTES, iter_batches
     from provenance.parsing.tables import write_tables
 
+    limit = max_bytes or MAX_ARTICLE_BYTES
+    if backend == "spark":
+        return _parse_on_spark(corpus, out=out, fmt=fmt, max_bytes=limit, master=master, jobs=jobs)
+    _local_only(backend, master)
     root, folder = _corpus_dir(corpus), _output_dir(out)
     settings = read_policy(root).settings
     problems = 0
-    limit = max_bytes or MAX_ARTICLE_BYTES
 
     def counted() -> Iterator[TableBatch]:
         nonlocal problems
@@ -160,6 +173,54 @@ def parse(
 
     written = write_tables(counted(), out=folder, fmt=fmt)
     return Parsed(written, problems)
+
+
+def _local_only(backend: str, master: str | None) -> None:
+    if backend not in ("local", "spark"):
+        raise UsageError(f"unknown backend {backend!r}: expected local or spark")
+    if master is not None:
+        raise UsageError("--master is for --backend spark")
+
+
+@contextlib.contextmanager
+def _spark_corpus(corpus: StrPath, *, master: str | None) -> Iterator[tuple[Any, str | Path, Path]]:
+    """A Spark session for `corpus`, the corpus as Spark is given it (a folder or a URI), and a local
+    folder holding its metadata files (the folder itself, or a copy of a URI's): checked, in that
+    order, before any file is read."""
+    from provenance.spark.corpus import fetch_metadata, is_uri
+    from provenance.spark.session import DEFAULT_MASTER, check_master, spark_session
+
+    chosen = master or DEFAULT_MASTER
+    check_master(chosen)
+    text = os.fspath(corpus)
+    if not is_uri(text):
+        root = _corpus_dir(corpus)
+        with spark_session(master=chosen) as spark:
+            yield spark, root, root
+        return
+    with spark_session(master=chosen) as spark, tempfile.TemporaryDirectory(prefix="corpus-audit-metadata-") as meta:
+        yield spark, text, fetch_metadata(spark, text, into=Path(meta))
+
+
+def _parse_on_spark(
+    corpus: StrPath, *, out: StrPath, fmt: Format, max_bytes: int, master: str | None, jobs: int
+) -> Parsed:
+    """parse on Spark (see parse)."""
+    from provenance.audit.policy import read_policy
+    from provenance.spark.corpus import read_corpus
+    from provenance.spark.output import problem_count, write_parquet
+
+    if fmt != "parquet":
+        raise UsageError("--backend spark writes Parquet folders only: use --format parquet")
+    folder = _output_dir(out)
+    with _spark_corpus(corpus, master=master) as (spark, where, meta):
+        settings = read_policy(meta).settings  # a malformed policy stops the run before any file is read
+        tables = read_corpus(spark, where, settings=settings, max_bytes=max_bytes, require_index=False, jobs=jobs)
+        try:
+            written = write_parquet({"articles": tables.articles, "paragraphs": tables.paragraphs}, out=folder)
+            return Parsed(written, problem_count(tables.articles))
+        finally:
+            tables.release()
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,6 +250,8 @@ def validate(
     stats: StatCache | None = None,
     strict: bool = False,
     staged: bool = False,
+    backend: Backend = "local",
+    master: str | None = None,
 ) -> Validated:
     """Audit `corpus` end to end: fixity, parsing, the engines' invariants, the policy, waivers, the gate.
 
@@ -205,6 +268,11 @@ def validate(
     `staged` (the pre-commit hook) audits only what the commit git has staged changes and what it
     can affect (audit/staged.py), with the whole corpus's INDEX.md checks; UsageError outside a
     git work tree.
+
+    With `backend` "spark" (`master` default local[*]), fixity, parsing and the engines run on a
+    Spark session: the same results and reports (audit.json equal outside its `run` block, which
+    records the backend and master); `corpus` may be any URI Spark reads. Neither cache is used, and
+    `staged` and `stats` are refused (UsageError): they serve the local hooks.
     """
     import time
 
@@ -218,9 +286,27 @@ def validate(
         raise UsageError(f"results must be 'failed' or 'all', not {results!r}")
     if unknown := [name for name in engines or () if name not in ENGINES]:
         raise UsageError(f"unknown engine {unknown[0]!r}: expected one of {', '.join(ENGINE_NAMES)}")
+    chosen = tuple(engines or ENGINE_NAMES)
+    if backend == "spark":
+        if staged or stats is not None:
+            raise UsageError("--staged and --changed serve the local hooks: leave them out with --backend spark")
+        with _spark_corpus(corpus, master=master) as (_, where, meta):
+            options = {"engines": chosen, "jobs": jobs, "fail_on": fail_on, "now": now, "max_bytes": max_bytes}
+            return _validate_into(
+                where,
+                report_dir=report_dir,
+                gx_docs=gx_docs,
+                step_summary=step_summary,
+                progress=progress,
+                count=count,
+                results=results,
+                strict=strict,
+                clock=clock,
+                options={**options, "backend": "spark", "master": master or _default_master(), "metadata": meta},
+            )
+    _local_only(backend, master)
     root = _corpus_dir(corpus)
     policy = read_policy(root)  # a malformed policy stops the run before anything is read or written
-    chosen = tuple(engines or ENGINE_NAMES)
     scope, whole = None, None
     if staged:
         from provenance.audit.staged import staged_change
@@ -269,6 +355,53 @@ def validate(
             scope=scope,
         )
         _note_scope(audit, staged=staged, whole=whole)
+        summary_file = Path(step_summary) if step_summary else None
+        published = publish_reports(audit, stage=stage, started=clock, step_summary=summary_file, results=results)
+    return Validated(audit, published, published.summary)
+
+
+def _default_master() -> str:
+    from provenance.spark.session import DEFAULT_MASTER
+
+    return DEFAULT_MASTER
+
+
+def _validate_into(
+    corpus: str | Path,
+    *,
+    report_dir: StrPath | None,
+    gx_docs: bool,
+    step_summary: StrPath | None,
+    progress: Callable[[str], None] | None,
+    count: Callable[[int], None] | None,
+    results: ResultsListed,
+    strict: bool,
+    clock: float,
+    options: dict[str, Any],
+) -> Validated:
+    """validate on Spark, into the reports as the local backend writes them (see validate)."""
+    from expectations.catalogue import ENGINES
+    from provenance.audit.policy import read_policy
+    from provenance.audit.publish import GX_DOCS, publish_reports
+    from provenance.audit.validate import validate_corpus
+
+    policy = read_policy(options["metadata"])  # a malformed policy stops the run before anything is read
+    common = {
+        **options,
+        "progress": progress,
+        "count": count,
+        "settings": policy.settings,
+        "policy": policy,
+        "articles_listed": results,
+        "strict": strict,
+    }
+    where = Path(corpus) if isinstance(corpus, Path) else corpus
+    if report_dir is None:
+        audit = validate_corpus(where, facts=False, **common)  # type: ignore[arg-type]
+        return Validated(audit, None, audit.results.summary())
+    with staging(_output_dir(report_dir)) as stage:
+        docs = stage.path / GX_DOCS if gx_docs and any(ENGINES[e].data_docs for e in options["engines"]) else None
+        audit = validate_corpus(where, gx_docs=docs, **common)  # type: ignore[arg-type]
         summary_file = Path(step_summary) if step_summary else None
         published = publish_reports(audit, stage=stage, started=clock, step_summary=summary_file, results=results)
     return Validated(audit, published, published.summary)

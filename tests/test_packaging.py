@@ -36,6 +36,23 @@ def test_typed_packages_and_the_licence_match_pyproject() -> None:
     assert (REPO / "provenance" / "py.typed").is_file() and (REPO / "expectations" / "py.typed").is_file()
 
 
+def test_spark_is_an_extra_whose_tests_ci_runs_and_the_default_run_deselects() -> None:
+    """`corpus-audit[spark]` brings pyspark (with grpc: no silent `python -c`); the `spark` marker is
+    deselected by default; `nox -s spark` runs `-m spark` with PYSPARK_PYTHON set and CI runs it."""
+    pyproject = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+    assert pyproject["project"]["optional-dependencies"]["spark"] == ["pyspark[connect]>=4.0"]
+    assert not any("pyspark" in dep for dep in pyproject["project"]["dependencies"])
+    pytest_options = pyproject["tool"]["pytest"]["ini_options"]
+    assert pytest_options["addopts"][-2:] == ["-m", "not spark"]
+    assert any(marker.startswith("spark:") for marker in pytest_options["markers"])
+    noxfile = (REPO / "noxfile.py").read_text(encoding="utf-8")
+    session = noxfile[noxfile.index("def spark(") :].split("\n\n\n")[0]
+    for needed in ('extra="spark"', '"PYSPARK_PYTHON"', '"pytest", "-m", "spark"', '"java", "-version"'):
+        assert needed in session, needed
+    ci = (REPO / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    assert "nox -s spark" in ci and "command -v java" in "\n".join(ci)
+
+
 def test_index_prints_one_summary_line_and_each_file_only_when_verbose(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

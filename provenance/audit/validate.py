@@ -36,6 +36,8 @@ from provenance.render.view import policy_notes, worst_first
 from provenance.words import counted, number
 
 FailOn = Literal["error", "warning"]
+#: Where the tables live and the checks run: this process (and its workers), or a Spark session.
+Backend = Literal["local", "spark"]
 #: Which results audit.json lists one by one: "failed" (failed, waived and failed warnings; passed
 #: ones only as counts per check) or "all" (every result, as schema_version 1 did).
 ResultsListed = Literal["failed", "all"]
@@ -300,6 +302,9 @@ def validate_corpus(
     facts: bool = True,
     strict: bool = False,
     scope: Collection[str] | None = None,
+    backend: Backend = "local",
+    master: str | None = None,
+    metadata: Path | None = None,
 ) -> Audit:
     """Audit `corpus` end to end; raises ManifestError only when INDEX.md or WAIVERS.md is unusable.
 
@@ -318,14 +323,48 @@ def validate_corpus(
     are checked, parsed and judged, with INDEX.md's own checks, and the articles are compared for
     duplicates with the rest of the corpus as the parse cache's snapshot holds it. Without such a
     snapshot of every other listed file, the whole corpus is audited instead.
+
+    With `backend` "spark", files are hashed and parsed and the engines run on a Spark session on
+    `master` (provenance.spark; no cache, no scope); the report is the local backend's, less its
+    `run` block. `corpus` may then be a URI Spark reads, whose metadata files were copied to the
+    local folder `metadata`.
     """
     started = now or datetime.now(UTC)
-    in_force = policy.in_force(started.date())
     checks = tuple(c for c in INVARIANTS if c.id not in policy.switched_off(started.date()))
     stage = _Stages(progress)
-    stages = stage.seconds
 
-    waivers = read_waivers(corpus)  # a malformed WAIVERS.md stops the run before any work
+    waivers = read_waivers(metadata or corpus)  # a malformed WAIVERS.md stops the run before any work
+    if backend == "spark":
+        from provenance.audit.on_spark import judge_on_spark
+
+        with judge_on_spark(
+            corpus,
+            master=master,
+            metadata=metadata,
+            checks=checks,
+            engines=engines,
+            settings=settings,
+            max_bytes=max_bytes or MAX_ARTICLE_BYTES,
+            strict=strict,
+            run_at=started,
+            gx_docs=gx_docs,
+            stage=stage,
+            verdicts_of=_verdicts,
+            jobs=jobs,
+        ) as judged:
+            return _audit(
+                corpus,
+                judged,
+                waivers=waivers,
+                policy=policy,
+                started=started,
+                fail_on=fail_on,
+                facts=facts,
+                articles_listed=articles_listed,
+                settings=settings,
+                stage=stage,
+                run={"engines": list(engines), "fail_on": fail_on, "jobs": jobs, "backend": backend, "master": master},
+            )
     ready = standby(engines, jobs=jobs)  # GX importing in a child while fixity hashes and the parser parses
     fixity = verify_fixity(corpus, jobs=jobs, progress=count, stats=stats, strict=strict, scope=scope)
     registry = load_registry(corpus)
@@ -389,12 +428,68 @@ def validate_corpus(
         save_verdicts(cache, corpus, tables, digest=digest, runs=runs, checks=checks)
     verdicts = _verdicts(runs, checks=checks, frames=frames, outside=outside)
     articles = tables.articles["file"].astype(str).tolist()
-    digests = dict(zip(articles, tables.articles["sha256"].astype(str).tolist(), strict=True))
-    results = ResultSet(
+    judged = Judged(
         fixity=fixity,
         verdicts=verdicts,
         articles=articles,
+        digests=dict(zip(articles, tables.articles["sha256"].astype(str).tolist(), strict=True)),
+        breakdown=breakdown(tables.articles),
+        rows=lambda _files: tables.articles,
+        registry=registry,
+        scope=None if outside is None else len(tables.articles),  # validate --staged: articles judged
+    )
+    return _audit(
+        corpus,
+        judged,
         waivers=waivers if outside is None else [w for w in waivers if w.file in (scope or ())],  # the scope's
+        policy=policy,
+        started=started,
+        fail_on=fail_on,
+        facts=facts,
+        articles_listed=articles_listed,
+        settings=settings,
+        stage=stage,
+        run={"engines": list(engines), "fail_on": fail_on, "jobs": jobs, "backend": "local"},
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Judged:
+    """What a backend found: fixity, each check's verdict and what the report needs of the articles."""
+
+    fixity: FixityReport
+    verdicts: list[EngineVerdict]
+    articles: list[str]  # every parsed article's file, in file order
+    digests: dict[str, str]  # {file: sha256 of the bytes parsed}
+    breakdown: dict[str, list[dict[str, Any]]]
+    #: The articles table's rows of these files (None: every one), as pandas: may give more rows.
+    rows: Callable[[Sequence[str] | None], Any]
+    registry: Registry
+    scope: int | None = None
+
+
+def _audit(
+    corpus: Path,
+    judged: Judged,
+    *,
+    waivers: Sequence[Any],
+    policy: Policy,
+    started: datetime,
+    fail_on: FailOn,
+    facts: bool,
+    articles_listed: ResultsListed,
+    settings: ParseSettings,
+    stage: _Stages,
+    run: dict[str, Any],
+) -> Audit:
+    """The gate over a backend's findings, the policy and the waivers, as the report's parts."""
+    fixity, verdicts, digests = judged.fixity, judged.verdicts, judged.digests
+    in_force = policy.in_force(started.date())
+    results = ResultSet(
+        fixity=fixity,
+        verdicts=verdicts,
+        articles=judged.articles,
+        waivers=list(waivers),
         digests=digests,
         today=started.date(),
         overrides=policy.overrides,
@@ -410,13 +505,14 @@ def validate_corpus(
     # The articles whose lines the report carries: the most serious first, as audit.html lists them.
     findings = ({"file": r.file, "status": r.status, "severity": r.severity} for r in notable)
     flagged = [file for file in worst_first(findings) if file in digests]
+    listed = None if articles_listed == "all" else set(flagged)
     article_facts = (
         _article_facts(
             corpus,
-            tables.articles,
+            judged.rows(None if listed is None else sorted(listed)),
             flagged[:DETAIL_LIMIT],
-            listed=None if articles_listed == "all" else set(flagged),
-            registry=registry,
+            listed=listed,
+            registry=judged.registry,
             sources={row.file: source_of(row, settings=settings) for row in fixity.manifest.rows},
             settings=settings,
         )
@@ -431,17 +527,15 @@ def validate_corpus(
             "ok": ok,
             "corpus": {"path": str(corpus), "files": pin.files, "bytes": pin.bytes, "digest": pin.digest},
             "policy": policy.block(started.date()),
-            "breakdown": breakdown(tables.articles),
+            "breakdown": judged.breakdown,
         },
         checks=[_check_entry(spec, in_force.get(spec.id)) for spec in CATALOGUE.values() if spec.id in used],
         run={
             "tool_version": __version__,
             "started": started.isoformat(timespec="seconds"),
-            "scope": None if outside is None else len(tables.articles),  # validate --staged: articles judged
-            "stages": stages,
-            "engines": list(engines),
-            "fail_on": fail_on,
-            "jobs": jobs,
+            "scope": judged.scope,
+            "stages": stage.seconds,
+            **run,
             "python": platform.python_version(),
             "libraries": {name: _version(name) for name in ("pandas", "pandera", "great-expectations", "pyarrow")},
         },

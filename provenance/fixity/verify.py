@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
@@ -277,6 +277,15 @@ def verify_fixity(
     if stats is not None and use_stats:
         stats.record(read, stamp=stamp, listed=listed)
     return _report(corpus, manifest, listed, differing, depth=depth, strict=strict)
+
+
+def fixity_report(
+    corpus: Path, manifest: Manifest, differences: Iterable[Entry], *, strict: bool = False
+) -> FixityReport:
+    """verify_fixity's report from what differs from INDEX.md (walk.differing), however the files
+    were hashed: the Spark backend hashes them on its executors and gives the differences here."""
+    found = {entry.path: entry for entry in differences}
+    return _report(corpus, manifest, manifest.by_file(), found, depth="sha256", strict=strict)
 
 
 def _verify_scope(

@@ -13,7 +13,7 @@ import errno
 import hashlib
 import os
 import stat
-from collections.abc import Callable, Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Literal, NamedTuple
 
@@ -99,10 +99,9 @@ def entries_at(root: Path, paths: Collection[str]) -> Iterator[Entry]:
     try:
         for rel in sorted(paths):
             folder, _, name = rel.rpartition("/")
-            parts = rel.split("/")
             if not is_payload(rel):
                 continue
-            if unsafe := next((p for p in map(_name_problem, parts) if p), None):
+            if unsafe := unsafe_name(rel):
                 yield Entry(_shown(rel), "unsafe", error=unsafe)
                 continue
             try:
@@ -163,13 +162,26 @@ def _audit_folder(folder: str) -> tuple[list[Entry], int, _Read]:
     count = len(out)
     if expected is None:
         return out, count, read
-    seen = {e.path for e in out}
-    kept = [entry for entry in out if not _matches(entry, expected.get(entry.path))]
-    kept += [Entry(path, "missing") for path in by_folder.get(folder, ()) if path not in seen]
+    kept = differing(out, expected, listed=by_folder.get(folder, ()), present={e.path for e in out})
     return kept, count, read
 
 
-def _matches(entry: Entry, want: tuple[int, str | None] | None) -> bool:
+def differing(
+    entries: Iterable[Entry],
+    expected: Mapping[str, tuple[int, str | None]],
+    *,
+    listed: Iterable[str],
+    present: Collection[str],
+) -> list[Entry]:
+    """What differs from INDEX.md: the `entries` that do not match their expected (size, sha256),
+    then each `listed` path with nothing `present` on disk, as kind "missing". However the entries
+    were hashed (this walk's workers, Spark's executors), this is the one comparison."""
+    kept = [entry for entry in entries if not matches(entry, expected.get(entry.path))]
+    kept += [Entry(path, "missing") for path in listed if path not in present]
+    return kept
+
+
+def matches(entry: Entry, want: tuple[int, str | None] | None) -> bool:
     """The entry is a regular file with the expected size (and digest, when one is expected)."""
     if want is None or entry.kind != "file" or entry.size != want[0]:
         return False
@@ -264,6 +276,12 @@ def _unread(
         else:
             out.append(Entry(prefix + name, "file", info.st_size, digest))
     return todo
+
+
+def unsafe_name(rel: str) -> str | None:
+    """Why a payload path (relative, POSIX) cannot be listed in INDEX.md, or None: its first bad
+    component's problem, as the walk reports it."""
+    return next((problem for problem in map(_name_problem, rel.split("/")) if problem), None)
 
 
 def _name_problem(name: str) -> str | None:

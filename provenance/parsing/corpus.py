@@ -153,12 +153,21 @@ def _parse_one(
     try:
         if isinstance(opened, OSError):
             raise opened
-        data = read_fd(opened, limit=max_bytes)
-        parsed = parse_article(data, file=source.file, registry=registry, source=source, settings=settings)
-    except TooLargeError as exc:
-        parsed = _unparsed(source, registry, Code.TEXT_TOO_LARGE, f"{exc.strerror}; not parsed", size=exc.size)
+        data: bytes | OSError = read_fd(opened, limit=max_bytes)
     except OSError as exc:
-        parsed = _unparsed(source, registry, Code.TEXT_UNREADABLE, exc.strerror or str(exc), size=0)
+        data = exc
+    return parse_read(source, data, registry=registry, settings=settings)
+
+
+def parse_read(source: Source, data: bytes | OSError, *, registry: Registry, settings: ParseSettings) -> ParsedArticle:
+    """Parse one file from its bytes, or the error reading them gave (TooLargeError: text.too_large;
+    any other: text.unreadable), with its INDEX.md facts; never raises. Every backend parses here."""
+    if isinstance(data, TooLargeError):
+        parsed = _unparsed(source, registry, Code.TEXT_TOO_LARGE, f"{data.strerror}; not parsed", size=data.size)
+    elif isinstance(data, OSError):
+        parsed = _unparsed(source, registry, Code.TEXT_UNREADABLE, data.strerror or str(data), size=0)
+    else:
+        parsed = parse_article(data, file=source.file, registry=registry, source=source, settings=settings)
     parsed.article.update(index_outlet=source.outlet, index_url=source.url, retrieved_at=_when(source.retrieved))
     return parsed
 

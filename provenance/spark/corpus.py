@@ -1,0 +1,554 @@
+"""A corpus hashed and parsed on Spark's executors: the local backend's fixity report and tables.
+
+A local folder keeps the local walk's rules: the driver walks it without hashing (links, FIFOs,
+unsafe names, unlisted and missing files are the walk's entries), then each file is read once on
+an executor through the safe opener (no link followed, no FIFO opened for reading), hashed and,
+when INDEX.md lists it, parsed by `parse_read`, the parser every backend calls. Any other URI Spark
+reads (hdfs:, s3a:, file:) is listed and read by Spark's binaryFile source. One file's failure on an
+executor is that file's finding; the job goes on.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import errno
+import functools
+import hashlib
+import os
+import re
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from expectations.columns import ARTICLES, PARAGRAPHS, VALIDATED, Column
+from provenance.errors import UsageError
+from provenance.fixity.verify import FixityReport, fixity_report
+from provenance.fixity.walk import (
+    BUFFER,
+    METADATA_FILES,
+    Entry,
+    Kind,
+    differing,
+    is_payload,
+    matches,
+    unsafe_name,
+    walk_corpus,
+)
+from provenance.manifest.model import INDEX_LIMIT, INDEX_NAME, Manifest
+from provenance.manifest.reader import read_manifest
+from provenance.parsing.corpus import MAX_ARTICLE_BYTES, parse_read, source_of
+from provenance.parsing.outlets import Registry, load_registry
+from provenance.parsing.settings import DEFAULT, ParseSettings, Source
+from provenance.parsing.tables import arrow_schema, column_batch, record_batch
+from provenance.safeopen import TooLargeError, check_regular, open_beneath, open_dir
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+#: A URI with a scheme (hdfs://, s3a://, file:/): read by Spark; a plain path is a local folder.
+URI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:/")
+SOURCE_FACTS = tuple(f.name for f in dataclasses.fields(Source) if f.name != "file")
+FILES_PER_PARTITION = 256  # files one task reads: many small tasks keep both cores busy, few keep overhead down
+
+
+@dataclass(frozen=True, slots=True)
+class SparkTables:
+    """A corpus read on Spark: its fixity report (on the driver) and its tables (Spark DataFrames
+    with expectations.columns' columns, in file order, then line order)."""
+
+    fixity: FixityReport
+    articles: Any
+    paragraphs: Any
+    read: Any  # the persisted pass both tables come from: `release` it when done
+
+    def release(self) -> None:
+        """Free the executors' copy of the pass."""
+        self.read.unpersist()
+
+
+def is_uri(corpus: str) -> bool:
+    """A corpus Spark lists and reads itself (hdfs://, s3a://, file:/...), not a local folder."""
+    return bool(URI.match(corpus))
+
+
+def read_corpus(
+    spark: Any,
+    corpus: str | os.PathLike[str],
+    *,
+    settings: ParseSettings = DEFAULT,
+    registry: Registry | None = None,
+    max_bytes: int = MAX_ARTICLE_BYTES,
+    lean: bool = False,
+    strict: bool = False,
+    require_index: bool = True,
+    jobs: int = 1,
+) -> SparkTables:
+    """Hash and parse every file of `corpus` on `spark`'s executors, in one pass over the bytes.
+
+    The fixity report equals `verify_fixity`'s and the tables `parse_corpus`'s for the same corpus
+    (`lean` leaves the paragraph text out, as there). Without `require_index`, a corpus with no
+    INDEX.md parses every payload file, as `parse` does. Raises ManifestError when INDEX.md is
+    unusable, UsageError (naming it) when the corpus cannot be reached.
+    """
+    text = str(corpus)
+    if is_uri(text):
+        if strict:
+            raise UsageError(
+                f"{text}: --strict needs a local corpus folder (it compares INDEX.md with what `index` writes)"
+            )
+        return _read_uri(
+            spark,
+            text,
+            settings=settings,
+            registry=registry,
+            max_bytes=max_bytes,
+            lean=lean,
+            strict=False,
+            require_index=require_index,
+        )
+    root = Path(corpus)
+    if not root.is_dir():
+        raise UsageError(f"{corpus}: not a directory (give a corpus folder, or a URI Spark reads: hdfs://, s3a://)")
+    indexed = require_index or (root / INDEX_NAME).exists()
+    manifest = read_manifest(root) if indexed else Manifest()
+    listed = manifest.by_file()
+    registry = registry or load_registry(root)
+    entries = list(walk_corpus(root, listed=listed.keys(), hash_files=False, jobs=jobs))  # no byte read
+    walked = {entry.path for entry in entries}
+    entries += _folders_listed(root, [name for name in listed if name not in walked])
+    sources = {row.file: source_of(row, settings=settings) for row in manifest.rows}
+    if not indexed:  # as corpus_sources: every regular payload file, with no INDEX.md facts
+        sources = {e.path: Source(e.path) for e in entries if e.kind == "file"}
+    on_disk = {e.path: e for e in entries}
+    todo = _todo(entries, sources, listed)
+    columns = VALIDATED["paragraphs"] if lean else PARAGRAPHS
+    read = _read_folder(spark, str(root.resolve()), todo, registry=registry, settings=settings, max_bytes=max_bytes)
+    read = read(columns).persist()
+    expected: dict[str, tuple[int, str | None]] = {row.file: (row.bytes, row.sha256) for row in manifest.rows}
+    hashed = [_entry(r) for r in read.where("differs").collect()]
+    others = [entry for entry in entries if entry.kind != "file"]
+    found = differing([*hashed, *others], expected, listed=expected, present=on_disk)
+    fixity = fixity_report(root, manifest, found, strict=strict)
+    return _tables(fixity, read, columns)
+
+
+def _todo(entries: Sequence[Entry], sources: dict[str, Source], listed: dict[str, Any]) -> pa.Table:
+    """The executors' work, as one Arrow table built column by column (no object per file beyond
+    the strings the manifest holds already): every regular file to hash (and parse when listed),
+    then the listed files with no regular file there, to parse as the error reading them gives."""
+    import pyarrow as pa
+
+    on_disk = {entry.path for entry in entries if entry.kind == "file"}
+    hashed = [entry.path for entry in entries if entry.kind == "file"]
+    files = hashed + [name for name in sources if name not in on_disk]
+    rows = [listed.get(name) for name in hashed]
+    found = [sources.get(name) for name in files]
+    columns: dict[str, list[Any]] = {
+        "file": files,
+        "hash": [True] * len(hashed) + [False] * (len(files) - len(hashed)),
+        "parse": [source is not None for source in found],
+        "want_bytes": [row.bytes if row else None for row in rows] + [None] * (len(files) - len(hashed)),
+        "want_sha256": [row.sha256 if row else None for row in rows] + [None] * (len(files) - len(hashed)),
+    }
+    for name in SOURCE_FACTS:
+        columns[f"source_{name}"] = [getattr(source, name) if source else None for source in found]
+    return pa.Table.from_pydict(columns, schema=_input_schema())
+
+
+def _folders_listed(root: Path, names: Sequence[str]) -> list[Entry]:
+    """The listed names the walk went into as folders: what the walk's own comparison reports of
+    them (it is given INDEX.md's sizes; this walk is not)."""
+    found = []
+    root_fd = open_dir(root)
+    try:
+        for name in names:
+            try:
+                os.close(open_beneath(root_fd, name, directory=True))
+            except OSError:
+                continue  # nothing there, or behind a link: missing
+            found.append(Entry(name, "special", error="a folder where a file was expected"))
+    finally:
+        os.close(root_fd)
+    return found
+
+
+def _input_schema() -> pa.Schema:
+    import pyarrow as pa
+
+    fields = [
+        pa.field("file", pa.string(), nullable=False),
+        pa.field("hash", pa.bool_()),
+        pa.field("parse", pa.bool_()),
+        pa.field("want_bytes", pa.int64()),
+        pa.field("want_sha256", pa.string()),
+    ]
+    return pa.schema(fields + [pa.field(f"source_{name}", pa.string()) for name in SOURCE_FACTS])
+
+
+def output_schema(columns: Sequence[Column]) -> pa.Schema:
+    """What the executors give per file: its fixity entry, whether it differs from INDEX.md, and its
+    article row and lines (null and empty for a file that is only hashed)."""
+    import pyarrow as pa
+
+    lines = arrow_schema(tuple(c for c in columns if c.name != "file"))
+    return pa.schema(
+        [
+            pa.field("file", pa.string(), nullable=False),
+            pa.field("kind", pa.string()),
+            pa.field("size", pa.int64()),
+            pa.field("sha256", pa.string()),
+            pa.field("error", pa.string()),
+            pa.field("differs", pa.bool_()),
+            pa.field("is_article", pa.bool_()),
+            pa.field("article", pa.struct(list(arrow_schema(ARTICLES)))),
+            pa.field("lines", pa.list_(pa.struct(list(lines)))),
+        ]
+    )
+
+
+def _read_folder(
+    spark: Any,
+    root: str,
+    todo: pa.Table,
+    *,
+    registry: Registry,
+    settings: ParseSettings,
+    max_bytes: int,
+) -> Callable[[Sequence[Column]], Any]:
+    """The executors' pass over a local folder's files, as a function of the paragraph columns."""
+    from pyspark.sql.pandas.types import from_arrow_schema
+
+    frame = spark.createDataFrame(todo)
+    partitions = max(1, min(-(-todo.num_rows // FILES_PER_PARTITION), 4096))
+    shared = spark.sparkContext.broadcast(registry)  # once, not once per task
+
+    def read(columns: Sequence[Column]) -> Any:
+        schema = output_schema(columns)
+        task = functools.partial(
+            read_partition, root=root, shared=shared, settings=settings, max_bytes=max_bytes, columns=tuple(columns)
+        )
+        return frame.repartition(partitions).mapInArrow(task, from_arrow_schema(schema, prefer_timestamp_ntz=True))
+
+    return read
+
+
+def read_partition(
+    batches: Iterator[pa.RecordBatch],
+    *,
+    root: str,
+    shared: Any,
+    settings: ParseSettings,
+    max_bytes: int,
+    columns: tuple[Column, ...],
+) -> Iterator[pa.RecordBatch]:
+    """On an executor: each file of the batches opened beneath `root`, hashed and parsed."""
+    registry: Registry = shared.value
+    try:
+        root_fd: int | OSError = open_dir(root)
+    except OSError as exc:  # this executor cannot see the folder: every file's finding says so
+        root_fd = OSError(exc.errno or errno.EIO, f"cannot open the corpus folder {root} on this executor")
+    try:
+        for batch in batches:
+            out = []
+            for item in batch.to_pylist():
+                out.append(_one_file(item, root_fd, registry=registry, settings=settings, max_bytes=max_bytes))
+            yield _output_batch(out, columns)
+    finally:
+        if isinstance(root_fd, int):
+            os.close(root_fd)
+
+
+#: (entry, differs, article or None, lines by column or None) of one file.
+_Done = tuple[Entry, bool, dict[str, Any] | None, dict[str, list[Any]] | None]
+
+
+def _one_file(
+    item: dict[str, Any], root_fd: int | OSError, *, registry: Registry, settings: ParseSettings, max_bytes: int
+) -> _Done:
+    """Hash and parse one file; any exception is this file's finding (text.unreadable, fixity.readable)."""
+    file = item["file"]
+    source = Source(file, **{name: item[f"source_{name}"] for name in SOURCE_FACTS}) if item["parse"] else None
+    try:
+        entry, data = read_file(root_fd, file, limit=max_bytes)
+    except Exception as exc:  # noqa: BLE001 - a bug or an executor surprise: this file's finding, not a failed job
+        data = OSError(errno.EIO, f"{type(exc).__name__}: {exc}")
+        entry = Entry(file, "unreadable", error=str(data.strerror))
+    return _judged(item, entry, data, source, registry=registry, settings=settings)
+
+
+def _judged(
+    item: dict[str, Any],
+    entry: Entry,
+    data: bytes | OSError,
+    source: Source | None,
+    *,
+    registry: Registry,
+    settings: ParseSettings,
+) -> _Done:
+    """A file read on an executor: whether its entry differs from INDEX.md, and its parse."""
+    want = None if item["want_bytes"] is None else (item["want_bytes"], item["want_sha256"])
+    differs = bool(item["hash"]) and not matches(entry, want)
+    if source is None:
+        return entry, differs, None, None
+    try:
+        parsed = parse_read(source, data, registry=registry, settings=settings)
+    except Exception as exc:  # noqa: BLE001 - parse_read never raises for data; a bug is this file's finding
+        parsed = parse_read(
+            source, OSError(errno.EIO, f"{type(exc).__name__}: {exc}"), registry=registry, settings=settings
+        )
+    lines = {name: list(getattr(parsed.lines, name)) for name in _line_names(tuple(PARAGRAPHS))}
+    return entry, differs, parsed.article, lines
+
+
+def read_file(root_fd: int | OSError, file: str, *, limit: int) -> tuple[Entry, bytes | OSError]:
+    """One pass over `file` beneath the corpus: its entry as the walk gives it (size and sha256 of
+    every byte), and its bytes when at most `limit` (else TooLargeError, as the parser's read)."""
+    if isinstance(root_fd, OSError):
+        return Entry(file, "unreadable", error=str(root_fd.strerror)), root_fd
+    try:
+        fd = open_beneath(root_fd, file)
+    except OSError as exc:
+        kind: Kind = "symlink" if exc.errno == errno.ELOOP else "unreadable"
+        return Entry(file, kind, error=exc.strerror or str(exc)), exc
+    try:
+        try:
+            check_regular(fd)
+        except OSError as exc:
+            return Entry(file, "special", error=exc.strerror or str(exc)), exc
+        digest = hashlib.sha256()
+        chunks: list[bytes] = []
+        size = 0
+        try:
+            while chunk := os.read(fd, BUFFER):
+                digest.update(chunk)
+                size += len(chunk)
+                if size <= limit:
+                    chunks.append(chunk)
+                elif chunks:
+                    chunks = []  # over the limit: hashed, never kept
+        except OSError as exc:
+            return Entry(file, "unreadable", error=exc.strerror or str(exc)), exc
+        entry = Entry(file, "file", size, digest.hexdigest())
+        return entry, (b"".join(chunks) if size <= limit else TooLargeError(size, limit))
+    finally:
+        os.close(fd)
+
+
+def _line_names(columns: tuple[Column, ...]) -> list[str]:
+    return [c.name for c in columns if c.name != "file"]
+
+
+def _output_batch(done: Sequence[_Done], columns: Sequence[Column]) -> pa.RecordBatch:
+    """The executors' rows of a batch of files as one Arrow record batch (output_schema)."""
+    import pyarrow as pa
+
+    schema = output_schema(columns)
+    line_columns = tuple(c for c in columns if c.name != "file")
+    names = _line_names(tuple(columns))
+    articles = record_batch([article or {} for _, _, article, _ in done], ARTICLES)
+    mask = pa.array([article is None for _, _, article, _ in done], type=pa.bool_())
+    article_type = schema.field("article").type
+    article = pa.StructArray.from_arrays(articles.columns, fields=list(article_type), mask=mask)
+    flat: dict[str, list[Any]] = {name: [] for name in names}
+    offsets = [0]
+    for _, _, _, lines in done:
+        count = len(lines[names[0]]) if lines and names else 0
+        for name in names:
+            flat[name].extend(lines[name] if lines else ())
+        offsets.append(offsets[-1] + count)
+    values = column_batch(flat, line_columns)
+    line_type = schema.field("lines").type
+    struct = pa.StructArray.from_arrays(values.columns, fields=list(line_type.value_type))
+    listed = pa.ListArray.from_arrays(pa.array(offsets, type=pa.int32()), struct, type=line_type)
+    entries = [entry for entry, _, _, _ in done]
+    return pa.RecordBatch.from_arrays(
+        [
+            pa.array([e.path for e in entries], type=pa.string()),
+            pa.array([e.kind for e in entries], type=pa.string()),
+            pa.array([e.size for e in entries], type=pa.int64()),
+            pa.array([e.sha256 for e in entries], type=pa.string()),
+            pa.array([e.error for e in entries], type=pa.string()),
+            pa.array([d for _, d, _, _ in done], type=pa.bool_()),
+            pa.array([a is not None for _, _, a, _ in done], type=pa.bool_()),
+            article,
+            listed,
+        ],
+        schema=schema,
+    )
+
+
+def _tables(fixity: FixityReport, read: Any, columns: Sequence[Column]) -> SparkTables:
+    """The articles and paragraphs tables of the executors' pass, in file (then line) order."""
+    from pyspark.sql import functions as F  # noqa: N812 - Spark's own convention
+
+    articles = read.where("is_article").select("article.*").orderBy("file")
+    lines = read.where("is_article").select("file", F.inline("lines"))
+    paragraphs = lines.select([c.name for c in columns]).orderBy("file", "index")
+    return SparkTables(fixity, articles, paragraphs, read)
+
+
+def _read_uri(
+    spark: Any,
+    corpus: str,
+    *,
+    settings: ParseSettings,
+    registry: Registry | None,
+    max_bytes: int,
+    lean: bool,
+    strict: bool,
+    require_index: bool,
+) -> SparkTables:
+    """A corpus Spark reads (hdfs:, s3a:, file:): listed and read by binaryFile; see read_corpus.
+
+    Spark's listing has no links, FIFOs or devices to tell apart, and skips names starting with
+    "_" or "." (Hadoop's hidden files): a listed one of those is reported missing.
+    """
+    from pyspark.sql import functions as F  # noqa: N812 - Spark's own convention
+
+    base = corpus.rstrip("/")
+    files = _binary(spark, base, recursive=True)
+    root = _qualified(spark, base)
+    files = files.withColumn("file", F.expr(f"substring(path, {len(root) + 2})"))
+    try:
+        found = files.select("path", "file", "length").collect()
+    except Exception as exc:  # noqa: BLE001 - the listing runs here: an unreachable store or a refused path
+        raise UsageError(f"{corpus}: cannot be listed by Spark: {_first_line(exc)}") from None
+    if stray := next((r.path for r in found if not str(r.path).startswith(root + "/")), None):
+        raise UsageError(
+            f"{corpus}: Spark listed {stray}, which is not under {root}: give the corpus as Spark names it"
+        )
+    listing = {r.file: int(r.length) for r in found}
+    with tempfile.TemporaryDirectory(prefix="corpus-audit-metadata-") as folder:
+        meta = fetch_metadata(spark, base, into=Path(folder))
+        indexed = require_index or (meta / INDEX_NAME).exists()
+        manifest = read_manifest(meta) if indexed else Manifest()
+        registry = registry or load_registry(meta)
+    listed = manifest.by_file()
+    # Spark's scan never yields a file of 0 bytes: a listed one is looked up on its own.
+    empty = [name for name in listed if name not in listing and _is_empty_file(spark, f"{root}/{name}")]
+    listing.update(dict.fromkeys(empty, 0))
+    entries: list[Entry] = []
+    for name, size in sorted(listing.items()):
+        if not is_payload(name):
+            continue
+        problem = unsafe_name(name)
+        entries.append(Entry(name, "unsafe", error=problem) if problem else Entry(name, "file", size))
+    sources = {row.file: source_of(row, settings=settings) for row in manifest.rows}
+    if not indexed:
+        sources = {e.path: Source(e.path) for e in entries if e.kind == "file"}
+    on_disk = {e.path: e for e in entries}
+    todo = _todo(entries, sources, listed)
+    columns = VALIDATED["paragraphs"] if lean else PARAGRAPHS
+    small = files.where(F.col("length") <= max_bytes).select("file", "content")  # the filter is pushed down
+    large = files.where(F.col("length") > max_bytes).select(
+        "file", F.col("length").alias("large_bytes"), F.sha2("content", 256).alias("large_sha256")
+    )  # hashed in the JVM, never handed to Python whole
+    from pyspark.sql.pandas.types import from_arrow_schema
+
+    frame = spark.createDataFrame(todo)
+    frame = frame.join(small, "file", "left").join(large, "file", "left")
+    if empty:
+        frame = frame.withColumn("content", F.coalesce("content", F.when(F.col("file").isin(empty), F.lit(b""))))
+    shared = spark.sparkContext.broadcast(registry)
+    task = functools.partial(
+        read_uri_partition, shared=shared, settings=settings, max_bytes=max_bytes, columns=tuple(columns)
+    )
+    partitions = max(1, min(-(-todo.num_rows // FILES_PER_PARTITION), 4096))
+    schema = from_arrow_schema(output_schema(columns), prefer_timestamp_ntz=True)
+    read = frame.repartition(partitions).mapInArrow(task, schema).persist()
+    expected: dict[str, tuple[int, str | None]] = {row.file: (row.bytes, row.sha256) for row in manifest.rows}
+    hashed = [_entry(r) for r in read.where("differs").collect()]
+    others = [entry for entry in entries if entry.kind != "file"]
+    found = differing([*hashed, *others], expected, listed=expected, present=on_disk)
+    return _tables(fixity_report(Path(base), manifest, found, strict=False), read, columns)
+
+
+def read_uri_partition(
+    batches: Iterator[pa.RecordBatch],
+    *,
+    shared: Any,
+    settings: ParseSettings,
+    max_bytes: int,
+    columns: tuple[Column, ...],
+) -> Iterator[pa.RecordBatch]:
+    """On an executor: each file's bytes as binaryFile read them (or, over the limit, the JVM's
+    sha256 of them), hashed and parsed."""
+    registry: Registry = shared.value
+    for batch in batches:
+        out = []
+        for item in batch.to_pylist():
+            file, content = item["file"], item["content"]
+            source = Source(file, **{n: item[f"source_{n}"] for n in SOURCE_FACTS}) if item["parse"] else None
+            data: bytes | OSError
+            if content is not None:
+                data = bytes(content)
+                entry = Entry(file, "file", len(data), hashlib.sha256(data).hexdigest())
+            elif item["large_sha256"] is not None:
+                entry = Entry(file, "file", item["large_bytes"], item["large_sha256"])
+                data = TooLargeError(item["large_bytes"], max_bytes)
+            else:  # not on the store (listed only), or gone since it was listed
+                data = OSError(errno.ENOENT, os.strerror(errno.ENOENT))
+                entry = Entry(file, "unreadable", error=str(data.strerror))
+            out.append(_judged(item, entry, data, source, registry=registry, settings=settings))
+        yield _output_batch(out, columns)
+
+
+def _entry(row: Any) -> Entry:
+    """A fixity entry from a row of the executors' pass."""
+    return Entry(row.file, row.kind, row.size, row.sha256, row.error)
+
+
+def _qualified(spark: Any, base: str) -> str:
+    """The corpus URI as Spark's listing writes its paths (file:///x is file:/x)."""
+    path = spark._jvm.org.apache.hadoop.fs.Path(base)
+    try:
+        qualified: str = path.getFileSystem(spark._jsc.hadoopConfiguration()).makeQualified(path).toString()
+    except Exception as exc:  # noqa: BLE001 - an unknown scheme or host
+        raise UsageError(f"{base}: cannot be reached by Spark: {_first_line(exc)}") from None
+    return qualified.rstrip("/")
+
+
+def _is_empty_file(spark: Any, uri: str) -> bool:
+    """A file of 0 bytes is at `uri` (which Spark's binaryFile scan skips)."""
+    path = spark._jvm.org.apache.hadoop.fs.Path(uri)
+    try:
+        status = path.getFileSystem(spark._jsc.hadoopConfiguration()).getFileStatus(path)
+    except Exception:  # noqa: BLE001 - not there (FileNotFoundException), or not reachable: missing
+        return False
+    return bool(status.isFile()) and int(status.getLen()) == 0
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def fetch_metadata(spark: Any, corpus: str, *, into: Path) -> Path:
+    """Copy the metadata files at the top of a corpus Spark reads (INDEX.md, outlets.toml,
+    corpus-audit.toml, WAIVERS.md) into the local folder `into`, so the local readers read them
+    with their own rules and messages; UsageError naming the corpus when Spark cannot reach it."""
+    base = corpus.rstrip("/")
+    names = ",".join(sorted(METADATA_FILES))
+    reader = spark.read.format("binaryFile").option("pathGlobFilter", f"{{{names}}}")
+    try:
+        rows = reader.load(base).where(f"length <= {INDEX_LIMIT}").select("path", "content").collect()
+    except Exception as exc:  # noqa: BLE001 - no such path, an unknown scheme or host
+        raise UsageError(f"{corpus}: cannot be read by Spark: {_first_line(exc)}") from None
+    for row in rows:
+        name = str(row.path).rpartition("/")[2]
+        if name in METADATA_FILES:
+            (into / name).write_bytes(bytes(row.content))
+    return into
+
+
+def _binary(spark: Any, path: str, *, recursive: bool = False) -> Any:
+    """binaryFile's DataFrame of `path`; UsageError naming it when Spark cannot reach it."""
+    reader = spark.read.format("binaryFile")
+    if recursive:
+        reader = reader.option("recursiveFileLookup", "true")
+    try:
+        return reader.load(path)
+    except Exception as exc:  # noqa: BLE001 - Spark's AnalysisException (no such path), a bad scheme or host
+        raise UsageError(f"{path}: cannot be read by Spark: {_first_line(exc)}") from None

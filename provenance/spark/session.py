@@ -1,0 +1,144 @@
+"""The one way corpus-audit starts Spark: a session from a master URL, quiet, UTC, or a clear error."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+import sys
+import tempfile
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from provenance.errors import UsageError
+
+DEFAULT_MASTER = "local[*]"
+#: The master URLs Spark accepts (its SparkContext.createTaskScheduler), checked before a JVM starts.
+MASTER = re.compile(
+    r"local(\[(\*|[1-9]\d*)(,\s*[1-9]\d*)?\])?"
+    r"|local-cluster\[\d+,\s*\d+,\s*\d+\]"
+    r"|spark://[^\s/,:]+:\d+(,[^\s/,:]+:\d+)*"
+    r"|yarn"
+    r"|k8s://\S+"
+)
+INSTALL = (
+    "pyspark is not installed: install corpus-audit[spark] (pip install 'corpus-audit[spark]') for --backend spark"
+)
+NO_JAVA = (
+    "Java is not found (no `java` on PATH and no JAVA_HOME): Spark needs a Java 17 runtime "
+    "(e.g. `apt-get install openjdk-17-jre-headless`)"
+)
+#: Spark's log4j, set before the JVM starts: a failed task otherwise prints a JVM stack trace (and a
+#: JSON copy of it) for every file, and failures reach the steward as findings or one-line errors.
+LOG4J = """\
+rootLogger.level = {level}
+logger.repl.name = org.apache.spark.repl.Main
+logger.repl.level = {level}
+logger.gateway.name = org.apache.spark.api.python.PythonGatewayServer
+logger.gateway.level = {level}
+rootLogger.appenderRef.stderr.ref = stderr
+appender.stderr.type = Console
+appender.stderr.name = stderr
+appender.stderr.target = SYSTEM_ERR
+appender.stderr.layout.type = PatternLayout
+appender.stderr.layout.pattern = %d{{HH:mm:ss}} %p %c{{1}}: %m%n%ex
+"""
+
+
+def is_local(master: str) -> bool:
+    """A master whose executors run on this machine, with this Python."""
+    return master == "local" or master.startswith(("local[", "local-cluster["))
+
+
+def check_master(master: str) -> None:
+    """UsageError naming `master` unless it is a master URL Spark accepts."""
+    if not MASTER.fullmatch(master):
+        raise UsageError(
+            f"--master {master!r}: not a Spark master URL (expected local[*], local[N], spark://HOST:PORT, yarn "
+            "or k8s://URL)"
+        )
+
+
+def start_session(*, master: str = DEFAULT_MASTER, shuffle_partitions: int | None = None) -> Any:
+    """A SparkSession on `master` (the running one if this process has one): UI off, session time
+    zone UTC, log4j quiet before the JVM starts; with a local master, executors run this Python.
+
+    Raises UsageError (exit 2) with one line when pyspark is not installed, Java is missing, the
+    master URL is not one, or the session cannot start on it.
+    """
+    check_master(master)
+    # pyspark 4.3 warns on import and at each pandas/Arrow call under pandas 3: not the steward's concern
+    warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas", category=FutureWarning)
+    try:
+        with warnings.catch_warnings():  # pyspark 4.3 warns about pandas 3 on import; the agreement tests vouch
+            warnings.simplefilter("ignore", FutureWarning)
+            from pyspark.sql import SparkSession
+    except ImportError:
+        raise UsageError(INSTALL) from None
+    if not os.environ.get("JAVA_HOME") and shutil.which("java") is None:
+        raise UsageError(NO_JAVA)
+    local = is_local(master)
+    # The driver JVM is started by spark-submit: its Java options must be on that command line.
+    options = f"--driver-java-options -Dlog4j2.configurationFile={_log4j()}"
+    submit = os.environ.get("PYSPARK_SUBMIT_ARGS", "pyspark-shell")
+    if "log4j2.configurationFile" not in submit:
+        os.environ["PYSPARK_SUBMIT_ARGS"] = f"{options} {submit}"
+    if local:  # executors are this machine's: the interpreter that has corpus-audit and pyarrow
+        os.environ["PYSPARK_PYTHON"] = sys.executable
+    partitions = shuffle_partitions or (_cores() * 2 if local else 200)
+    builder = (
+        SparkSession.builder.master(master)
+        .appName("corpus-audit")
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.sql.shuffle.partitions", str(partitions))
+        .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+    )
+    if local:
+        builder = builder.config("spark.pyspark.python", sys.executable)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", FutureWarning)
+            return builder.getOrCreate()
+    except Exception as exc:  # noqa: BLE001 - the JVM's answer (a master that refuses, a failed launch): one line
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise UsageError(f"--master {master}: Spark could not start a session: {first}") from None
+
+
+def _cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def _log4j() -> Path:
+    """A log4j2 configuration at the level CORPUS_AUDIT_SPARK_LOG asks for (default: fatal only)."""
+    level = os.environ.get("CORPUS_AUDIT_SPARK_LOG", "fatal")
+    path = Path(tempfile.gettempdir()) / f"corpus-audit-log4j2-{level}.properties"
+    text = LOG4J.format(level=level)
+    if not path.is_file() or path.read_text(encoding="utf-8") != text:
+        path.write_text(text, encoding="utf-8")
+    return path
+
+
+@contextlib.contextmanager
+def spark_session(*, master: str = DEFAULT_MASTER) -> Iterator[Any]:
+    """start_session's session for a block of work, stopped after it unless this process was
+    running one already (a notebook's, a spark-submit job's), which is left running."""
+    running = _active()
+    session = start_session(master=master)
+    try:
+        yield session
+    finally:
+        if running is None:
+            session.stop()
+
+
+def _active() -> Any:
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError:
+        return None
+    return SparkSession.getActiveSession()

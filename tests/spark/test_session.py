@@ -1,0 +1,61 @@
+"""The Spark session corpus-audit starts: its settings, and one-line errors for what cannot start."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import pytest
+
+from provenance.errors import UsageError
+from provenance.spark.session import check_master, is_local
+
+
+def test_the_session_is_local_quiet_and_utc(spark: Any) -> None:
+    """The fixture's session: local[2], UI off, 2 shuffle partitions, UTC, executors on this Python."""
+    import sys
+
+    conf = spark.sparkContext.getConf()
+    assert spark.sparkContext.master == "local[2]"
+    assert conf.get("spark.ui.enabled") == "false"
+    assert spark.conf.get("spark.sql.shuffle.partitions") == "2"
+    assert spark.conf.get("spark.sql.session.timeZone") == "UTC"
+    assert conf.get("spark.pyspark.python") == sys.executable
+    assert spark.range(5).count() == 5
+
+
+@pytest.mark.parametrize(
+    ("master", "local"),
+    [
+        ("local", True),
+        ("local[*]", True),
+        ("local[2]", True),
+        ("local[2,3]", True),
+        ("spark://h:7077", False),
+        ("spark://a:7077,b:7077", False),
+        ("yarn", False),
+        ("k8s://https://h:6443", False),
+    ],
+)
+def test_master_urls_spark_accepts_pass(master: str, local: bool) -> None:
+    """Every form of master URL Spark documents is accepted; local ones are told apart."""
+    check_master(master)
+    assert is_local(master) is local
+
+
+@pytest.mark.parametrize("master", ["", "local[0]", "local[x]", "spark://host", "mesos", "http://h:1", "yarn cluster"])
+def test_a_bad_master_url_is_a_usage_error_naming_it(master: str) -> None:
+    """Anything else is a UsageError naming the URL, before a JVM starts."""
+    with pytest.raises(UsageError, match="not a Spark master URL") as caught:
+        check_master(master)
+    assert repr(master) in str(caught.value)
+
+
+def test_python_dash_c_runs_once_pyspark_is_installed() -> None:
+    """With the extra's grpc, `python -c` that imports GX (which imports pyspark) runs to the end
+    instead of exiting 0 silently (docs/spark-notes.md, trap 1): a CI check written with -c is real."""
+    import subprocess
+
+    code = "import great_expectations, pyspark.sql.connect.utils; print('ran to the end')"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False)
+    assert (done.returncode, done.stdout) == (0, "ran to the end\n"), done.stderr
