@@ -80,8 +80,12 @@ def fixtures(session: nox.Session) -> None:
 
 @nox.session(default=False)
 def bench(session: nox.Session) -> None:
-    """Benchmarks against named peers (slow; not part of the default run)."""
-    _install(session, "bench")
+    """Benchmarks against named peers (slow; not part of the default run). `-- --only spark` also
+    installs the spark extra (pyspark; needs Java 17)."""
+    spark = "spark" in session.posargs
+    _install(session, "bench", extra="spark" if spark else "")
+    if spark:  # executors run this venv's Python, not whatever python3 is on PATH
+        session.env["PYSPARK_PYTHON"] = str(Path(session.virtualenv.bin) / "python")
     session.run("python", "-m", "benchmarks", *session.posargs)
 
 
