@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from expectations.catalogue import ENGINE_NAMES, ENGINES, CheckSpec
-from expectations.engines import EngineRun
+from expectations.engines import EngineRun, runner
 from provenance.audit.results import EngineVerdict
 from provenance.audit.validate import BREAKDOWN, Judged
 from provenance.parsing.outlets import load_registry
@@ -43,9 +43,7 @@ def judge_on_spark(
 ) -> Iterator[Judged]:
     """What the engines find on Spark, with the fixity report and what the report reads of the
     articles; the session (and the pass's cached tables) live as long as the block."""
-    import expectations.engines as engine_registry
-    import expectations.view as view_module
-    from expectations.view import articles_view
+    from expectations.view import articles_view, spark_articles_view
     from provenance.spark.corpus import read_corpus
     from provenance.spark.output import files_and_digests, rows_of, value_counts
     from provenance.spark.session import DEFAULT_MASTER, spark_session
@@ -66,15 +64,12 @@ def judge_on_spark(
             stage("fixity")  # one pass on the executors reads, hashes and parses: fixity forces it
             stage("parse")
             started = {k: o.started for k, o in registry.outlets.items()}
-            spark_view: Any = view_module  # the Spark half of the view (helper "engines")
             frames = {
-                "articles": spark_view.spark_articles_view(tables.articles, outlet_started=started, run_at=run_at),
+                "articles": spark_articles_view(tables.articles, outlet_started=started, run_at=run_at),
                 "paragraphs": tables.paragraphs,
             }
             params = {"registry outlet ids": sorted(registry.outlets)}
-            runs = _run_engines(
-                engine_registry, frames, checks=checks, engines=engines, params=params, gx_docs=gx_docs, stage=stage
-            )
+            runs = _run_engines(frames, checks=checks, engines=engines, params=params, gx_docs=gx_docs, stage=stage)
             failing = {file for run in runs.values() for files in run.failures.values() for file in files}
             # The failing files' rows only: every article whose body another shares fails the
             # duplicate check too, so the evidence naming those others is among them.
@@ -98,7 +93,6 @@ def judge_on_spark(
 
 
 def _run_engines(
-    registry: Any,
     frames: Mapping[str, Any],
     *,
     checks: Sequence[CheckSpec],
@@ -112,7 +106,7 @@ def _run_engines(
     runs: dict[str, EngineRun] = {}
     for name in ENGINE_NAMES:
         if name in engines:
-            run = registry.runner(name, backend="spark")
+            run = runner(name, backend="spark")
             docs = gx_docs if ENGINES[name].data_docs else None
             runs[name] = run(frames, checks, params=params, docs_dir=docs)
             stage(name)

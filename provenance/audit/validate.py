@@ -334,6 +334,18 @@ def validate_corpus(
     stage = _Stages(progress)
 
     waivers = read_waivers(metadata or corpus)  # a malformed WAIVERS.md stops the run before any work
+    run = {"engines": list(engines), "fail_on": fail_on, "jobs": jobs, "backend": backend}
+    gate = functools.partial(
+        _audit,
+        corpus,
+        policy=policy,
+        started=started,
+        fail_on=fail_on,
+        facts=facts,
+        articles_listed=articles_listed,
+        settings=settings,
+        stage=stage,
+    )
     if backend == "spark":
         from provenance.audit.on_spark import judge_on_spark
 
@@ -352,19 +364,7 @@ def validate_corpus(
             verdicts_of=_verdicts,
             jobs=jobs,
         ) as judged:
-            return _audit(
-                corpus,
-                judged,
-                waivers=waivers,
-                policy=policy,
-                started=started,
-                fail_on=fail_on,
-                facts=facts,
-                articles_listed=articles_listed,
-                settings=settings,
-                stage=stage,
-                run={"engines": list(engines), "fail_on": fail_on, "jobs": jobs, "backend": backend, "master": master},
-            )
+            return gate(judged, waivers=waivers, run=run | {"master": master})
     ready = standby(engines, jobs=jobs)  # GX importing in a child while fixity hashes and the parser parses
     fixity = verify_fixity(corpus, jobs=jobs, progress=count, stats=stats, strict=strict, scope=scope)
     registry = load_registry(corpus)
@@ -438,19 +438,8 @@ def validate_corpus(
         registry=registry,
         scope=None if outside is None else len(tables.articles),  # validate --staged: articles judged
     )
-    return _audit(
-        corpus,
-        judged,
-        waivers=waivers if outside is None else [w for w in waivers if w.file in (scope or ())],  # the scope's
-        policy=policy,
-        started=started,
-        fail_on=fail_on,
-        facts=facts,
-        articles_listed=articles_listed,
-        settings=settings,
-        stage=stage,
-        run={"engines": list(engines), "fail_on": fail_on, "jobs": jobs, "backend": "local"},
-    )
+    scoped = waivers if outside is None else [w for w in waivers if w.file in (scope or ())]  # the scope's
+    return gate(judged, waivers=scoped, run=run)
 
 
 @dataclass(frozen=True, slots=True)
