@@ -12,6 +12,7 @@ import sys
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from benchmarks.generate import article_corpus, plain_corpus
 from provenance.manifest.reader import read_manifest
@@ -27,14 +28,15 @@ def run(argv: Sequence[str], *, cwd: Path | None = None) -> tuple[float, int, in
     return figures["wall"], figures["code"], figures["maxrss_kib"]
 
 
-def run_tree(argv: Sequence[str]) -> dict[str, float]:
+def run_tree(argv: Sequence[str]) -> dict[str, Any]:
     """`run`'s figures, and the peak RSS (KiB) of the command, its JVMs, its other descendants and
-    all together, sampled from /proc every 0.1 s (measure.py)."""
+    all together, sampled from /proc every 0.1 s (measure.py); `error`, when it failed, is the last
+    line it wrote to stderr."""
     env = {**os.environ, "MEASURE_CWD": "", "MEASURE_TREE": "1"}
     measured = subprocess.run(
         [sys.executable, "-m", "benchmarks.measure", *argv], capture_output=True, text=True, check=True, env=env
     )
-    figures: dict[str, float] = json.loads(measured.stdout)
+    figures: dict[str, Any] = json.loads(measured.stdout)
     return figures
 
 
@@ -349,7 +351,7 @@ def bench_spark(workdir: Path, *, files: int, repeat: int, large: int = 0) -> li
         lines.append(_spark_row(f"spark {master}", spark[master], files, peer=local["wall"]))
     for master, figures in spark.items():
         if figures["code"] not in (0, 1):
-            lines.append(f"  spark {master} failed with exit {figures['code']:.0f}")
+            lines.append(f"  spark {master} failed with exit {figures['code']:.0f}: {figures.get('error', '')}")
             continue
         same = _outside_run(reports[master] / "audit.json") == _outside_run(reports["local"] / "audit.json")
         stages = json.loads(_tail(reports[master] / "audit.json"))["run"]["stages"]
@@ -368,14 +370,14 @@ def bench_spark(workdir: Path, *, files: int, repeat: int, large: int = 0) -> li
         figures = run_tree([*CLI, "validate", str(big), *argv])
         driver = (figures.get("peak_driver_kib", 0) + figures.get("peak_jvm_kib", 0)) / (1 << 20)
         lines += [
-            f"spark: {large} articles on local[2]: exit {figures['code']:.0f}",
+            f"spark: {large} articles on local[2]: exit {figures['code']:.0f} {figures.get('error', '')}".rstrip(),
             _spark_row("spark local[2]", figures, large, peer=figures["wall"])
             + f"  (driver target: < {SPARK_RSS_TARGET_GIB:.0f} GiB: {driver:.2f} GiB)",
         ]
     return lines
 
 
-def _spark_row(label: str, figures: dict[str, float], files: int, *, peer: float) -> str:
+def _spark_row(label: str, figures: dict[str, Any], files: int, *, peer: float) -> str:
     memory = ", ".join(
         f"{role} {figures.get(f'peak_{role}_kib', 0) / 1024:.0f} MiB" for role in ("driver", "jvm", "workers", "total")
     )

@@ -8,6 +8,9 @@ With MEASURE_TREE=1 it also samples, every 0.1 s, the resident memory of every p
 command starts (from /proc), and reports the peaks of the command itself, of the JVMs among its
 descendants (a Spark driver is the Python process and the JVM it starts), of the other
 descendants (Python workers), and of their sum. ru_maxrss alone cannot tell these apart.
+
+The command's stderr is kept aside: a failed command's last line is reported as `error`, so a
+benchmark that fails says why; MEASURE_STDERR=path keeps all of it.
 """
 
 from __future__ import annotations
@@ -16,15 +19,19 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
+from typing import IO
 
 
 def main() -> int:
     argv = sys.argv[1:]
     cwd = os.environ.get("MEASURE_CWD") or None
+    kept = os.environ.get("MEASURE_STDERR")
+    errors = open(kept, "w+b") if kept else tempfile.TemporaryFile()  # noqa: SIM115 (closed below)
     start = time.perf_counter()
-    process = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=errors)
     peaks: dict[str, int] = {}
     if os.environ.get("MEASURE_TREE"):
         while os.waitid(os.P_PID, process.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is None:
@@ -32,7 +39,11 @@ def main() -> int:
             time.sleep(0.1)
     _, status, usage = os.wait4(process.pid, 0)
     wall = time.perf_counter() - start
-    figures = {"wall": wall, "code": os.waitstatus_to_exitcode(status), "maxrss_kib": usage.ru_maxrss}
+    code = os.waitstatus_to_exitcode(status)
+    figures: dict[str, object] = {"wall": wall, "code": code, "maxrss_kib": usage.ru_maxrss}
+    if code != 0:
+        figures["error"] = _last_line(errors)
+    errors.close()
     print(json.dumps(figures | {f"peak_{role}_kib": kib for role, kib in peaks.items()}))
     return 0
 
@@ -62,6 +73,14 @@ def _sample(root: int, peaks: dict[str, int]) -> None:
     now["total"] = sum(now.values())
     for role, kib in now.items():
         peaks[role] = max(peaks.get(role, 0), kib)
+
+
+def _last_line(stream: IO[bytes]) -> str:
+    """The last non-blank line a command wrote to `stream` (its end only: a log can be large)."""
+    stream.seek(0, os.SEEK_END)
+    stream.seek(max(0, stream.tell() - 8192))
+    lines = [line.strip() for line in stream.read().decode("utf-8", "replace").splitlines() if line.strip()]
+    return lines[-1][:500] if lines else ""
 
 
 def _rss_kib(pid: int) -> int:
