@@ -50,7 +50,8 @@ if TYPE_CHECKING:
 #: A URI with a scheme (hdfs://, s3a://, file:/): read by Spark; a plain path is a local folder.
 URI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:/")
 SOURCE_FACTS = tuple(f.name for f in dataclasses.fields(Source) if f.name != "file")
-FILES_PER_PARTITION = 256  # files one task reads: many small tasks keep both cores busy, few keep overhead down
+FILES_PER_PARTITION = 256  # files a task of the pass reads: small tasks keep the cores busy, fewer cost less
+TASKS_PER_CORE = 2  # tasks a job over the tables runs per core
 
 
 @dataclass(frozen=True, slots=True)
@@ -380,11 +381,18 @@ def _output_batch(done: Sequence[_Done], columns: Sequence[Column]) -> pa.Record
 
 
 def _tables(fixity: FixityReport, read: Any, columns: Sequence[Column]) -> SparkTables:
-    """The articles and paragraphs tables of the executors' pass, in file (then line) order."""
+    """The articles and paragraphs tables of the executors' pass, in file (then line) order.
+
+    The pass runs in many small tasks (FILES_PER_PARTITION files each); the tables are read in a few
+    per core: every check is one or more Spark jobs over them, and a job pays for each task it
+    starts (at 1,000,000 files, 3,907 tasks a job made the engines' hundreds of jobs take hours).
+    """
     from pyspark.sql import functions as F  # noqa: N812 - Spark's own convention
 
-    articles = read.where("is_article").select("article.*").orderBy("file")
-    lines = read.where("is_article").select("file", F.inline("lines"))
+    cores = read.sparkSession.sparkContext.defaultParallelism
+    compact = read.coalesce(max(1, cores * TASKS_PER_CORE))  # narrow: no shuffle, the cached blocks as they are
+    articles = compact.where("is_article").select("article.*").orderBy("file")
+    lines = compact.where("is_article").select("file", F.inline("lines"))
     paragraphs = lines.select([c.name for c in columns]).orderBy("file", "index")
     return SparkTables(fixity, articles, paragraphs, read)
 

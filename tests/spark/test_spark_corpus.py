@@ -197,3 +197,32 @@ def test_a_file_over_the_limit_is_hashed_whole_but_never_parsed(spark: Any, corp
         assert_same_tables(spark_tables(tables), local_tables(root, max_bytes=10))
     finally:
         tables.release()
+
+
+def test_the_tables_are_read_in_a_few_tasks_a_core_however_many_the_pass_ran(
+    spark: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The pass reads files in many small tasks; a job over the tables (each check is one or more)
+    runs a few per core, or a million-file corpus makes every job start thousands of tasks."""
+    from benchmarks.generate import article_corpus
+    from provenance.spark import corpus as spark_corpus
+
+    root = article_corpus(tmp_path / "corpus", files=48, defect_rate=0.1)
+    monkeypatch.setattr(spark_corpus, "FILES_PER_PARTITION", 1)
+    context = spark.sparkContext
+    tables = read_corpus(spark, root)
+    try:
+        assert tables.read.rdd.getNumPartitions() == 48  # one file a task: the pass's own granularity
+        context.setJobGroup("tables-tasks", "the tables' jobs")
+        try:
+            got = spark_tables(tables)
+        finally:
+            context.setJobGroup("", "")
+        tracker = context.statusTracker()
+        jobs = [tracker.getJobInfo(job) for job in tracker.getJobIdsForGroup("tables-tasks")]
+        tasks = [tracker.getStageInfo(stage).numTasks for job in jobs if job for stage in job.stageIds]
+        assert tasks, "no job ran in the group"
+        assert max(tasks) <= context.defaultParallelism * spark_corpus.TASKS_PER_CORE, tasks
+        assert_same_tables(got, local_tables(root))
+    finally:
+        tables.release()
