@@ -16,6 +16,7 @@ from typing import Any
 from provenance.errors import UsageError
 
 DEFAULT_MASTER = "local[*]"
+TASK_ATTEMPTS = 4  # spark.task.maxFailures' default on a cluster
 #: The master URLs Spark accepts (its SparkContext.createTaskScheduler), checked before a JVM starts.
 MASTER = re.compile(
     r"local(\[(\*|[1-9]\d*)(,\s*[1-9]\d*)?\])?"
@@ -51,6 +52,17 @@ appender.stderr.layout.pattern = %d{{HH:mm:ss}} %p %c{{1}}: %m%n%ex
 def is_local(master: str) -> bool:
     """A master whose executors run on this machine, with this Python."""
     return master == "local" or master.startswith(("local[", "local-cluster["))
+
+
+def with_retries(master: str) -> str:
+    """`master` with task retries, as a cluster has them: Spark runs a task once on a local master
+    unless the URL says how often (local[N,F]), so a Python worker that dies (killed, out of
+    memory) would end the audit; corpus-audit asks for TASK_ATTEMPTS unless the URL says."""
+    if master == "local":
+        return f"local[1,{TASK_ATTEMPTS}]"
+    if (found := re.fullmatch(r"local\[(\*|[1-9]\d*)\]", master)) is not None:
+        return f"local[{found.group(1)},{TASK_ATTEMPTS}]"
+    return master
 
 
 def check_master(master: str) -> None:
@@ -90,7 +102,7 @@ def start_session(*, master: str = DEFAULT_MASTER, shuffle_partitions: int | Non
         os.environ["PYSPARK_PYTHON"] = sys.executable
     partitions = shuffle_partitions or (_cores() * 2 if local else 200)
     builder = (
-        SparkSession.builder.master(master)
+        SparkSession.builder.master(with_retries(master))
         .appName("corpus-audit")
         .config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")

@@ -8,15 +8,16 @@ from typing import Any
 import pytest
 
 from provenance.errors import UsageError
-from provenance.spark.session import check_master, is_local
+from provenance.spark.session import check_master, is_local, with_retries
 
 
 def test_the_session_is_local_quiet_and_utc(spark: Any) -> None:
-    """The fixture's session: local[2], UI off, 2 shuffle partitions, UTC, executors on this Python."""
+    """The fixture's session: local[2] with task retries, UI off, 2 shuffle partitions, UTC,
+    executors on this Python."""
     import sys
 
     conf = spark.sparkContext.getConf()
-    assert spark.sparkContext.master == "local[2]"
+    assert spark.sparkContext.master == "local[2,4]"
     assert conf.get("spark.ui.enabled") == "false"
     assert spark.conf.get("spark.sql.shuffle.partitions") == "2"
     assert spark.conf.get("spark.sql.session.timeZone") == "UTC"
@@ -41,6 +42,24 @@ def test_master_urls_spark_accepts_pass(master: str, local: bool) -> None:
     """Every form of master URL Spark documents is accepted; local ones are told apart."""
     check_master(master)
     assert is_local(master) is local
+
+
+@pytest.mark.parametrize(
+    ("master", "started"),
+    [
+        ("local", "local[1,4]"),
+        ("local[*]", "local[*,4]"),
+        ("local[2]", "local[2,4]"),
+        ("local[2,1]", "local[2,1]"),  # the URL says how often: as it says
+        ("local-cluster[2,1,1024]", "local-cluster[2,1,1024]"),  # executors of their own retry as a cluster's
+        ("spark://h:7077", "spark://h:7077"),
+        ("yarn", "yarn"),
+    ],
+)
+def test_a_local_master_retries_a_failed_task_as_a_cluster_does(master: str, started: str) -> None:
+    """Spark tries a task once on local[N]: the session asks for spark.task.maxFailures' default."""
+    assert with_retries(master) == started
+    check_master(started)
 
 
 @pytest.mark.parametrize("master", ["", "local[0]", "local[x]", "spark://host", "mesos", "http://h:1", "yarn cluster"])

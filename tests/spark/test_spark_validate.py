@@ -43,4 +43,59 @@ def test_spark_reports_equal_the_local_reports(spark: Any, tmp_path: Path, corpu
         assert got == want, name
     run = json.loads((tmp_path / "spark" / "audit.json").read_text(encoding="utf-8"))["run"]
     assert (run["backend"], run["master"]) == ("spark", "local[2]")
+    assert list(run["stages"])[:3] == ["spark session", "fixity", "parse"], run["stages"]
     assert json.loads((tmp_path / "local" / "audit.json").read_text(encoding="utf-8"))["run"]["backend"] == "local"
+
+
+#: A Spark Python worker module (the daemon takes one whose name starts with "pyspark") that dies
+#: with the first task any worker is given, once per run: a lost executor, as a kill or the
+#: kernel's OOM killer leaves it.
+CRASH_ONCE = """
+import os
+
+from pyspark.worker import main as worker_main
+
+
+def main(infile, outfile):
+    try:
+        os.close(os.open(os.environ["CORPUS_AUDIT_TEST_CRASHED"], os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+    except FileExistsError:
+        return worker_main(infile, outfile)
+    os._exit(1)
+"""
+
+
+@pytest.mark.parametrize("master", ["local[2]", "local[2,1]"])
+def test_a_python_worker_that_dies_is_retried_and_the_audit_completes(tmp_path: Path, master: str) -> None:
+    """A worker killed mid-run costs a retry, not the audit: the report is the local one. With
+    retries turned off in the URL (local[2,1]) the same death ends the run, so it did happen."""
+    import os
+    import subprocess
+    import sys
+
+    corpus = tmp_path / "c"
+    shutil.copytree(REPO / "tests" / "resources" / "invariants", corpus, symlinks=True)
+    modules = tmp_path / "modules"
+    modules.mkdir()
+    (modules / "pyspark_crash_once.py").write_text(CRASH_ONCE, encoding="utf-8")
+    marker = tmp_path / "crashed"
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(modules), str(REPO)]),
+        "PYSPARK_SUBMIT_ARGS": "--conf spark.python.worker.module=pyspark_crash_once pyspark-shell",
+        "CORPUS_AUDIT_TEST_CRASHED": str(marker),
+    }
+    argv = ["validate", str(corpus), "--engine", "pandera", "--no-cache", *NOW]
+    spark = [*argv, "--report-dir", str(tmp_path / "spark"), "--backend", "spark", "--master", master]
+    done = subprocess.run(
+        [sys.executable, "-m", "provenance", *spark], env=env, capture_output=True, text=True, timeout=600, check=False
+    )
+    assert marker.exists(), "no worker died: the test proves nothing"
+    if master == "local[2,1]":
+        assert done.returncode not in (0, 1), done.stderr[-2000:]
+        return
+    local = main([*argv, "--report-dir", str(tmp_path / "local")])
+    assert done.returncode == local, done.stderr[-2000:]
+    for name in REPORTS:
+        want = scrub(f"reports/{name}", (tmp_path / "local" / name).read_bytes())
+        assert scrub(f"reports/{name}", (tmp_path / "spark" / name).read_bytes()) == want, name
