@@ -52,6 +52,17 @@ def _raise(exc: BaseException) -> Callable[..., object]:
             3,
             "corpus-audit: internal error: RuntimeError: boom (set CORPUS_AUDIT_DEBUG=1 for a traceback)\n",
         ),
+        (  # a Spark job's failure: its reason, then a JVM stack trace
+            RuntimeError("\nJob aborted: Python worker exited unexpectedly (crashed)\n\tat org.apache.Task.run\n"),
+            3,
+            "corpus-audit: internal error: RuntimeError: Job aborted: Python worker exited unexpectedly (crashed) ..."
+            " (set CORPUS_AUDIT_DEBUG=1 for a traceback)\n",
+        ),
+        (
+            ValueError("x" * 400),
+            3,
+            f"corpus-audit: internal error: ValueError: {'x' * 300} ... (set CORPUS_AUDIT_DEBUG=1 for a traceback)\n",
+        ),
     ],
 )
 def test_interrupt_and_internal_error(
