@@ -50,7 +50,6 @@ def judge_on_spark(
 
     registry = load_registry(metadata or Path(corpus))
     with spark_session(master=master or DEFAULT_MASTER) as spark:
-        stage("spark session")  # starting the JVM (and, on a cluster, the executors) is time of its own
         tables = read_corpus(
             spark,
             corpus,

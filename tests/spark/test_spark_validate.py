@@ -43,7 +43,6 @@ def test_spark_reports_equal_the_local_reports(spark: Any, tmp_path: Path, corpu
         assert got == want, name
     run = json.loads((tmp_path / "spark" / "audit.json").read_text(encoding="utf-8"))["run"]
     assert (run["backend"], run["master"]) == ("spark", "local[2]")
-    assert list(run["stages"])[:3] == ["spark session", "fixity", "parse"], run["stages"]
     assert json.loads((tmp_path / "local" / "audit.json").read_text(encoding="utf-8"))["run"]["backend"] == "local"
 
 
