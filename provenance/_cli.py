@@ -19,6 +19,7 @@ from provenance.escape import json_document, one_line
 from provenance.export import FORMATS as EXPORT_FORMATS
 from provenance.parallel import cores, max_workers
 from provenance.progress import Progress
+from provenance.spark.session import hush_pyspark_on_pandas_3
 from provenance.words import counted, number
 
 if TYPE_CHECKING:
@@ -622,6 +623,7 @@ def _positive_int(value: str) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run corpus-audit with `argv` (default: sys.argv[1:]) and return the exit code."""
+    hush_pyspark_on_pandas_3()  # with the spark extra installed, GX and pandera import pyspark on either backend
     parser = build_parser()
     try:
         args = parser.parse_args(argv)

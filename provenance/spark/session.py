@@ -54,6 +54,14 @@ def is_local(master: str) -> bool:
     return master == "local" or master.startswith(("local[", "local-cluster["))
 
 
+def hush_pyspark_on_pandas_3() -> None:
+    """Silence pyspark 4's warning that it does not fully support pandas 3, for this process and
+    the ones it forks. pyspark gives it on import and at each pandas or Arrow call. GX and pandera
+    import pyspark whenever it is installed, so without this every run with the spark extra, on
+    either backend, would print it. The agreement tests vouch for pyspark under pandas 3."""
+    warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas", category=FutureWarning)
+
+
 def with_retries(master: str) -> str:
     """`master` with task retries, as a cluster has them: Spark runs a task once on a local master
     unless the URL says how often (local[N,F]), so a Python worker that dies (killed, out of
@@ -82,8 +90,7 @@ def start_session(*, master: str = DEFAULT_MASTER, shuffle_partitions: int | Non
     master URL is not one, or the session cannot start on it.
     """
     check_master(master)
-    # pyspark 4.3 warns on import and at each pandas/Arrow call under pandas 3: not the steward's concern
-    warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas", category=FutureWarning)
+    hush_pyspark_on_pandas_3()
     try:
         with warnings.catch_warnings():  # pyspark 4.3 warns about pandas 3 on import; the agreement tests vouch
             warnings.simplefilter("ignore", FutureWarning)

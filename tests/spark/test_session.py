@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from provenance.errors import UsageError
 from provenance.spark.session import check_master, is_local, with_retries
+
+REPO = Path(__file__).resolve().parents[2]
 
 
 def test_the_session_is_local_quiet_and_utc(spark: Any) -> None:
@@ -78,3 +81,14 @@ def test_python_dash_c_runs_once_pyspark_is_installed() -> None:
     code = "import great_expectations, pyspark.sql.connect.utils; print('ran to the end')"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False)
     assert (done.returncode, done.stdout) == (0, "ran to the end\n"), done.stderr
+
+
+def test_a_local_run_with_the_spark_extra_installed_prints_no_pyspark_warning(tmp_path: Path) -> None:
+    """GX and pandera import pyspark whenever it is installed, and pyspark 4 warns about pandas 3
+    on import: a local validate of the seeds, both engines, writes nothing to stderr."""
+    import subprocess
+
+    argv = [sys.executable, "-m", "provenance", "validate", str(REPO / "seeds"), "--report-dir", str(tmp_path)]
+    done = subprocess.run([*argv, "--no-cache"], capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
