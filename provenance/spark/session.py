@@ -8,6 +8,7 @@ import re
 import shutil
 import sys
 import tempfile
+import threading
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
@@ -32,6 +33,8 @@ NO_JAVA = (
     "Java is not found (no `java` on PATH and no JAVA_HOME): Spark needs a Java 17 runtime "
     "(e.g. `apt-get install openjdk-17-jre-headless`)"
 )
+#: What the JVM prints at every start because Spark asks for jdk.incubator.vector: not for stewards.
+JVM_NOISE = b"WARNING: Using incubator modules:"
 #: Spark's log4j, set before the JVM starts: a failed task otherwise prints a JVM stack trace (and a
 #: JSON copy of it) for every file, and failures reach the steward as findings or one-line errors.
 LOG4J = """\
@@ -108,24 +111,59 @@ def start_session(*, master: str = DEFAULT_MASTER, shuffle_partitions: int | Non
     if local:  # executors are this machine's: the interpreter that has corpus-audit and pyarrow
         os.environ["PYSPARK_PYTHON"] = sys.executable
     partitions = shuffle_partitions or (_cores() * 2 if local else 200)
-    builder = (
-        SparkSession.builder.master(with_retries(master))
-        .appName("corpus-audit")
-        .config("spark.ui.enabled", "false")
-        .config("spark.ui.showConsoleProgress", "false")
-        .config("spark.sql.session.timeZone", "UTC")
-        .config("spark.sql.shuffle.partitions", str(partitions))
-        .config("spark.sql.execution.arrow.pyspark.enabled", "true")
-    )
+    settings = {
+        "spark.master": with_retries(master),
+        "spark.app.name": "corpus-audit",
+        "spark.ui.enabled": "false",
+        "spark.ui.showConsoleProgress": "false",
+        "spark.sql.session.timeZone": "UTC",
+        "spark.sql.shuffle.partitions": str(partitions),
+        "spark.sql.execution.arrow.pyspark.enabled": "true",
+    }
     if local:
-        builder = builder.config("spark.pyspark.python", sys.executable)
+        settings["spark.pyspark.python"] = sys.executable
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", FutureWarning)
-            return builder.getOrCreate()
+            _launch(settings)
+            return SparkSession.builder.config(map=settings).getOrCreate()
     except Exception as exc:  # noqa: BLE001 - the JVM's answer (a master that refuses, a failed launch): one line
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise UsageError(f"--master {master}: Spark could not start a session: {first}") from None
+
+
+def _launch(settings: dict[str, str]) -> None:
+    """Start the JVM and its SparkContext with `settings`, the JVM's stderr passed on through a
+    filter that drops its incubator-module warning, which the JVM prints at every start because
+    Spark adds jdk.incubator.vector. Nothing is started when this process has a SparkContext,
+    or a gateway of spark-submit's (PYSPARK_GATEWAY_PORT): those are used as they are."""
+    from pyspark import SparkConf, SparkContext
+    from pyspark.java_gateway import launch_gateway
+
+    if SparkContext._active_spark_context is not None or "PYSPARK_GATEWAY_PORT" in os.environ:
+        return
+    conf = SparkConf(loadDefaults=False).setAll(list(settings.items()))
+    read_end, write_end = os.pipe()
+    threading.Thread(target=_pass_on, args=(read_end,), name="corpus-audit-jvm-stderr", daemon=True).start()
+    try:
+        gateway = launch_gateway(conf, popen_kwargs={"stderr": write_end})
+    finally:
+        os.close(write_end)  # the JVM and the workers it starts hold it now
+    SparkContext(conf=conf, gateway=gateway)
+
+
+def _pass_on(read_end: int) -> None:
+    """Copy the JVM's stderr to ours, line by line, less the lines JVM_NOISE starts."""
+    with open(read_end, "rb") as stream:
+        for line in stream:
+            if not line.startswith(JVM_NOISE):
+                _write_all(2, line)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
 
 
 def _cores() -> int:

@@ -92,3 +92,22 @@ def test_a_local_run_with_the_spark_extra_installed_prints_no_pyspark_warning(tm
     done = subprocess.run([*argv, "--no-cache"], capture_output=True, text=True, timeout=300, check=False)
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""
+
+
+@pytest.mark.parametrize("log", ["fatal", "info"])
+def test_the_jvm_stderr_reaches_ours_without_its_incubator_warning(tmp_path: Path, log: str) -> None:
+    """The JVM's "WARNING: Using incubator modules" (Spark asks for jdk.incubator.vector) is dropped;
+    what else the JVM says still reaches stderr: Spark's log, when CORPUS_AUDIT_SPARK_LOG asks."""
+    import os
+    import subprocess
+
+    argv = [sys.executable, "-m", "provenance", "validate", str(REPO / "seeds"), "--report-dir", str(tmp_path)]
+    argv += ["--no-cache", "--engine", "pandera", "--backend", "spark", "--master", "local[1]"]
+    env = {**os.environ, "CORPUS_AUDIT_SPARK_LOG": log}
+    done = subprocess.run(argv, capture_output=True, text=True, timeout=300, check=False, env=env)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "incubator" not in done.stderr
+    if log == "fatal":
+        assert done.stderr == ""
+    else:
+        assert " INFO SparkContext: Running Spark version" in done.stderr
