@@ -103,7 +103,9 @@ def test_the_jvm_stderr_reaches_ours_without_its_incubator_warning(tmp_path: Pat
 
     argv = [sys.executable, "-m", "provenance", "validate", str(REPO / "seeds"), "--report-dir", str(tmp_path)]
     argv += ["--no-cache", "--engine", "pandera", "--backend", "spark", "--master", "local[1]"]
-    env = {**os.environ, "CORPUS_AUDIT_SPARK_LOG": log}
+    # Not this process's PYSPARK_SUBMIT_ARGS: the fixture's session put its own log4j file there,
+    # and a log4j file named there wins over CORPUS_AUDIT_SPARK_LOG.
+    env = {k: v for k, v in os.environ.items() if k != "PYSPARK_SUBMIT_ARGS"} | {"CORPUS_AUDIT_SPARK_LOG": log}
     done = subprocess.run(argv, capture_output=True, text=True, timeout=300, check=False, env=env)
     assert done.returncode == 0, done.stderr[-2000:]
     assert "incubator" not in done.stderr
