@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, TextIO
 from expectations.catalogue import ENGINE_NAMES
 from provenance import api
 from provenance._version import __version__
-from provenance.errors import ManifestError, ProvenanceError
+from provenance.errors import ManifestError, ProvenanceError, first_line
 from provenance.escape import json_document, one_line
 from provenance.export import FORMATS as EXPORT_FORMATS
 from provenance.parallel import cores, max_workers
@@ -31,7 +31,6 @@ EXIT_FINDINGS = 1  # the data has problems (findings), or --check found the mani
 EXIT_USAGE = 2  # bad usage, or a missing/malformed INDEX.md, WAIVERS.md, outlets.toml or corpus-audit.toml
 EXIT_INTERNAL = 3  # a bug or an environment failure: please report it
 EXIT_INTERRUPTED = 130  # Ctrl-C
-LINE_LIMIT = 300  # characters of an internal error's message shown
 
 
 def _cmd_verify(args: argparse.Namespace) -> int:
@@ -652,16 +651,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if os.environ.get("CORPUS_AUDIT_DEBUG"):
             raise
         _print(
-            f"corpus-audit: internal error: {type(exc).__name__}: {_first_line(exc)} "
+            f"corpus-audit: internal error: {type(exc).__name__}: {first_line(exc)} "
             "(set CORPUS_AUDIT_DEBUG=1 for a traceback)",
             stream=sys.stderr,
         )
         return EXIT_INTERNAL
-
-
-def _first_line(exc: BaseException) -> str:
-    """An exception's message as one line: its first non-blank line (a Spark job's failure carries a
-    JVM stack trace after it), with an ellipsis when more was cut."""
-    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
-    first = lines[0] if lines else ""
-    return first[:LINE_LIMIT] + (" ..." if len(lines) > 1 or len(first) > LINE_LIMIT else "")

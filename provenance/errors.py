@@ -6,6 +6,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+#: Characters of an exception's message shown on one line.
+LINE_LIMIT = 300
+
+
+def first_line(exc: BaseException, *, limit: int = LINE_LIMIT) -> str:
+    """An exception's message as one line: its first non-blank line (a Spark or Java error carries a
+    stack trace after it), at most `limit` characters and " ..." where more was cut; its type's
+    name when it has no message."""
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    if not lines:
+        return type(exc).__name__
+    return lines[0][:limit] + (" ..." if len(lines) > 1 or len(lines[0]) > limit else "")
+
 
 class ProvenanceError(Exception):
     """Base of every error corpus-audit raises on purpose; the CLI maps it to an exit code."""

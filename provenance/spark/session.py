@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from provenance.errors import UsageError
+from provenance.errors import ProvenanceError, UsageError, first_line
 
 DEFAULT_MASTER = "local[*]"
 TASK_ATTEMPTS = 4  # spark.task.maxFailures' default on a cluster
@@ -128,8 +128,7 @@ def start_session(*, master: str = DEFAULT_MASTER, shuffle_partitions: int | Non
             _launch(settings)
             return SparkSession.builder.config(map=settings).getOrCreate()
     except Exception as exc:  # noqa: BLE001 - the JVM's answer (a master that refuses, a failed launch): one line
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise UsageError(f"--master {master}: Spark could not start a session: {first}") from None
+        raise UsageError(f"--master {master}: Spark could not start a session: {first_line(exc)}") from None
 
 
 def _launch(settings: dict[str, str]) -> None:
@@ -153,11 +152,13 @@ def _launch(settings: dict[str, str]) -> None:
 
 
 def _pass_on(read_end: int) -> None:
-    """Copy the JVM's stderr to ours, line by line, less the lines JVM_NOISE starts."""
+    """Copy the JVM's stderr to ours, line by line, less the lines JVM_NOISE starts. It reads to
+    the end whatever becomes of our stderr: a JVM writing to a pipe nobody drains would block."""
     with open(read_end, "rb") as stream:
         for line in stream:
             if not line.startswith(JVM_NOISE):
-                _write_all(2, line)
+                with contextlib.suppress(OSError):  # our stderr closed (`2>&-`, a reader gone): drop it
+                    _write_all(2, line)
 
 
 def _write_all(fd: int, data: bytes) -> None:
@@ -183,14 +184,33 @@ def _log4j() -> Path:
 @contextlib.contextmanager
 def spark_session(*, master: str = DEFAULT_MASTER) -> Iterator[Any]:
     """start_session's session for a block of work, stopped after it unless this process was
-    running one already (a notebook's, a spark-submit job's), which is left running."""
+    running one already (a notebook's, a spark-submit job's), which is left running.
+
+    A Spark job that fails in the block (its tasks out of retries: workers or executors lost) is
+    raised as a ProvenanceError (exit 3) saying why, in the JVM's words, not py4j's.
+    """
     running = _active()
-    session = start_session(master=master)
+    session = start_session(master=master)  # first: without pyspark (and its py4j), a UsageError saying so
+    from py4j.protocol import Py4JJavaError
+
     try:
         yield session
+    except Py4JJavaError as exc:
+        raise ProvenanceError(
+            f"Spark could not finish the work on {master}: {first_line(_java_message(exc))} "
+            "(each task was tried up to the master's limit; CORPUS_AUDIT_SPARK_LOG=info shows Spark's log)"
+        ) from exc
     finally:
         if running is None:
             session.stop()
+
+
+def _java_message(exc: Any) -> Exception:
+    """The Java exception's own message behind a py4j error ("An error occurred while calling ...")."""
+    try:
+        return Exception(str(exc.java_exception.getMessage()))
+    except Exception:  # noqa: BLE001 - the JVM may be gone: py4j's text is all there is
+        return Exception(str(exc))
 
 
 def _active() -> Any:
