@@ -8,6 +8,7 @@ never the whole table.
 from __future__ import annotations
 
 import contextlib
+import functools
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -45,7 +46,7 @@ def judge_on_spark(
     articles; the session (and the pass's cached tables) live as long as the block."""
     from expectations.view import articles_view, spark_articles_view
     from provenance.spark.corpus import read_corpus
-    from provenance.spark.output import files_and_digests, rows_of, value_counts
+    from provenance.spark.output import article_files, digests_of, rows_of, value_counts
     from provenance.spark.session import DEFAULT_MASTER, spark_session
 
     registry = load_registry(metadata or Path(corpus))
@@ -78,12 +79,12 @@ def judge_on_spark(
                 "paragraphs": _lines_of(tables.paragraphs, failing),
             }
             verdicts = verdicts_of(runs, checks=checks, frames=local, outside=None)
-            files, digests = files_and_digests(tables.articles)
+            files = article_files(tables.articles)
             yield Judged(
                 fixity=tables.fixity,
                 verdicts=verdicts,
                 articles=files,
-                digests=digests,
+                digests=functools.partial(digests_of, tables.articles),
                 breakdown=value_counts(tables.articles, BREAKDOWN),
                 rows=lambda wanted: rows_of(tables.articles, wanted if wanted is not None else files),
                 registry=registry,

@@ -26,6 +26,7 @@ from provenance.audit.waivers import read_waivers
 from provenance.findings import Result
 from provenance.fixity.statcache import StatCache
 from provenance.fixity.verify import FixityReport, verify_fixity
+from provenance.manifest.model import Row
 from provenance.parallel import Forked
 from provenance.parsing.cache import ParseCache
 from provenance.parsing.corpus import MAX_ARTICLE_BYTES, known_articles, parse_corpus, source_of
@@ -432,7 +433,7 @@ def validate_corpus(
         fixity=fixity,
         verdicts=verdicts,
         articles=articles,
-        digests=dict(zip(articles, tables.articles["sha256"].astype(str).tolist(), strict=True)),
+        digests=functools.partial(_digests_of, tables.articles),
         breakdown=breakdown(tables.articles),
         rows=lambda _files: tables.articles,
         registry=registry,
@@ -442,6 +443,18 @@ def validate_corpus(
     return gate(judged, waivers=scoped, run=run)
 
 
+def _sources_of(rows: Iterable[Row], files: Collection[str], *, settings: ParseSettings) -> dict[str, Source]:
+    """The INDEX.md facts of `files` only (those whose lines the report shows), not one per row."""
+    wanted = set(files)
+    return {row.file: source_of(row, settings=settings) for row in rows if row.file in wanted}
+
+
+def _digests_of(articles: Any, files: Collection[str]) -> dict[str, str]:
+    """The sha256 of the bytes parsed of each of `files` that is a row of `articles` (pandas)."""
+    wanted = articles[articles["file"].isin(list(files))]
+    return dict(zip(wanted["file"].astype(str).tolist(), wanted["sha256"].astype(str).tolist(), strict=True))
+
+
 @dataclass(frozen=True, slots=True)
 class Judged:
     """What a backend found: fixity, each check's verdict and what the report needs of the articles."""
@@ -449,7 +462,8 @@ class Judged:
     fixity: FixityReport
     verdicts: list[EngineVerdict]
     articles: list[str]  # every parsed article's file, in file order
-    digests: dict[str, str]  # {file: sha256 of the bytes parsed}
+    #: {file: sha256 of the bytes parsed} of the articles among the files given (the waivers' files).
+    digests: Callable[[Collection[str]], Mapping[str, str]]
     breakdown: dict[str, list[dict[str, Any]]]
     #: The articles table's rows of these files (None: every one), as pandas: may give more rows.
     rows: Callable[[Sequence[str] | None], Any]
@@ -472,7 +486,8 @@ def _audit(
     run: dict[str, Any],
 ) -> Audit:
     """The gate over a backend's findings, the policy and the waivers, as the report's parts."""
-    fixity, verdicts, digests = judged.fixity, judged.verdicts, judged.digests
+    fixity, verdicts = judged.fixity, judged.verdicts
+    digests = judged.digests({w.file for w in waivers})
     in_force = policy.in_force(started.date())
     results = ResultSet(
         fixity=fixity,
@@ -493,7 +508,7 @@ def _audit(
     pin = fixity.pin
     # The articles whose lines the report carries: the most serious first, as audit.html lists them.
     findings = ({"file": r.file, "status": r.status, "severity": r.severity} for r in notable)
-    flagged = [file for file in worst_first(findings) if file in digests]
+    flagged = [file for file in worst_first(findings) if file in results.articles]
     listed = None if articles_listed == "all" else set(flagged)
     article_facts = (
         _article_facts(
@@ -502,7 +517,7 @@ def _audit(
             flagged[:DETAIL_LIMIT],
             listed=listed,
             registry=judged.registry,
-            sources={row.file: source_of(row, settings=settings) for row in fixity.manifest.rows},
+            sources=_sources_of(fixity.manifest.rows, flagged[:DETAIL_LIMIT], settings=settings),
             settings=settings,
         )
         if facts

@@ -280,12 +280,20 @@ def verify_fixity(
 
 
 def fixity_report(
-    corpus: Path, manifest: Manifest, differences: Iterable[Entry], *, strict: bool = False
+    corpus: Path,
+    manifest: Manifest,
+    differences: Iterable[Entry],
+    *,
+    strict: bool = False,
+    listed: dict[str, Row] | None = None,
 ) -> FixityReport:
     """verify_fixity's report from what differs from INDEX.md (walk.differing), however the files
-    were hashed: the Spark backend hashes them on its executors and gives the differences here."""
+    were hashed: the Spark backend hashes them on its executors and gives the differences here
+    (with `listed`, the manifest's by_file() it holds already)."""
     found = {entry.path: entry for entry in differences}
-    return _report(corpus, manifest, manifest.by_file(), found, depth="sha256", strict=strict)
+    return _report(
+        corpus, manifest, manifest.by_file() if listed is None else listed, found, depth="sha256", strict=strict
+    )
 
 
 def _verify_scope(

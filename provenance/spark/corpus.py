@@ -17,7 +17,7 @@ import hashlib
 import os
 import re
 import tempfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -36,7 +36,7 @@ from provenance.fixity.walk import (
     unsafe_name,
     walk_corpus,
 )
-from provenance.manifest.model import INDEX_LIMIT, INDEX_NAME, Manifest
+from provenance.manifest.model import INDEX_LIMIT, INDEX_NAME, Manifest, Row
 from provenance.manifest.reader import read_manifest
 from provenance.parsing.corpus import MAX_ARTICLE_BYTES, parse_read, source_of
 from provenance.parsing.outlets import Registry, load_registry
@@ -52,6 +52,7 @@ URI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:/")
 SOURCE_FACTS = tuple(f.name for f in dataclasses.fields(Source) if f.name != "file")
 FILES_PER_PARTITION = 256  # files a task of the pass reads: small tasks keep the cores busy, fewer cost less
 TASKS_PER_CORE = 2  # tasks a job over the tables runs per core
+TODO_CHUNK = 65_536  # files of the work list built at a time on the driver
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,45 +118,78 @@ def read_corpus(
     listed = manifest.by_file()
     registry = registry or load_registry(root)
     entries = list(walk_corpus(root, listed=listed.keys(), hash_files=False, jobs=jobs))  # no byte read
-    walked = {entry.path for entry in entries}
-    entries += _folders_listed(root, [name for name in listed if name not in walked])
-    sources = {row.file: source_of(row, settings=settings) for row in manifest.rows}
-    if not indexed:  # as corpus_sources: every regular payload file, with no INDEX.md facts
-        sources = {e.path: Source(e.path) for e in entries if e.kind == "file"}
-    on_disk = {e.path: e for e in entries}
-    todo = _todo(entries, sources, listed)
+    present = {entry.path for entry in entries}
+    folders = _folders_listed(root, [name for name in listed if name not in present])
+    present.update(entry.path for entry in folders)
+    others = [entry for entry in entries if entry.kind != "file"] + folders
+    hashed_paths = [entry.path for entry in entries if entry.kind == "file"]
+    # The driver keeps no object per file beyond INDEX.md's rows and the paths (at 1,000,000
+    # files each one more is 50-150 MB): the entries go before the work list is built, and the
+    # work list goes to the executors as Arrow and is dropped here.
+    del entries
+    todo = _todo(hashed_paths, listed, settings=settings, indexed=indexed)
+    del hashed_paths
     columns = VALIDATED["paragraphs"] if lean else PARAGRAPHS
     read = _read_folder(spark, str(root.resolve()), todo, registry=registry, settings=settings, max_bytes=max_bytes)
+    del todo
     read = read(columns).persist()
-    expected: dict[str, tuple[int, str | None]] = {row.file: (row.bytes, row.sha256) for row in manifest.rows}
     hashed = [_entry(r) for r in read.where("differs").collect()]
-    others = [entry for entry in entries if entry.kind != "file"]
-    found = differing([*hashed, *others], expected, listed=expected, present=on_disk)
-    fixity = fixity_report(root, manifest, found, strict=strict)
+    found = differing([*hashed, *others], Expected(listed), listed=listed, present=present)
+    del present
+    fixity = fixity_report(root, manifest, found, strict=strict, listed=listed)
     return _tables(fixity, read, columns)
 
 
-def _todo(entries: Sequence[Entry], sources: dict[str, Source], listed: dict[str, Any]) -> pa.Table:
-    """The executors' work, as one Arrow table built column by column (no object per file beyond
-    the strings the manifest holds already): every regular file to hash (and parse when listed),
-    then the listed files with no regular file there, to parse as the error reading them gives."""
+class Expected(Mapping[str, tuple[int, str | None]]):
+    """INDEX.md's (size, sha256) of each listed file, read from its rows as asked: walk.differing's
+    `expected` without a second object per file."""
+
+    def __init__(self, listed: Mapping[str, Row]) -> None:
+        self._listed = listed
+
+    def __getitem__(self, name: str) -> tuple[int, str | None]:
+        row = self._listed[name]
+        return row.bytes, row.sha256
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._listed)
+
+    def __len__(self) -> int:
+        return len(self._listed)
+
+
+def _todo(hashed: list[str], listed: Mapping[str, Row], *, settings: ParseSettings, indexed: bool = True) -> pa.Table:
+    """The executors' work, as one Arrow table built TODO_CHUNK files at a time (no object per file
+    kept beyond the strings INDEX.md's rows hold): every regular file in `hashed` to hash (and to
+    parse when listed), then the listed files with no regular file there, to parse as the error
+    reading them gives. Without an INDEX.md (`indexed` False) every regular file is parsed, with
+    no facts."""
     import pyarrow as pa
 
-    on_disk = {entry.path for entry in entries if entry.kind == "file"}
-    hashed = [entry.path for entry in entries if entry.kind == "file"]
-    files = hashed + [name for name in sources if name not in on_disk]
-    rows = [listed.get(name) for name in hashed]
-    found = [sources.get(name) for name in files]
-    columns: dict[str, list[Any]] = {
-        "file": files,
-        "hash": [True] * len(hashed) + [False] * (len(files) - len(hashed)),
-        "parse": [source is not None for source in found],
-        "want_bytes": [row.bytes if row else None for row in rows] + [None] * (len(files) - len(hashed)),
-        "want_sha256": [row.sha256 if row else None for row in rows] + [None] * (len(files) - len(hashed)),
-    }
-    for name in SOURCE_FACTS:
-        columns[f"source_{name}"] = [getattr(source, name) if source else None for source in found]
-    return pa.Table.from_pydict(columns, schema=_input_schema())
+    schema = _input_schema()
+    on_disk = set(hashed)
+    files = hashed + [name for name in listed if name not in on_disk]
+    del on_disk
+    batches = []
+    for start in range(0, len(files), TODO_CHUNK):
+        names = files[start : start + TODO_CHUNK]
+        rows = [listed.get(name) for name in names]
+        hashing = [start + at < len(hashed) for at in range(len(names))]
+        if indexed:
+            found = [None if row is None else source_of(row, settings=settings) for row in rows]
+        else:  # as corpus_sources: every regular payload file, with no INDEX.md facts
+            found = [Source(name) for name in names]
+        columns: dict[str, list[Any]] = {
+            "file": names,
+            "hash": hashing,
+            "parse": [source is not None for source in found],
+            "want_bytes": [row.bytes if row and hash_ else None for row, hash_ in zip(rows, hashing, strict=True)],
+            "want_sha256": [row.sha256 if row and hash_ else None for row, hash_ in zip(rows, hashing, strict=True)],
+        }
+        for name in SOURCE_FACTS:
+            columns[f"source_{name}"] = [getattr(source, name) if source else None for source in found]
+        batches.append(pa.RecordBatch.from_pydict(columns, schema=schema))
+    return pa.Table.from_batches(batches, schema=schema)
 
 
 def _folders_listed(root: Path, names: Sequence[str]) -> list[Entry]:
@@ -443,11 +477,8 @@ def _read_uri(
             continue
         problem = unsafe_name(name)
         entries.append(Entry(name, "unsafe", error=problem) if problem else Entry(name, "file", size))
-    sources = {row.file: source_of(row, settings=settings) for row in manifest.rows}
-    if not indexed:
-        sources = {e.path: Source(e.path) for e in entries if e.kind == "file"}
-    on_disk = {e.path: e for e in entries}
-    todo = _todo(entries, sources, listed)
+    present = {e.path for e in entries}
+    todo = _todo([e.path for e in entries if e.kind == "file"], listed, settings=settings, indexed=indexed)
     columns = VALIDATED["paragraphs"] if lean else PARAGRAPHS
     small = files.where(F.col("length") <= max_bytes).select("file", "content")  # the filter is pushed down
     large = files.where(F.col("length") > max_bytes).select(
@@ -466,11 +497,10 @@ def _read_uri(
     partitions = max(1, min(-(-todo.num_rows // FILES_PER_PARTITION), 4096))
     schema = from_arrow_schema(output_schema(columns), prefer_timestamp_ntz=True)
     read = frame.repartition(partitions).mapInArrow(task, schema).persist()
-    expected: dict[str, tuple[int, str | None]] = {row.file: (row.bytes, row.sha256) for row in manifest.rows}
     hashed = [_entry(r) for r in read.where("differs").collect()]
     others = [entry for entry in entries if entry.kind != "file"]
-    found = differing([*hashed, *others], expected, listed=expected, present=on_disk)
-    return _tables(fixity_report(Path(base), manifest, found, strict=False), read, columns)
+    found = differing([*hashed, *others], Expected(listed), listed=listed, present=present)
+    return _tables(fixity_report(Path(base), manifest, found, strict=False, listed=listed), read, columns)
 
 
 def read_uri_partition(

@@ -53,10 +53,20 @@ def rows_of(frame: Any, files: Collection[str | None], columns: Sequence[Column]
     return to_pandas(frame.where(F.col("file").isin(wanted)), columns)
 
 
-def files_and_digests(articles: Any) -> tuple[list[str], dict[str, str]]:
-    """Every article's file (in file order) and sha256: what the gate needs of each article."""
-    pairs = [(str(r.file), str(r.sha256)) for r in articles.select("file", "sha256").toLocalIterator()]
-    return [file for file, _ in pairs], dict(pairs)
+def article_files(articles: Any) -> list[str]:
+    """Every article's file, in file order: what the gate needs of each article (one Arrow column
+    through the JVM, not a Row per article)."""
+    return [str(name) for name in articles.select("file").toArrow().column(0).to_pylist()]
+
+
+def digests_of(articles: Any, files: Collection[str]) -> dict[str, str]:
+    """The sha256 of the bytes parsed of each of `files` that is an article: the few the waivers name."""
+    from pyspark.sql import functions as F  # noqa: N812 - Spark's own convention
+
+    if not files:
+        return {}
+    rows = articles.where(F.col("file").isin(sorted(files))).select("file", "sha256").collect()
+    return {str(r.file): str(r.sha256) for r in rows}
 
 
 def problem_count(articles: Any) -> int:

@@ -18,7 +18,7 @@ from provenance.errors import ManifestError
 from provenance.fixity.verify import FixityReport, verify_fixity
 from provenance.parsing.corpus import iter_batches
 from provenance.parsing.tables import arrow_schema
-from provenance.spark.corpus import SparkTables, read_corpus
+from provenance.spark.corpus import TODO_CHUNK, SparkTables, read_corpus
 
 REPO = Path(__file__).resolve().parents[2]
 RESOURCES = REPO / "tests" / "resources"
@@ -150,12 +150,16 @@ def _listed_hostile(corpus: Path, outside: Path) -> None:
     (corpus / "listed-dir.txt").mkdir()
 
 
+@pytest.mark.parametrize("chunk", [TODO_CHUNK, 2], ids=["one-chunk", "chunks-of-2"])
 @pytest.mark.parametrize("listed", [False, True], ids=["unlisted", "listed"])
 def test_hostile_entries_give_the_local_findings_and_no_byte_of_a_link_is_read(
-    spark: Any, tmp_path: Path, listed: bool
+    spark: Any, tmp_path: Path, listed: bool, chunk: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Tampered, missing, unlisted, linked, FIFO, unsafe-named and too-large files: the same fixity
-    results and tables as the local backend, no hang, and the linked file's bytes nowhere."""
+    results and tables as the local backend, no hang, and the linked file's bytes nowhere; also
+    when the driver builds the executors' work list 2 files at a time (hashed, listed-only and
+    unlisted files then fall in different chunks)."""
+    monkeypatch.setattr("provenance.spark.corpus.TODO_CHUNK", chunk)
     corpus, outside = tmp_path / "c", tmp_path / "outside"
     shutil.copytree(RESOURCES / "fixity-clean", corpus)
     outside.mkdir()

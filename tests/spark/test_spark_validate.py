@@ -46,6 +46,35 @@ def test_spark_reports_equal_the_local_reports(spark: Any, tmp_path: Path, corpu
     assert json.loads((tmp_path / "local" / "audit.json").read_text(encoding="utf-8"))["run"]["backend"] == "local"
 
 
+def test_spark_judges_stale_and_unused_waivers_as_the_local_backend(spark: Any, tmp_path: Path) -> None:
+    """The waivers read the digests of the files they name (only those come back from Spark): a
+    waiver for other bytes, or naming a file that is no article, is stale; one for a check the
+    file passes is unused; as locally."""
+    copy = tmp_path / "c"
+    shutil.copytree(REPO / "seeds", copy)
+    waivers = (copy / "WAIVERS.md").read_text(encoding="utf-8")
+    stale = waivers.replace("23d0a303badedb3964ffc29899a7c82227eaba79c817ea2fc80e2638f26fbe64", "0" * 64, 1)
+    rows = (
+        f"| `no-such-file.txt` | article.layout | {'1' * 64} | 2027-11-30 | Names a file that is not there. |\n"
+        "| `001_da717efd77834096.txt` | article.published_valid | "
+        "807ac301b462bdbb74416c0c151382b9549ce7187ae68fdb9684c7a652641542 | 2027-11-30 | A check the file passes. |\n"
+    )
+    (copy / "WAIVERS.md").write_text(stale + rows, encoding="utf-8")
+    local = _validate(copy, tmp_path / "local", engine="pandera", backend=[])
+    remote = _validate(
+        copy, tmp_path / "spark", engine="pandera", backend=["--backend", "spark", "--master", "local[2]"]
+    )
+    assert remote == local == 1
+    report = json.loads((tmp_path / "spark" / "audit.json").read_text(encoding="utf-8"))
+    checks = {(r["file"], r["check"]) for r in report["results"] if r["status"] == "failed"}
+    assert ("000_351c3a7ca37fd0ed.txt", "waiver.stale") in checks, checks
+    assert ("no-such-file.txt", "waiver.stale") in checks, checks
+    assert ("001_da717efd77834096.txt", "waiver.unused") in checks, checks
+    for name in REPORTS:
+        want = scrub(f"reports/{name}", (tmp_path / "local" / name).read_bytes())
+        assert scrub(f"reports/{name}", (tmp_path / "spark" / name).read_bytes()) == want, name
+
+
 #: A Spark Python worker module (the daemon takes one whose name starts with "pyspark") that dies
 #: with the first task any worker is given, once per run: a lost executor, as a kill or the
 #: kernel's OOM killer leaves it.
