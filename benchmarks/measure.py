@@ -68,11 +68,22 @@ def _sample(root: int, peaks: dict[str, int]) -> None:
         frontier += children
     now = {"driver": 0, "jvm": 0, "workers": 0}
     for pid in tree:
-        role = "driver" if pid == root else "jvm" if names.get(pid) == "java" else "workers"
-        now[role] += _rss_kib(pid)
+        role = _role(pid, root, parents, names)
+        now[role] = now.get(role, 0) + _rss_kib(pid)
     now["total"] = sum(now.values())
     for role, kib in now.items():
         peaks[role] = max(peaks.get(role, 0), kib)
+
+
+def _role(pid: int, root: int, parents: dict[int, int], names: dict[int, str]) -> str:
+    """driver (the command), jvm (a JVM it starts: in local mode the Spark driver and its
+    executors; with local-cluster, the driver only), executors (a JVM a JVM starts: local-cluster's
+    executors) or workers (any other process: Python workers)."""
+    if pid == root:
+        return "driver"
+    if names.get(pid) != "java":
+        return "workers"
+    return "executors" if names.get(parents.get(pid, 0)) == "java" else "jvm"
 
 
 def _last_line(stream: IO[bytes]) -> str:
