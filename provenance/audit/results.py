@@ -211,14 +211,17 @@ class ResultSet:
         for verdict in self.corpus_wide:
             for file in verdict.failing() or [None]:
                 extra.setdefault(file, []).append(verdict.result(file))
-        listed: dict[str, object] = dict(self.fixity.manifest.by_file())
+        listed: Mapping[str, object] = self.fixity.manifest.by_file()
         # Per check: its verdict, the files it failed, and its result on any other file.
         failing_by_verdict = [(v, set(v.failing()), _Passed.engine(v, None)) for v in self.per_file]
         unclean = set(extra) | set(self.fixity.differing) | set(self.fixity.failures_by_file)
         for _, failing, _ in failing_by_verdict:
             unclean |= failing
         # Every name some result is about: a waiver may name a file that is neither on disk nor listed.
-        names = sorted(set(self.fixity.names()) | self.articles | {n for n in unclean if n is not None})
+        every = set(listed)  # one set grown in place: at 1,000,000 files each copy is 32 MB
+        every.update(self.fixity.differing, self.articles, (n for n in unclean if n is not None))
+        names = sorted(every)
+        del every
         for name in [None, *names]:
             if name is not None and name not in unclean and name in listed and name in self.articles:
                 yield name, None
