@@ -35,6 +35,17 @@ NO_JAVA = (
 )
 #: What the JVM prints at every start because Spark asks for jdk.incubator.vector: not for stewards.
 JVM_NOISE = b"WARNING: Using incubator modules:"
+#: What a job that failed for good adds to Spark's words: why it may have failed, and what to do.
+RETRIED = "each task was tried up to the master's limit; CORPUS_AUDIT_SPARK_LOG=info shows Spark's log"
+HINTS = {
+    # Spark stops its context on a fatal error in the driver, most often an OutOfMemoryError (in
+    # local mode the driver's JVM runs the executors too); the jobs then end with these words.
+    "SparkContext was shut down": (
+        "Spark stopped while it worked, most often because its driver ran out of memory: give it more "
+        "with PYSPARK_SUBMIT_ARGS='--driver-memory 4g pyspark-shell' (spark-submit: --driver-memory 4g); "
+        "CORPUS_AUDIT_SPARK_LOG=error shows why"
+    ),
+}
 #: Spark's log4j, set before the JVM starts: a failed task otherwise prints a JVM stack trace (and a
 #: JSON copy of it) for every file, and failures reach the steward as findings or one-line errors.
 LOG4J = """\
@@ -196,10 +207,9 @@ def spark_session(*, master: str = DEFAULT_MASTER) -> Iterator[Any]:
     try:
         yield session
     except Py4JJavaError as exc:
-        raise ProvenanceError(
-            f"Spark could not finish the work on {master}: {first_line(_java_message(exc))} "
-            "(each task was tried up to the master's limit; CORPUS_AUDIT_SPARK_LOG=info shows Spark's log)"
-        ) from exc
+        said = first_line(_java_message(exc))
+        why = next((hint for words, hint in HINTS.items() if words in said), RETRIED)
+        raise ProvenanceError(f"Spark could not finish the work on {master}: {said} ({why})") from exc
     finally:
         if running is None:
             session.stop()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -17,8 +19,6 @@ REPO = Path(__file__).resolve().parents[2]
 def test_the_session_is_local_quiet_and_utc(spark: Any) -> None:
     """The fixture's session: local[2] with task retries, UI off, 2 shuffle partitions, UTC,
     executors on this Python."""
-    import sys
-
     conf = spark.sparkContext.getConf()
     assert spark.sparkContext.master == "local[2,4]"
     assert conf.get("spark.ui.enabled") == "false"
@@ -76,8 +76,6 @@ def test_a_bad_master_url_is_a_usage_error_naming_it(master: str) -> None:
 def test_python_dash_c_runs_once_pyspark_is_installed() -> None:
     """With the extra's grpc, `python -c` that imports GX (which imports pyspark) runs to the end
     instead of exiting 0 silently (docs/spark-notes.md, trap 1): a CI check written with -c is real."""
-    import subprocess
-
     code = "import great_expectations, pyspark.sql.connect.utils; print('ran to the end')"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False)
     assert (done.returncode, done.stdout) == (0, "ran to the end\n"), done.stderr
@@ -86,8 +84,6 @@ def test_python_dash_c_runs_once_pyspark_is_installed() -> None:
 def test_a_local_run_with_the_spark_extra_installed_prints_no_pyspark_warning(tmp_path: Path) -> None:
     """GX and pandera import pyspark whenever it is installed, and pyspark 4 warns about pandas 3
     on import: a local validate of the seeds, both engines, writes nothing to stderr."""
-    import subprocess
-
     argv = [sys.executable, "-m", "provenance", "validate", str(REPO / "seeds"), "--report-dir", str(tmp_path)]
     done = subprocess.run([*argv, "--no-cache"], capture_output=True, text=True, timeout=300, check=False)
     assert done.returncode == 0, done.stderr
@@ -98,9 +94,6 @@ def test_a_local_run_with_the_spark_extra_installed_prints_no_pyspark_warning(tm
 def test_the_jvm_stderr_reaches_ours_without_its_incubator_warning(tmp_path: Path, log: str) -> None:
     """The JVM's "WARNING: Using incubator modules" (Spark asks for jdk.incubator.vector) is dropped;
     what else the JVM says still reaches stderr: Spark's log, when CORPUS_AUDIT_SPARK_LOG asks."""
-    import os
-    import subprocess
-
     argv = [sys.executable, "-m", "provenance", "validate", str(REPO / "seeds"), "--report-dir", str(tmp_path)]
     argv += ["--no-cache", "--engine", "pandera", "--backend", "spark", "--master", "local[1]"]
     # Not this process's PYSPARK_SUBMIT_ARGS: the fixture's session put its own log4j file there,
@@ -113,3 +106,45 @@ def test_the_jvm_stderr_reaches_ours_without_its_incubator_warning(tmp_path: Pat
         assert done.stderr == ""
     else:
         assert " INFO SparkContext: Running Spark version" in done.stderr
+
+
+#: A job running when its SparkContext stops (as Spark does on a fatal error in the driver, an
+#: OutOfMemoryError most often): the one line says so and what to do.
+STOPPED_MIDWAY = """
+import threading, time
+from provenance.errors import ProvenanceError
+from provenance.spark.session import spark_session
+
+def stop_once_running(context):
+    while not context.statusTracker().getActiveJobsIds():
+        time.sleep(0.1)
+    time.sleep(1)
+    context._jsc.sc().stop()  # the JVM's context, as Spark stops it itself; Python's is left as it was
+
+
+try:
+    with spark_session(master="local[1]") as spark:
+        threading.Thread(target=stop_once_running, args=(spark.sparkContext,)).start()
+        spark.sparkContext.parallelize(range(2), 2).map(lambda n: time.sleep(60) or n).collect()
+except ProvenanceError as exc:
+    print(exc)
+"""
+
+
+def test_a_spark_context_stopped_midway_says_why_it_may_have_stopped() -> None:
+    """A job whose context stops under it (once it runs, in a 60 s task) ends the block with one line: Spark's
+    words, then the likely cause and the setting that gives the driver more memory."""
+    env = {k: v for k, v in os.environ.items() if k != "PYSPARK_SUBMIT_ARGS"}
+    done = subprocess.run(
+        [sys.executable, "-c", STOPPED_MIDWAY],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=REPO,
+        env=env,
+    )
+    said = done.stdout.strip().splitlines()
+    assert len(said) == 1, done
+    assert said[0].startswith("Spark could not finish the work on local[1]: "), said
+    assert "SparkContext was shut down" in said[0] and "--driver-memory" in said[0], said
