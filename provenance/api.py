@@ -187,19 +187,22 @@ def _spark_corpus(corpus: StrPath, *, master: str | None) -> Iterator[tuple[Any,
     """A Spark session for `corpus`, the corpus as Spark is given it (a folder or a URI), and a local
     folder holding its metadata files (the folder itself, or a copy of a URI's): checked, in that
     order, before any file is read."""
-    from provenance.spark.corpus import fetch_metadata, is_uri
+    from provenance.spark.corpus import fetch_metadata, is_uri, local_folder
     from provenance.spark.session import DEFAULT_MASTER, check_master, spark_session
 
     chosen = master or DEFAULT_MASTER
     check_master(chosen)
     text = os.fspath(corpus)
     if not is_uri(text):
-        root = _corpus_dir(corpus)
-        with spark_session(master=chosen) as spark:
-            yield spark, root, root
-        return
-    with spark_session(master=chosen) as spark, tempfile.TemporaryDirectory(prefix="corpus-audit-metadata-") as meta:
-        yield spark, text, fetch_metadata(spark, text, into=Path(meta))
+        _corpus_dir(corpus)  # before a JVM starts
+    with spark_session(master=chosen) as spark:
+        if (folder := local_folder(spark, text)) is not None:  # a path, or a file: URI
+            if not folder.is_dir():
+                raise UsageError(f"{text}: not a directory")
+            yield spark, folder, folder
+            return
+        with tempfile.TemporaryDirectory(prefix="corpus-audit-metadata-") as meta:
+            yield spark, text, fetch_metadata(spark, text, into=Path(meta))
 
 
 def _parse_on_spark(
@@ -292,6 +295,7 @@ def validate(
             raise UsageError("--staged and --changed serve the local hooks: leave them out with --backend spark")
         with _spark_corpus(corpus, master=master) as (_, where, meta):
             options = {"engines": chosen, "jobs": jobs, "fail_on": fail_on, "now": now, "max_bytes": max_bytes}
+            options["session_seconds"] = time.perf_counter() - clock  # Spark's start, and a URI's metadata copied
             return _validate_into(
                 where,
                 report_dir=report_dir,

@@ -29,7 +29,7 @@ class FixityReport:
     costs no per-file result objects unless a report asks for them.
     """
 
-    corpus: Path
+    corpus: Path | str  # a folder, or the URI of a corpus on a store Spark reads
     manifest: Manifest
     differing: dict[str, Entry]  # only what differs from INDEX.md (kind "missing" for absent files)
     failures: tuple[Result, ...]
@@ -119,7 +119,9 @@ class FixityReport:
         """What `verify` prints: one line per problem, then the verdict with the corpus pin."""
         lines = []
         for result in self.failures:
-            where = result.file or str(self.corpus / "INDEX.md")
+            where = result.file or (
+                str(self.corpus / "INDEX.md") if isinstance(self.corpus, Path) else f"{self.corpus}/INDEX.md"
+            )
             lines.append(f"{where}: {result.check}: {result.message}{_expected_found(result.details)}")
         verdict = "ok" if self.ok else f"{len(self.failures)} problem(s)"
         pin = self.pin
@@ -280,7 +282,7 @@ def verify_fixity(
 
 
 def fixity_report(
-    corpus: Path,
+    corpus: Path | str,
     manifest: Manifest,
     differences: Iterable[Entry],
     *,
@@ -315,7 +317,7 @@ def _verify_scope(
 
 
 def _report(
-    corpus: Path,
+    corpus: Path | str,
     manifest: Manifest,
     listed: dict[str, Row],
     differing: dict[str, Entry],
@@ -359,7 +361,13 @@ def _report(
                     nfc=nfc,
                 )
             )
-    if strict and depth == "sha256" and (stale := _stale_index(corpus, manifest, differing, expected_pin)):
+    # --strict is refused for a URI: `index` writes a local folder's INDEX.md
+    if (
+        strict
+        and isinstance(corpus, Path)
+        and depth == "sha256"
+        and (stale := _stale_index(corpus, manifest, differing, expected_pin))
+    ):
         failures.append(stale)
     grouped: dict[str | None, list[Result]] = {}
     for finding in failures:

@@ -3,9 +3,11 @@
 A local folder keeps the local walk's rules: the driver walks it without hashing (links, FIFOs,
 unsafe names, unlisted and missing files are the walk's entries), then each file is read once on
 an executor through the safe opener (no link followed, no FIFO opened for reading), hashed and,
-when INDEX.md lists it, parsed by `parse_read`, the parser every backend calls. Any other URI Spark
-reads (hdfs:, s3a:, file:) is listed and read by Spark's binaryFile source. One file's failure on an
-executor is that file's finding; the job goes on.
+when INDEX.md lists it, parsed by `parse_read`, the parser every backend calls. A file: URI is that
+local folder. Any other URI Spark reads (hdfs:, s3a:, viewfs:) is listed by Hadoop's FileSystem and
+read by Spark's binaryFile source; the few files binaryFile never yields (empty ones, and names
+starting with "_", which Spark hides) are read on the driver through the same FileSystem. One
+file's failure on an executor is that file's finding; the job goes on.
 """
 
 from __future__ import annotations
@@ -71,8 +73,30 @@ class SparkTables:
 
 
 def is_uri(corpus: str) -> bool:
-    """A corpus Spark lists and reads itself (hdfs://, s3a://, file:/...), not a local folder."""
+    """A corpus given as a URI (hdfs://, s3a://, file:/...), not as a local folder's path."""
     return bool(URI.match(corpus))
+
+
+def local_folder(spark: Any, corpus: str | os.PathLike[str]) -> Path | None:
+    """The local folder `corpus` names: a path, or a file: URI as Hadoop reads it (file:/x,
+    file:///x, file://localhost/x; "%20" is those three characters, as Spark reads it); None for
+    a URI of any other store.
+
+    A file: URI is audited as the folder it names, with the local walk's rules (no link followed,
+    no FIFO opened): read through Hadoop, a link to a file outside the corpus would be read.
+    """
+    text = os.fspath(corpus)
+    if not is_uri(text):
+        return Path(text)
+    if not text.lower().startswith("file:"):
+        return None
+    try:
+        uri = spark._jvm.org.apache.hadoop.fs.Path(text).toUri()
+    except Exception as exc:  # noqa: BLE001 - Hadoop refuses the URI (a bad escape, a relative path)
+        raise UsageError(f"{text}: not a path Spark reads: {first_line(exc)}") from None
+    if uri.getAuthority() not in (None, "", "localhost"):
+        return None  # another host's file system: Spark's to read
+    return Path(str(uri.getPath()))
 
 
 def read_corpus(
@@ -94,8 +118,9 @@ def read_corpus(
     INDEX.md parses every payload file, as `parse` does. Raises ManifestError when INDEX.md is
     unusable, UsageError (naming it) when the corpus cannot be reached.
     """
-    text = str(corpus)
-    if is_uri(text):
+    text = os.fspath(corpus)
+    folder = local_folder(spark, text)
+    if folder is None:
         if strict:
             raise UsageError(
                 f"{text}: --strict needs a local corpus folder (it compares INDEX.md with what `index` writes)"
@@ -110,9 +135,9 @@ def read_corpus(
             strict=False,
             require_index=require_index,
         )
-    root = Path(corpus)
+    root = folder
     if not root.is_dir():
-        raise UsageError(f"{corpus}: not a directory (give a corpus folder, or a URI Spark reads: hdfs://, s3a://)")
+        raise UsageError(f"{text}: not a directory (give a corpus folder, or a URI Spark reads: hdfs://, s3a://)")
     indexed = require_index or (root / INDEX_NAME).exists()
     manifest = read_manifest(root) if indexed else Manifest()
     listed = manifest.by_file()
@@ -442,10 +467,12 @@ def _read_uri(
     strict: bool,
     require_index: bool,
 ) -> SparkTables:
-    """A corpus Spark reads (hdfs:, s3a:, file:): listed and read by binaryFile; see read_corpus.
+    """A corpus on a store Spark reads (hdfs:, s3a:, viewfs:); see read_corpus.
 
-    Spark's listing has no links, FIFOs or devices to tell apart, and skips names starting with
-    "_" or "." (Hadoop's hidden files): a listed one of those is reported missing.
+    The files are Hadoop FileSystem's listing (every file, whatever its name); binaryFile reads
+    them on the executors, and the ones it never yields (empty, or hidden by Spark's rule for
+    names starting with "_") are read here, through the same FileSystem. A store has no links,
+    FIFOs or devices to tell apart.
     """
     from pyspark.sql import functions as F  # noqa: N812 - Spark's own convention
 
@@ -454,53 +481,159 @@ def _read_uri(
     root = _qualified(spark, base)
     files = files.withColumn("file", F.expr(f"substring(path, {len(root) + 2})"))
     try:
-        found = files.select("path", "file", "length").collect()
+        seen = {r.file for r in files.select("file").collect()}
+        names = list_files(spark, root)
+    except UsageError:
+        raise
     except Exception as exc:  # noqa: BLE001 - the listing runs here: an unreachable store or a refused path
         raise UsageError(f"{corpus}: cannot be listed by Spark: {first_line(exc)}") from None
-    if stray := next((r.path for r in found if not str(r.path).startswith(root + "/")), None):
-        raise UsageError(
-            f"{corpus}: Spark listed {stray}, which is not under {root}: give the corpus as Spark names it"
-        )
-    listing = {r.file: int(r.length) for r in found}
     with tempfile.TemporaryDirectory(prefix="corpus-audit-metadata-") as folder:
         meta = fetch_metadata(spark, base, into=Path(folder))
         indexed = require_index or (meta / INDEX_NAME).exists()
         manifest = read_manifest(meta) if indexed else Manifest()
         registry = registry or load_registry(meta)
     listed = manifest.by_file()
-    # Spark's scan never yields a file of 0 bytes: a listed one is looked up on its own.
-    empty = [name for name in listed if name not in listing and _is_empty_file(spark, f"{root}/{name}")]
-    listing.update(dict.fromkeys(empty, 0))
     entries: list[Entry] = []
-    for name, size in sorted(listing.items()):
+    for name in sorted(names):
         if not is_payload(name):
             continue
         problem = unsafe_name(name)
-        entries.append(Entry(name, "unsafe", error=problem) if problem else Entry(name, "file", size))
+        entries.append(Entry(name, "unsafe", error=problem) if problem else Entry(name, "file"))
     present = {e.path for e in entries}
-    todo = _todo([e.path for e in entries if e.kind == "file"], listed, settings=settings, indexed=indexed)
+    hashed_paths = [e.path for e in entries if e.kind == "file"]
+    unseen = read_unseen(spark, root, [name for name in hashed_paths if name not in seen], max_bytes=max_bytes)
+    del seen, names
+    todo = _todo(hashed_paths, listed, settings=settings, indexed=indexed)
     columns = VALIDATED["paragraphs"] if lean else PARAGRAPHS
     small = files.where(F.col("length") <= max_bytes).select("file", "content")  # the filter is pushed down
     large = files.where(F.col("length") > max_bytes).select(
         "file", F.col("length").alias("large_bytes"), F.sha2("content", 256).alias("large_sha256")
     )  # hashed in the JVM, never handed to Python whole
+    if unseen:
+        extra = spark.createDataFrame(unseen, UNSEEN_SCHEMA)
+        small = small.unionByName(extra.where("content IS NOT NULL").select("file", "content"))
+        large = large.unionByName(extra.where("large_sha256 IS NOT NULL").select("file", "large_bytes", "large_sha256"))
     from pyspark.sql.pandas.types import from_arrow_schema
 
     frame = spark.createDataFrame(todo)
     frame = frame.join(small, "file", "left").join(large, "file", "left")
-    if empty:
-        frame = frame.withColumn("content", F.coalesce("content", F.when(F.col("file").isin(empty), F.lit(b""))))
     shared = spark.sparkContext.broadcast(registry)
     task = functools.partial(
         read_uri_partition, shared=shared, settings=settings, max_bytes=max_bytes, columns=tuple(columns)
     )
     partitions = max(1, min(-(-todo.num_rows // FILES_PER_PARTITION), 4096))
+    del todo
     schema = from_arrow_schema(output_schema(columns), prefer_timestamp_ntz=True)
     read = frame.repartition(partitions).mapInArrow(task, schema).persist()
     hashed = [_entry(r) for r in read.where("differs").collect()]
     others = [entry for entry in entries if entry.kind != "file"]
     found = differing([*hashed, *others], Expected(listed), listed=listed, present=present)
-    return _tables(fixity_report(Path(base), manifest, found, strict=False, listed=listed), read, columns)
+    return _tables(fixity_report(base, manifest, found, strict=False, listed=listed), read, columns)
+
+
+#: The files binaryFile never yields, read on the driver: their bytes, or over the limit their size and sha256.
+UNSEEN_SCHEMA = "file string, content binary, large_bytes long, large_sha256 string"
+
+
+def list_files(spark: Any, root: str) -> list[str]:
+    """Every file beneath `root` (a qualified URI), relative to it: Hadoop FileSystem's recursive
+    listing, which hides no name (Spark's own listing drops names starting with "_" or ".").
+
+    The listing crosses from the JVM as one string (py4j would pay a round trip per file and per
+    call), checked against the JVM's count; UsageError when a path is not under `root`.
+    """
+    jvm = spark._jvm
+    path = jvm.org.apache.hadoop.fs.Path(root)
+    system = path.getFileSystem(spark._jsc.hadoopConfiguration())
+    statuses = jvm.org.apache.hadoop.util.functional.RemoteIterators.toList(system.listFiles(path, True))
+    count = int(statuses.size())
+    if not count:
+        return []
+    array_type = _java_class(spark, "[Lorg.apache.hadoop.fs.FileStatus;")
+    typed = jvm.java.util.Arrays.copyOf(statuses.toArray(), count, array_type)
+    del statuses
+    paths = jvm.org.apache.hadoop.fs.FileUtil.stat2Paths(typed)  # getPath() of each: a status's toString may lack it
+    del typed
+    joined = _call_static(
+        spark, "org.apache.commons.lang3.StringUtils", "join", ("[Ljava.lang.Object;", "java.lang.String"), paths, "\0"
+    )
+    found = str(joined).split("\0")
+    if len(found) != count:  # a name with a NUL in it (no store we know allows one): one at a time
+        found = [str(paths[at].toString()) for at in range(count)]
+    prefix = root + "/"
+    if stray := next((name for name in found if not name.startswith(prefix)), None):
+        raise UsageError(f"{root}: Hadoop listed {stray}, which is not under {root}: give the corpus as Spark names it")
+    return [name[len(prefix) :] for name in found]
+
+
+def _java_class(spark: Any, name: str) -> Any:
+    """The JVM's class of `name` (Class.forName's spelling: "[Lpkg.Name;" for an array of them)."""
+    lang = spark._jvm.java.lang
+    return lang.Class.forName(name, False, lang.Thread.currentThread().getContextClassLoader())
+
+
+def _call_static(spark: Any, owner: str, method: str, types: Sequence[str], *args: Any) -> Any:
+    """owner.method(*args), the method picked by its parameter `types` and called by reflection:
+    py4j passes an array only to a parameter of exactly its type, where Java takes a Path[] for an
+    Object[]."""
+    gateway, lang = spark.sparkContext._gateway, spark._jvm.java.lang
+    classes = gateway.new_array(lang.Class, len(types))
+    for at, name in enumerate(types):
+        classes[at] = _java_class(spark, name)
+    values = gateway.new_array(lang.Object, len(args))
+    for at, value in enumerate(args):
+        values[at] = value
+    return _java_class(spark, owner).getMethod(method, classes).invoke(None, values)
+
+
+def read_unseen(spark: Any, root: str, names: Sequence[str], *, max_bytes: int) -> list[tuple[Any, ...]]:
+    """The files beneath `root` binaryFile never yields, read here through Hadoop's FileSystem:
+    (file, bytes, None, None), or over `max_bytes` (file, None, size, sha256) hashed in the JVM.
+    A file that cannot be read is left out: the executors judge it as gone (unreadable or missing)."""
+    if not names:
+        return []
+    jvm = spark._jvm
+    system = jvm.org.apache.hadoop.fs.Path(root).getFileSystem(spark._jsc.hadoopConfiguration())
+    rows: list[tuple[Any, ...]] = []
+    for name in names:
+        path = jvm.org.apache.hadoop.fs.Path(f"{root}/{name}")
+        try:
+            size = int(system.getFileStatus(path).getLen())
+            if size <= max_bytes:
+                rows.append((name, read_from_store(spark, root, name, limit=max_bytes), None, None))
+                continue
+            stream = system.open(path)
+            try:
+                rows.append((name, None, size, str(jvm.org.apache.commons.codec.digest.DigestUtils.sha256Hex(stream))))
+            finally:
+                stream.close()
+        except Exception:  # noqa: BLE001 - gone since the listing, or refused: the executors say so
+            continue
+    return rows
+
+
+def read_from_store(spark: Any, root: str, name: str, *, limit: int) -> bytes:
+    """The bytes of `name` beneath `root` (a store's URI), through Hadoop's FileSystem on the driver.
+    OSError when it cannot be read or holds more than `limit` bytes. An empty file is never
+    opened (a FIFO a file: mount shows as one would never end)."""
+    jvm = spark._jvm
+    path = jvm.org.apache.hadoop.fs.Path(f"{root.rstrip('/')}/{name}")
+    try:
+        system = path.getFileSystem(spark._jsc.hadoopConfiguration())
+        size = int(system.getFileStatus(path).getLen())
+        if size > limit:
+            raise TooLargeError(size, limit)
+        if size == 0:
+            return b""
+        stream = system.open(path)
+        try:
+            return bytes(jvm.org.apache.commons.io.IOUtils.toByteArray(stream, size))
+        finally:
+            stream.close()
+    except OSError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - Hadoop's IOException (not found, refused) through py4j
+        raise OSError(errno.EIO, f"{name}: cannot be read: {first_line(exc)}") from None
 
 
 def read_uri_partition(
@@ -546,16 +679,6 @@ def _qualified(spark: Any, base: str) -> str:
     except Exception as exc:  # noqa: BLE001 - an unknown scheme or host
         raise UsageError(f"{base}: cannot be reached by Spark: {first_line(exc)}") from None
     return qualified.rstrip("/")
-
-
-def _is_empty_file(spark: Any, uri: str) -> bool:
-    """A file of 0 bytes is at `uri` (which Spark's binaryFile scan skips)."""
-    path = spark._jvm.org.apache.hadoop.fs.Path(uri)
-    try:
-        status = path.getFileSystem(spark._jsc.hadoopConfiguration()).getFileStatus(path)
-    except Exception:  # noqa: BLE001 - not there (FileNotFoundException), or not reachable: missing
-        return False
-    return bool(status.isFile()) and int(status.getLen()) == 0
 
 
 def fetch_metadata(spark: Any, corpus: str, *, into: Path) -> Path:

@@ -61,7 +61,8 @@ def test_bad_spark_options_are_exit_2_with_one_line(
     ("where", "says"),
     [
         ("{tmp}/missing", "{tmp}/missing: not a directory"),
-        ("file://{tmp}/missing", "file://{tmp}/missing: cannot be read by Spark: [PATH_NOT_FOUND]"),
+        ("file://{tmp}/missing", "file://{tmp}/missing: not a directory"),
+        ("viewfs://no-such-mount/corpus", "viewfs://no-such-mount/corpus: cannot be read by Spark"),
         ("hdfs://no-such-host.invalid:9000/corpus", "hdfs://no-such-host.invalid:9000/corpus: cannot be read by Spark"),
     ],
 )

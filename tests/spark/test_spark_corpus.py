@@ -92,19 +92,89 @@ def test_spark_tables_equal_parse_corpus_on_every_corpus(spark: Any, corpus: Pat
         tables.release()
 
 
+def store_uri(spark: Any, folder: Path) -> str:
+    """`folder` as a store Spark reads through Hadoop (a viewfs:// mount of it, as hdfs:// or s3a://
+    would be: listed by Hadoop's FileSystem and read by binaryFile), under a name of its own."""
+    table = "t" + _sha(str(folder).encode())[:16]
+    spark._jsc.hadoopConfiguration().set(f"fs.viewfs.mounttable.{table}.link./corpus", folder.as_uri())
+    return f"viewfs://{table}/corpus"
+
+
 @pytest.mark.parametrize("corpus", CORPORA, ids=_name)
-def test_a_file_uri_is_read_by_spark_with_the_same_results(spark: Any, corpus: Path) -> None:
-    """Given as a URI (listed and read by binaryFile, as hdfs:// or s3a:// would be), the same
-    tables and fixity results (the corpus's path is the URI's)."""
-    tables = read_corpus(spark, corpus.as_uri(), settings=read_policy(corpus).settings)
+def test_a_corpus_on_a_store_is_read_by_spark_with_the_same_results(spark: Any, corpus: Path) -> None:
+    """Given as a store's URI (listed by Hadoop, read by binaryFile), the same tables and fixity
+    results (the corpus's path is the URI's)."""
+    uri = store_uri(spark, corpus)
+    tables = read_corpus(spark, uri, settings=read_policy(corpus).settings)
     try:
         assert_same_tables(spark_tables(tables), local_tables(corpus))
         got, want = fixity_document(tables.fixity), fixity_document(verify_fixity(corpus))
-        assert got["corpus"].pop("path") == "file:" + str(corpus)
+        assert got["corpus"].pop("path") == uri
         want["corpus"].pop("path")
         assert got == want
     finally:
         tables.release()
+
+
+def _hidden_and_empty(corpus: Path) -> None:
+    """Files Spark's own listing never yields: names starting with "_" (listed, unlisted, in a
+    folder of such a name, over the size limit) and empty files (listed, unlisted)."""
+    index = (corpus / "INDEX.md").read_text(encoding="utf-8")
+    row = next(line for line in index.splitlines() if "a.txt" in line)
+    (corpus / "_a.txt").write_bytes((corpus / "a.txt").read_bytes())
+    (corpus / "_empty-listed.txt").write_bytes(b"")
+    empty = f"| `_empty-listed.txt` | {_sha(b'')} | 0 |"
+    extra = [row.replace("a.txt", "_a.txt"), empty, row.replace("a.txt", "_gone.txt")]
+    (corpus / "INDEX.md").write_text(index.replace(row, "\n".join([row, *extra])), encoding="utf-8")
+    (corpus / "_unlisted.txt").write_text("نص مخفي غير مدرج\n", encoding="utf-8")
+    (corpus / "_big.txt").write_text("كبير " * 200, encoding="utf-8")
+    (corpus / "_folder").mkdir()
+    (corpus / "_folder" / "in-hidden.txt").write_text("x", encoding="utf-8")
+    (corpus / "empty-unlisted.txt").write_bytes(b"")
+    (corpus / "with space ._COPYING_").write_text("y", encoding="utf-8")
+
+
+def test_names_spark_hides_and_empty_files_on_a_store_are_judged_as_locally(spark: Any, tmp_path: Path) -> None:
+    """binaryFile never yields names starting with "_" nor empty files; through Hadoop's listing
+    each is judged as the local walk judges it: listed ones hashed and parsed, unlisted ones
+    reported, a listed one that is not there missing."""
+    corpus = tmp_path / "c"
+    shutil.copytree(RESOURCES / "fixity-clean", corpus)
+    _hidden_and_empty(corpus)
+    tables = read_corpus(spark, store_uri(spark, corpus), max_bytes=400)
+    try:
+        got, want = fixity_document(tables.fixity), fixity_document(verify_fixity(corpus))
+        got["corpus"].pop("path"), want["corpus"].pop("path")
+        assert got == want
+        failed = {(r["file"], r["check"]) for r in got["results"] if r["status"] == "failed"}
+        for name in ("_unlisted.txt", "_big.txt", "_folder/in-hidden.txt", "empty-unlisted.txt"):
+            assert (name, "fixity.listed") in failed, failed
+        assert ("_gone.txt", "fixity.present") in failed
+        assert not {f for f in failed if f[0] in ("_a.txt", "_empty-listed.txt")}, failed  # hashed, and equal
+        assert_same_tables(spark_tables(tables), local_tables(corpus, max_bytes=400))
+    finally:
+        tables.release()
+
+
+def test_a_file_uri_is_the_local_folder_with_the_walks_rules(spark: Any, tmp_path: Path) -> None:
+    """A file: URI is audited as the folder it names: the local walk's results (a link to a file
+    outside not followed, a FIFO not opened), with the folder's path, never the outside bytes."""
+    corpus, outside = tmp_path / "c d", tmp_path / "outside"
+    shutil.copytree(RESOURCES / "fixity-clean", corpus)
+    outside.mkdir()
+    _break(corpus, outside)
+    _listed_hostile(corpus, outside)
+    # As Hadoop reads a file: URI, "%20" is those three characters: the space is written as it is.
+    for uri in ("file://" + str(corpus), "file:" + str(corpus), "file://localhost" + str(corpus)):
+        tables = read_corpus(spark, uri, max_bytes=400)
+        try:
+            got = fixity_document(tables.fixity)
+            assert got == fixity_document(verify_fixity(corpus))
+            remote = spark_tables(tables)
+            assert_same_tables(remote, local_tables(corpus, max_bytes=400))
+            assert SECRET.decode() not in json.dumps(got, ensure_ascii=False) + str(remote[0].to_pylist())
+        finally:
+            tables.release()
 
 
 def test_a_corpus_with_no_index_parses_every_file_as_parse_does(spark: Any, tmp_path: Path) -> None:
