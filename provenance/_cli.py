@@ -99,8 +99,8 @@ def _cmd_parse(args: argparse.Namespace) -> int:
 
 def _cmd_validate(args: argparse.Namespace) -> int:
     with _progress("validate", corpus=args.dir) as stage:
-        stage.start("fixity", total=stage.total)
-        following = {"fixity": "parse", "parse": "checks"}
+        stage.start("session" if args.backend == "spark" else "fixity", total=stage.total)
+        following = {"session": "fixity", "fixity": "parse", "parse": "checks"}
 
         def done(name: str) -> None:
             if name in following:

@@ -18,6 +18,7 @@ from expectations.catalogue import ENGINE_NAMES, ENGINES, CheckSpec
 from expectations.engines import EngineRun, runner
 from provenance.audit.results import EngineVerdict
 from provenance.audit.validate import BREAKDOWN, Judged
+from provenance.parsing.corpus import MAX_ARTICLE_BYTES
 from provenance.parsing.outlets import load_registry
 from provenance.parsing.settings import ParseSettings
 
@@ -45,7 +46,7 @@ def judge_on_spark(
     """What the engines find on Spark, with the fixity report and what the report reads of the
     articles; the session (and the pass's cached tables) live as long as the block."""
     from expectations.view import articles_view, spark_articles_view
-    from provenance.spark.corpus import read_corpus
+    from provenance.spark.corpus import read_corpus, read_from_store
     from provenance.spark.output import article_files, digests_of, rows_of, value_counts
     from provenance.spark.session import DEFAULT_MASTER, spark_session
 
@@ -80,6 +81,11 @@ def judge_on_spark(
             }
             verdicts = verdicts_of(runs, checks=checks, frames=local, outside=None)
             files = article_files(tables.articles)
+            read = (
+                None
+                if isinstance(corpus, Path)
+                else functools.partial(read_from_store, spark, corpus, limit=MAX_ARTICLE_BYTES)
+            )
             yield Judged(
                 fixity=tables.fixity,
                 verdicts=verdicts,
@@ -88,6 +94,7 @@ def judge_on_spark(
                 breakdown=value_counts(tables.articles, BREAKDOWN),
                 rows=lambda wanted: rows_of(tables.articles, wanted if wanted is not None else files),
                 registry=registry,
+                read=read,  # a store's files: through Hadoop, for the lines the report shows
             )
         finally:
             tables.release()

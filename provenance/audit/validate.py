@@ -34,6 +34,7 @@ from provenance.parsing.outlets import Registry, load_registry
 from provenance.parsing.settings import DEFAULT, ParseSettings, Source
 from provenance.parsing.tables import to_frame
 from provenance.render.view import policy_notes, worst_first
+from provenance.safeopen import read_beneath
 from provenance.words import counted, number
 
 FailOn = Literal["error", "warning"]
@@ -306,6 +307,7 @@ def validate_corpus(
     backend: Backend = "local",
     master: str | None = None,
     metadata: Path | None = None,
+    session_seconds: float | None = None,
 ) -> Audit:
     """Audit `corpus` end to end; raises ManifestError only when INDEX.md or WAIVERS.md is unusable.
 
@@ -328,11 +330,14 @@ def validate_corpus(
     With `backend` "spark", files are hashed and parsed and the engines run on a Spark session on
     `master` (provenance.spark; no cache, no scope); the report is the local backend's, less its
     `run` block. `corpus` may then be a URI Spark reads, whose metadata files were copied to the
-    local folder `metadata`.
+    local folder `metadata`; `session_seconds`, the time the caller took to start the session and
+    copy them, is the first stage, "session".
     """
     started = now or datetime.now(UTC)
     checks = tuple(c for c in INVARIANTS if c.id not in policy.switched_off(started.date()))
     stage = _Stages(progress)
+    if session_seconds is not None:
+        stage("session", session_seconds)
 
     waivers = read_waivers(metadata or corpus)  # a malformed WAIVERS.md stops the run before any work
     run = {"engines": list(engines), "fail_on": fail_on, "jobs": jobs, "backend": backend}
@@ -469,6 +474,9 @@ class Judged:
     rows: Callable[[Sequence[str] | None], Any]
     registry: Registry
     scope: int | None = None
+    #: The bytes of a corpus file, for the lines the report shows (OSError when it cannot be read);
+    #: None: read beneath the local folder. Spark gives its reader for a corpus on a store.
+    read: Callable[[str], bytes] | None = None
 
 
 def _audit(
@@ -512,7 +520,7 @@ def _audit(
     listed = None if articles_listed == "all" else set(flagged)
     article_facts = (
         _article_facts(
-            corpus,
+            judged.read or functools.partial(read_beneath, corpus, limit=MAX_ARTICLE_BYTES),
             judged.rows(None if listed is None else sorted(listed)),
             flagged[:DETAIL_LIMIT],
             listed=listed,
@@ -753,7 +761,7 @@ _FACTS = (
 
 
 def _article_facts(
-    corpus: Path,
+    read: Callable[[str], bytes],
     articles: Any,
     detailed: Sequence[str],
     *,
@@ -765,20 +773,19 @@ def _article_facts(
     """The facts a steward reads of each article in `listed` (None: every one), and the lines of
     those in `detailed` (the most serious flagged ones, up to a limit).
 
-    The lines are read again beneath the corpus (safeopen: no link followed, no FIFO opened) and
-    shown only when the bytes are the ones parsed (same sha256); every text is a bounded excerpt.
+    The lines are read again by `read` (locally beneath the corpus, safeopen: no link followed, no
+    FIFO opened) and shown only when the bytes are the ones parsed (same sha256); every text is a
+    bounded excerpt.
     """
     from hashlib import sha256
 
     from provenance.parsing.article import parse_article
-    from provenance.parsing.corpus import MAX_ARTICLE_BYTES
-    from provenance.safeopen import read_beneath
 
     digests = dict(zip(articles["file"].astype(str), articles["sha256"].astype(str), strict=True))
     lines: dict[str, list[dict[str, Any]]] = {}
     for file in detailed:
         try:
-            data = read_beneath(corpus, file, limit=MAX_ARTICLE_BYTES)
+            data = read(file)
         except OSError:
             continue
         if sha256(data).hexdigest() != digests.get(file):

@@ -11,7 +11,7 @@ import pytest
 
 from provenance._cli import main
 from tests.golden import scrub
-from tests.spark.test_spark_corpus import CORPORA, REPO, _name
+from tests.spark.test_spark_corpus import CORPORA, REPO, _hidden_and_empty, _name, store_uri
 
 REPORTS = ("audit.json", "audit.md", "junit.xml", "audit.html")
 #: GX on Spark runs several jobs per expectation (about a second each): both engines on two corpora,
@@ -43,6 +43,9 @@ def test_spark_reports_equal_the_local_reports(spark: Any, tmp_path: Path, corpu
         assert got == want, name
     run = json.loads((tmp_path / "spark" / "audit.json").read_text(encoding="utf-8"))["run"]
     assert (run["backend"], run["master"]) == ("spark", "local[2]")
+    stages = list(run["stages"])  # Spark's start is a stage of its own, first
+    assert stages[:3] == ["session", "fixity", "parse"] and stages[-1] == "gate", stages
+    assert run["seconds"] >= sum(run["stages"].values()) - 0.01
     assert json.loads((tmp_path / "local" / "audit.json").read_text(encoding="utf-8"))["run"]["backend"] == "local"
 
 
@@ -73,6 +76,39 @@ def test_spark_judges_stale_and_unused_waivers_as_the_local_backend(spark: Any, 
     for name in REPORTS:
         want = scrub(f"reports/{name}", (tmp_path / "local" / name).read_bytes())
         assert scrub(f"reports/{name}", (tmp_path / "spark" / name).read_bytes()) == want, name
+
+
+def test_a_corpus_on_a_store_gets_the_local_reports_with_hidden_and_empty_files(spark: Any, tmp_path: Path) -> None:
+    """validate on a store's URI (Hadoop's listing, binaryFile's reads), with names Spark hides and
+    empty files: the local backend's reports, the corpus named by its URI."""
+    copy = tmp_path / "c"
+    shutil.copytree(REPO / "tests" / "resources" / "fixity-clean", copy)
+    _hidden_and_empty(copy)
+    uri = store_uri(spark, copy)
+    local = _validate(copy, tmp_path / "local", engine="pandera", backend=[])
+    spark_run = ["--backend", "spark", "--master", "local[2]"]
+    remote = main(
+        [
+            "validate",
+            uri,
+            "--report-dir",
+            str(tmp_path / "spark"),
+            "--engine",
+            "pandera",
+            "--no-cache",
+            *NOW,
+            *spark_run,
+        ]
+    )
+    assert remote == local == 1
+    report = json.loads((tmp_path / "spark" / "audit.json").read_text(encoding="utf-8"))
+    assert report["corpus"]["path"] == uri
+    failed = {(r["file"], r["check"]) for r in report["results"] if r["status"] == "failed"}
+    assert ("_unlisted.txt", "fixity.listed") in failed and ("_gone.txt", "fixity.present") in failed, failed
+    for name in REPORTS:  # the lines the reports show are read through Hadoop, as binaryFile read them
+        want = scrub(f"reports/{name}", (tmp_path / "local" / name).read_bytes())
+        got = scrub(f"reports/{name}", (tmp_path / "spark" / name).read_bytes().replace(uri.encode(), bytes(copy)))
+        assert got == want, name
 
 
 #: A Spark Python worker module (the daemon takes one whose name starts with "pyspark") that dies
