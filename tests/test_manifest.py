@@ -143,3 +143,27 @@ def test_uppercase_hex_is_accepted_and_lowercased() -> None:
     """A digest written in upper case is read as the same digest."""
     manifest = parse_manifest(HEADER + f"| a.txt | {SHA_A.upper()} | 1 |\n")
     assert manifest.rows[0].sha256 == SHA_A
+
+
+@pytest.mark.parametrize("rows", [0, 1, 2, 3, 5, 8])
+def test_the_bulk_read_in_chunks_gives_the_rows_of_the_line_by_line_read(
+    rows: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The bulk path reads PLAIN_CHUNK rows at a time (here 2): the same Manifest as one chunk and
+    as the line-by-line reader, line numbers included; a bad row in a later chunk still hands the
+    whole table to the line-by-line reader, which names its line."""
+    from provenance.manifest import reader
+
+    table = "".join(f"| `d/{n}.txt` | {hashlib.sha256(str(n).encode()).hexdigest()} | {n * 7} |\n" for n in range(rows))
+    text = f"# M\n\n| file | sha256 | bytes |\n|---|---|---|\n{table}\nAfter.\n"
+    whole = parse_manifest(text)
+    monkeypatch.setattr(reader, "PLAIN_CHUNK", 2)
+    chunked = parse_manifest(text)
+    slow = reader._read_lines(text.split("\n")[:-1], path="INDEX.md", newline="\n")
+    assert chunked == whole == slow and chunked.rows == slow.rows
+    assert [r.line for r in chunked.rows] == list(range(5, 5 + rows))
+    if rows >= 3:
+        broken = text.replace(f"| {rows * 7 - 7} |", "| x |")
+        with pytest.raises(ManifestError) as error:
+            parse_manifest(broken)
+        assert str(error.value).startswith(f"INDEX.md:{4 + rows}: bad size 'x' for 'd/{rows - 1}.txt'")

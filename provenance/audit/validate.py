@@ -399,7 +399,7 @@ def validate_corpus(
         settings=settings,
         progress=count,
         cache=cache,
-        digests={row.file: row.sha256 for row in fixity.manifest.rows if row.file not in fixity.differing},
+        digests={file: sha for file, sha, _ in fixity.manifest.rows.triples() if file not in fixity.differing},
     )
     # The bytes parsed were read again, beneath the corpus: a file changed since the walk hashed it fails.
     rows = tables.articles

@@ -13,7 +13,7 @@ from expectations.ids import Check
 from provenance.findings import Result, failed, passed
 from provenance.fixity.statcache import Stat, StatCache
 from provenance.fixity.walk import Entry, entries_at, walk_corpus
-from provenance.manifest.model import INDEX_LIMIT, INDEX_NAME, Manifest, Pin, Row, render_manifest
+from provenance.manifest.model import INDEX_LIMIT, INDEX_NAME, Manifest, Pin, Row, Rows, render_manifest
 from provenance.manifest.names import normalization_clashes
 from provenance.manifest.reader import read_manifest
 from provenance.safeopen import read_metadata
@@ -100,7 +100,8 @@ class FixityReport:
         are not the bytes this walk vetted: a file changed while it was being audited."""
         failures = list(self.failures)
         differing = dict(self.differing)
-        for name, row in self.manifest.by_file().items():
+        for row in self.manifest.rows:
+            name = row.file
             size, digest = parsed.get(name, (row.bytes, row.sha256))
             if name in self.differing or not digest or digest == row.sha256:
                 continue
@@ -132,7 +133,7 @@ class FixityReport:
 
     def results(self) -> Iterator[Result]:
         """Every result, passed and failed, ordered by file then check id."""
-        listed: dict[str, object] = dict(self.manifest.by_file())
+        listed: Mapping[str, object] = self.manifest.by_file()  # a view: membership only
         yield from self.results_for(None)
         for name in self.names():
             yield from self.results_for(name, listed=listed)
@@ -197,7 +198,7 @@ def _renders_as_written(corpus: Path, manifest: Manifest, pin: Pin) -> bool:
         return False
 
 
-def _row_failures(listed: dict[str, Row], differing: dict[str, Entry], depth: Depth) -> list[Result]:
+def _row_failures(listed: Mapping[str, Row], differing: dict[str, Entry], depth: Depth) -> list[Result]:
     """Failures of the files INDEX.md lists: missing, not regular, unreadable, other size or digest."""
     failures: list[Result] = []
     for name, entry in differing.items():
@@ -261,7 +262,8 @@ def verify_fixity(
     listed = manifest.by_file()
     if scope is not None:
         return _verify_scope(corpus, manifest, listed, frozenset(scope), strict=strict)
-    want = {row.file: (row.bytes, row.sha256 if depth == "sha256" else None) for row in manifest.rows}
+    deep = depth == "sha256"
+    want = {file: (size, sha if deep else None) for file, sha, size in manifest.rows.triples()}
     use_stats = stats is not None and stats.usable and depth == "sha256"
     known = stats.trusted() if stats is not None and use_stats else None
     stamp = time.time_ns()  # before any file is read: a later change's times are not older than this
@@ -287,7 +289,7 @@ def fixity_report(
     differences: Iterable[Entry],
     *,
     strict: bool = False,
-    listed: dict[str, Row] | None = None,
+    listed: Mapping[str, Row] | None = None,
 ) -> FixityReport:
     """verify_fixity's report from what differs from INDEX.md (walk.differing), however the files
     were hashed: the Spark backend hashes them on its executors and gives the differences here
@@ -299,7 +301,7 @@ def fixity_report(
 
 
 def _verify_scope(
-    corpus: Path, manifest: Manifest, listed: dict[str, Row], scope: frozenset[str], *, strict: bool
+    corpus: Path, manifest: Manifest, listed: Mapping[str, Row], scope: frozenset[str], *, strict: bool
 ) -> FixityReport:
     """verify_fixity for the paths in `scope` only (see there)."""
     found = {entry.path: entry for entry in entries_at(corpus, scope)}
@@ -312,14 +314,14 @@ def _verify_scope(
         elif row is None or entry.kind != "file" or (entry.size, entry.sha256) != (row.bytes, row.sha256):
             differing[name] = entry
     report = _report(corpus, manifest, listed, differing, depth="sha256", strict=strict, scope=scope)
-    shown = replace(manifest, rows=tuple(row for row in manifest.rows if row.file in scope))
+    shown = replace(manifest, rows=Rows.of(row for row in manifest.rows if row.file in scope))
     return replace(report, manifest=shown, outside=tuple(row for row in manifest.rows if row.file not in scope))
 
 
 def _report(
     corpus: Path | str,
     manifest: Manifest,
-    listed: dict[str, Row],
+    listed: Mapping[str, Row],
     differing: dict[str, Entry],
     *,
     depth: Depth,

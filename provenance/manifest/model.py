@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from array import array
+from collections.abc import Iterable, Iterator, KeysView, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
-from typing import NamedTuple
+from typing import NamedTuple, overload
 
 INDEX_NAME = "INDEX.md"
 REQUIRED = ("file", "sha256", "bytes")
@@ -55,26 +56,183 @@ class Pin:
         return f"**Corpus pin:** {self.files} files, {self.bytes} bytes, sha256 `{self.digest}`"
 
 
+_HEX = re.compile(r"[0-9a-f]{64}\Z")
+NO_LINE = -1  # a row's line when it came from no file (rows built in memory)
+
+
+class Rows(Sequence[Row]):
+    """A manifest's rows, held as columns: the names, the digests as 32 bytes each, the sizes and
+    the line numbers in arrays, and the rare steward columns by row. A Row is made when one is
+    asked for. At 1,000,000 rows, Row objects held about 380 MB; the columns hold about 140 MB.
+
+    It compares equal to any tuple or list of the same Rows, as the tuple it replaces did.
+    """
+
+    __slots__ = ("_digests", "_extras", "_files", "_index", "_lines", "_sizes")
+
+    def __init__(
+        self,
+        files: list[str],
+        digests: bytes | list[str],
+        sizes: array[int],
+        lines: array[int],
+        extras: dict[int, Mapping[str, str]] | None = None,
+    ) -> None:
+        self._files, self._sizes, self._lines, self._extras = files, sizes, lines, extras or {}
+        self._digests = digests  # bytes: 32 a row; a list of str when one is not lowercase hex
+        self._index: dict[str, int] | None = None
+
+    @classmethod
+    def of(cls, rows: Iterable[Row]) -> Rows:
+        """Rows from Row objects (any iterable; a Rows is returned as it is)."""
+        if isinstance(rows, Rows):
+            return rows
+        listed = list(rows)
+        shas = [row.sha256 for row in listed]
+        extras = {at: dict(row.extra) for at, row in enumerate(listed) if row.extra}
+        return cls(
+            [row.file for row in listed],
+            _packed(shas),
+            array("q", [row.bytes for row in listed]),
+            array("q", [NO_LINE if row.line is None else row.line for row in listed]),
+            {at: MappingProxyType(extra) for at, extra in extras.items()},
+        )
+
+    def __len__(self) -> int:
+        return len(self._files)
+
+    @overload
+    def __getitem__(self, at: int) -> Row: ...
+    @overload
+    def __getitem__(self, at: slice) -> tuple[Row, ...]: ...
+    def __getitem__(self, at: int | slice) -> Row | tuple[Row, ...]:
+        if isinstance(at, slice):
+            return tuple(self._row(n) for n in range(*at.indices(len(self))))
+        if at < 0:
+            at += len(self)
+        if not 0 <= at < len(self):
+            raise IndexError("row index out of range")
+        return self._row(at)
+
+    def __iter__(self) -> Iterator[Row]:
+        extras, lines = self._extras, self._lines
+        for at, (file, sha, size) in enumerate(self.triples()):
+            line = lines[at]
+            yield Row(file, sha, size, extras.get(at, NO_EXTRA), None if line == NO_LINE else line)
+
+    def triples(self) -> Iterator[tuple[str, str, int]]:
+        """(file, sha256, bytes) of each row, without making a Row."""
+        return zip(self._files, self.digests(), self._sizes, strict=True)
+
+    def files(self) -> list[str]:
+        """The rows' names, in row order (the list itself: do not change it)."""
+        return self._files
+
+    def digests(self) -> Iterator[str]:
+        """The rows' sha256, as INDEX.md writes them, in row order."""
+        if isinstance(self._digests, list):
+            return iter(self._digests)
+        packed = self._digests
+        return (packed[at : at + 32].hex() for at in range(0, len(packed), 32))
+
+    def position(self, file: str) -> int | None:
+        """The row of `file`, or None (an index of the names, built on first use)."""
+        if self._index is None:
+            self._index = {name: at for at, name in enumerate(self._files)}
+        return self._index.get(file)
+
+    def names(self) -> KeysView[str]:
+        """The listed names, as a set-like view."""
+        self.position("")
+        assert self._index is not None
+        return self._index.keys()
+
+    def _row(self, at: int) -> Row:
+        digests = self._digests
+        sha = digests[at] if isinstance(digests, list) else digests[at * 32 : at * 32 + 32].hex()
+        line = self._lines[at]
+        return Row(
+            self._files[at], sha, self._sizes[at], self._extras.get(at, NO_EXTRA), None if line == NO_LINE else line
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Rows | tuple | list):
+            return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(tuple(self))
+
+    def __repr__(self) -> str:
+        return f"Rows({list(self)!r})"
+
+
+def _packed(shas: list[str]) -> bytes | list[str]:
+    """The digests as 32 bytes each, or as they are when one is not lowercase hex of 64 digits
+    (rows built in memory may hold anything; the bytes must give back the very strings)."""
+    if all(map(_HEX.match, shas)):
+        return bytes.fromhex("".join(shas))
+    return list(shas)
+
+
+class Listed(Mapping[str, Row]):
+    """INDEX.md's rows by file name: a view over the rows' columns (Manifest.by_file()), no Row
+    held per file."""
+
+    __slots__ = ("_rows",)
+
+    def __init__(self, rows: Rows) -> None:
+        self._rows = rows
+
+    def __getitem__(self, file: str) -> Row:
+        at = self._rows.position(file)
+        if at is None:
+            raise KeyError(file)
+        return self._rows._row(at)
+
+    def get(self, file: str, default: Row | None = None) -> Row | None:  # type: ignore[override]
+        at = self._rows.position(file)
+        return default if at is None else self._rows._row(at)
+
+    def __contains__(self, file: object) -> bool:
+        return isinstance(file, str) and self._rows.position(file) is not None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._rows.names())
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def keys(self) -> KeysView[str]:
+        return self._rows.names()
+
+
 @dataclass(frozen=True, slots=True)
 class Manifest:
-    """A parsed INDEX.md: the prose around the table is kept so rendering round-trips."""
+    """A parsed INDEX.md: the prose around the table is kept so rendering round-trips. `rows` may
+    be given as any iterable of Row; it is held as Rows (columns)."""
 
     header: tuple[str, ...] = DEFAULT_HEADER
-    rows: tuple[Row, ...] = ()
+    rows: Rows = field(default_factory=lambda: Rows([], b"", array("q"), array("q")))
     before: tuple[str, ...] = _NEW_PROLOGUE
     after: tuple[str, ...] = ()
     pin: Pin | None = None
     pin_line: int | None = None
     newline: str = "\n"
 
-    def by_file(self) -> dict[str, Row]:
-        return {row.file: row for row in self.rows}
+    def __post_init__(self) -> None:
+        if not isinstance(self.rows, Rows):  # a tuple or list of Row, as callers may give
+            object.__setattr__(self, "rows", Rows.of(self.rows))  # type: ignore[unreachable]
+
+    def by_file(self) -> Listed:
+        """The rows by file name (a view: each Row made when asked for)."""
+        return Listed(self.rows)
 
     def expected_pin(self) -> Pin:
-        return compute_pin((row.file, row.sha256, row.bytes) for row in self.rows)
+        return compute_pin(self.rows.triples())
 
     def with_rows(self, rows: Iterable[Row]) -> Manifest:
-        return replace(self, rows=tuple(sorted(rows, key=lambda r: r.file)))
+        return replace(self, rows=Rows.of(sorted(rows, key=lambda r: r.file)))
 
     def column(self, name: str) -> str | None:
         """The header cell naming column `name` (case-insensitive), or None."""

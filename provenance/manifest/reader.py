@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from array import array
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from provenance.manifest.mdtable import cells as _cells
 from provenance.manifest.mdtable import is_delimiter as _is_delimiter
 from provenance.manifest.mdtable import is_fence, is_row
 from provenance.manifest.mdtable import unquote as _unquote
-from provenance.manifest.model import INDEX_LIMIT, INDEX_NAME, NO_EXTRA, PIN_LINE, REQUIRED, Manifest, Pin, Row
+from provenance.manifest.model import INDEX_LIMIT, INDEX_NAME, NO_EXTRA, PIN_LINE, REQUIRED, Manifest, Pin, Row, Rows
 from provenance.manifest.paths import SAFE_PATH, path_problem
 from provenance.safeopen import open_metadata, read_metadata
 
@@ -100,15 +101,25 @@ def _plain_manifest(lines: list[str], *, path: Path | str, newline: str) -> Mani
     if not (is_row(lines[header + 1]) and _is_delimiter(lines[header + 1], len(REQUIRED))):
         return None
     end = next((n for n in range(header + 2, len(lines)) if not is_row(lines[n])), len(lines))
-    block = lines[header + 2 : end]
-    found = _PLAIN_ROWS.findall("\n".join(block))
-    if len(found) != len(block) or any(is_row(line) for line in lines[end:]):
+    if any(is_row(line) for line in lines[end:]):
         return None
-    names = [name for name, _, _ in found]
+    names: list[str] = []
+    digests = bytearray()
+    sizes = array("q")
+    # A chunk of rows at a time: what a chunk leaves behind is reused by the next, so the columns
+    # kept are not spread among a million freed strings (at 1,000,000 rows that held 115 MB more).
+    for start in range(header + 2, end, PLAIN_CHUNK):
+        block = lines[start : min(start + PLAIN_CHUNK, end)]
+        found = _PLAIN_ROWS.findall("\n".join(block))
+        if len(found) != len(block):
+            return None
+        names += [name for name, _, _ in found]
+        digests += bytes.fromhex("".join([sha for _, sha, _ in found]))
+        sizes.extend([int(size) for _, _, size in found])
     if not all(map(SAFE_PATH.match, names)) or len(set(names)) != len(names):
         return None
     first = header + 3  # the first row's line number
-    rows = [Row(name, sha, int(size), NO_EXTRA, first + n) for n, (name, sha, size) in enumerate(found)]
+    rows = Rows(names, bytes(digests), sizes, array("q", range(first, first + len(names))))  # no Row made
     reader = _Reader(path, keep=True)
     reader.header, reader.before = tuple(_cells(lines[header])), lines[:header]
     for number, line in enumerate(lines[end:], start=end + 1):
@@ -282,9 +293,9 @@ class _Reader:
         else:
             self.last = (name, number)
 
-    def manifest(self, rows: list[Row], *, newline: str) -> Manifest:
+    def manifest(self, rows: list[Row] | Rows, *, newline: str) -> Manifest:
         return Manifest(
-            self.header, tuple(rows), tuple(self.before), tuple(self.after), self.pin, self.pin_line, newline
+            self.header, Rows.of(rows), tuple(self.before), tuple(self.after), self.pin, self.pin_line, newline
         )
 
 
@@ -319,4 +330,5 @@ def _row_pattern(keys: list[str] | tuple[str, ...]) -> re.Pattern[str]:
 #: A row exactly as `index` writes it, one per line of a block. Every line it matches, the line
 #: reader's pattern (_row_pattern) matches with the same cells; it has no lazy or optional parts,
 #: so a block of 100,000 rows takes a fifth of the time. Any other spacing goes line by line.
+PLAIN_CHUNK = 65_536  # rows of the bulk path read at a time
 _PLAIN_ROWS = re.compile(r"^\| `([^|\\`\n]*)` \| ([0-9a-f]{64}) \| ([0-9]{1,18}) \|$", re.MULTILINE)
