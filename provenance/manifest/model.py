@@ -88,14 +88,12 @@ class Rows(Sequence[Row]):
         if isinstance(rows, Rows):
             return rows
         listed = list(rows)
-        shas = [row.sha256 for row in listed]
-        extras = {at: dict(row.extra) for at, row in enumerate(listed) if row.extra}
         return cls(
             [row.file for row in listed],
-            _packed(shas),
+            _packed([row.sha256 for row in listed]),
             array("q", [row.bytes for row in listed]),
             array("q", [NO_LINE if row.line is None else row.line for row in listed]),
-            {at: MappingProxyType(extra) for at, extra in extras.items()},
+            {at: MappingProxyType(dict(row.extra)) for at, row in enumerate(listed) if row.extra},
         )
 
     def __len__(self) -> int:
@@ -115,45 +113,34 @@ class Rows(Sequence[Row]):
         return self._row(at)
 
     def __iter__(self) -> Iterator[Row]:
-        extras, lines = self._extras, self._lines
-        for at, (file, sha, size) in enumerate(self.triples()):
-            line = lines[at]
-            yield Row(file, sha, size, extras.get(at, NO_EXTRA), None if line == NO_LINE else line)
+        return map(self._row, range(len(self)))
 
     def triples(self) -> Iterator[tuple[str, str, int]]:
         """(file, sha256, bytes) of each row, without making a Row."""
-        return zip(self._files, self.digests(), self._sizes, strict=True)
-
-    def files(self) -> list[str]:
-        """The rows' names, in row order (the list itself: do not change it)."""
-        return self._files
-
-    def digests(self) -> Iterator[str]:
-        """The rows' sha256, as INDEX.md writes them, in row order."""
-        if isinstance(self._digests, list):
-            return iter(self._digests)
-        packed = self._digests
-        return (packed[at : at + 32].hex() for at in range(0, len(packed), 32))
+        return zip(self._files, map(self._digest, range(len(self))), self._sizes, strict=True)
 
     def position(self, file: str) -> int | None:
-        """The row of `file`, or None (an index of the names, built on first use)."""
-        if self._index is None:
-            self._index = {name: at for at, name in enumerate(self._files)}
-        return self._index.get(file)
+        """The row of `file`, or None."""
+        return self._names().get(file)
 
     def names(self) -> KeysView[str]:
         """The listed names, as a set-like view."""
-        self.position("")
-        assert self._index is not None
-        return self._index.keys()
+        return self._names().keys()
+
+    def _names(self) -> dict[str, int]:
+        """{name: row}, built on first use."""
+        if self._index is None:
+            self._index = {name: at for at, name in enumerate(self._files)}
+        return self._index
+
+    def _digest(self, at: int) -> str:
+        digests = self._digests
+        return digests[at] if isinstance(digests, list) else digests[at * 32 : at * 32 + 32].hex()
 
     def _row(self, at: int) -> Row:
-        digests = self._digests
-        sha = digests[at] if isinstance(digests, list) else digests[at * 32 : at * 32 + 32].hex()
         line = self._lines[at]
-        return Row(
-            self._files[at], sha, self._sizes[at], self._extras.get(at, NO_EXTRA), None if line == NO_LINE else line
-        )
+        extra = self._extras.get(at, NO_EXTRA)
+        return Row(self._files[at], self._digest(at), self._sizes[at], extra, None if line == NO_LINE else line)
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, Rows | tuple | list):
@@ -189,10 +176,6 @@ class Listed(Mapping[str, Row]):
         if at is None:
             raise KeyError(file)
         return self._rows._row(at)
-
-    def get(self, file: str, default: Row | None = None) -> Row | None:  # type: ignore[override]
-        at = self._rows.position(file)
-        return default if at is None else self._rows._row(at)
 
     def __contains__(self, file: object) -> bool:
         return isinstance(file, str) and self._rows.position(file) is not None

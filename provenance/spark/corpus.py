@@ -590,36 +590,42 @@ def read_unseen(spark: Any, root: str, names: Sequence[str], *, max_bytes: int) 
     """The files beneath `root` binaryFile never yields, read here through Hadoop's FileSystem:
     (file, bytes, None, None), or over `max_bytes` (file, None, size, sha256) hashed in the JVM.
     A file that cannot be read is left out: the executors judge it as gone (unreadable or missing)."""
-    if not names:
-        return []
-    jvm = spark._jvm
-    system = jvm.org.apache.hadoop.fs.Path(root).getFileSystem(spark._jsc.hadoopConfiguration())
     rows: list[tuple[Any, ...]] = []
     for name in names:
-        path = jvm.org.apache.hadoop.fs.Path(f"{root}/{name}")
         try:
-            size = int(system.getFileStatus(path).getLen())
-            if size <= max_bytes:
-                rows.append((name, read_from_store(spark, root, name, limit=max_bytes), None, None))
-                continue
-            stream = system.open(path)
+            rows.append((name, read_from_store(spark, root, name, limit=max_bytes), None, None))
+        except TooLargeError as large:
             try:
-                rows.append((name, None, size, str(jvm.org.apache.commons.codec.digest.DigestUtils.sha256Hex(stream))))
-            finally:
-                stream.close()
-        except Exception:  # noqa: BLE001 - gone since the listing, or refused: the executors say so
+                rows.append((name, None, large.size, _store_sha256(spark, root, name)))
+            except Exception:  # noqa: BLE001 - gone since, or refused: the executors say so
+                continue
+        except OSError:
             continue
     return rows
 
 
+def _store_path(spark: Any, root: str, name: str) -> tuple[Any, Any]:
+    """Hadoop's (FileSystem, Path) of `name` beneath `root`, a store's URI."""
+    path = spark._jvm.org.apache.hadoop.fs.Path(f"{root.rstrip('/')}/{name}")
+    return path.getFileSystem(spark._jsc.hadoopConfiguration()), path
+
+
+def _store_sha256(spark: Any, root: str, name: str) -> str:
+    """The sha256 of every byte of `name` beneath `root`, computed in the JVM (never handed to Python)."""
+    system, path = _store_path(spark, root, name)
+    stream = system.open(path)
+    try:
+        return str(spark._jvm.org.apache.commons.codec.digest.DigestUtils.sha256Hex(stream))
+    finally:
+        stream.close()
+
+
 def read_from_store(spark: Any, root: str, name: str, *, limit: int) -> bytes:
     """The bytes of `name` beneath `root` (a store's URI), through Hadoop's FileSystem on the driver.
-    OSError when it cannot be read or holds more than `limit` bytes. An empty file is never
-    opened (a FIFO a file: mount shows as one would never end)."""
-    jvm = spark._jvm
-    path = jvm.org.apache.hadoop.fs.Path(f"{root.rstrip('/')}/{name}")
+    OSError when it cannot be read, TooLargeError when it holds more than `limit` bytes. An empty
+    file is never opened (a FIFO a mount of local folders shows as one would never end)."""
     try:
-        system = path.getFileSystem(spark._jsc.hadoopConfiguration())
+        system, path = _store_path(spark, root, name)
         size = int(system.getFileStatus(path).getLen())
         if size > limit:
             raise TooLargeError(size, limit)
@@ -627,7 +633,7 @@ def read_from_store(spark: Any, root: str, name: str, *, limit: int) -> bytes:
             return b""
         stream = system.open(path)
         try:
-            return bytes(jvm.org.apache.commons.io.IOUtils.toByteArray(stream, size))
+            return bytes(spark._jvm.org.apache.commons.io.IOUtils.toByteArray(stream, size))
         finally:
             stream.close()
     except OSError:
